@@ -1,0 +1,263 @@
+import { type Command, Option } from 'commander';
+import { EightballError, formatRecordError, type RecordError } from '../../domain/index.ts';
+import { importBugzilla } from '../../jobs/import-bugzilla.ts';
+import { importFile } from '../../jobs/import-file.ts';
+import type { ImportSummary, IngestProgress } from '../../jobs/ingest.ts';
+import { parseColumnMap } from '../../sources/csv-source.ts';
+import { FILE_FORMATS, type FileFormat } from '../../sources/file-source.ts';
+import { configFrom, interruptSignal, isQuiet, withStore } from '../context.ts';
+import { EXIT_FAILURE, EXIT_INTERRUPTED } from '../exit-codes.ts';
+import { createProgress, formatBytes } from '../progress.ts';
+
+/** How many rejected records are printed before the rest are only counted. */
+const SHOWN_REJECTS = 20;
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+function positiveInt(name: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new EightballError('usage', `${name}: "${v}" is not a positive whole number`);
+    return n;
+  };
+}
+
+function rejectPrinter(quiet: boolean) {
+  let shown = 0;
+  return {
+    onRejected(e: RecordError) {
+      shown++;
+      if (!quiet && shown <= SHOWN_REJECTS) process.stderr.write(`rejected ${formatRecordError(e)}\n`);
+    },
+    get count() {
+      return shown;
+    },
+  };
+}
+
+function printSummary(s: ImportSummary, extra: string[], opts: { json?: boolean; rejects?: string }): void {
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ ...s, extra })}\n`);
+    return;
+  }
+  if (s.rejected > SHOWN_REJECTS) {
+    process.stderr.write(
+      `... ${s.rejected - SHOWN_REJECTS} more rejected${opts.rejects ? `; all are in ${opts.rejects}` : '; --rejects FILE writes them all'}\n`,
+    );
+  }
+  for (const line of extra) process.stderr.write(`${line}\n`);
+  if (s.message) process.stderr.write(`${s.message}\n`);
+  process.stdout.write(
+    `${s.status === 'completed' ? '' : `${s.status}: `}imported ${s.imported}, updated ${s.updated}, unchanged ${s.unchanged}, rejected ${s.rejected} (source ${s.source}, run #${s.runId})\n`,
+  );
+}
+
+function exitCodeOf(s: ImportSummary): number {
+  if (s.status === 'interrupted') return EXIT_INTERRUPTED;
+  if (s.status === 'failed') return EXIT_FAILURE;
+  return 0;
+}
+
+function progressDetail(p: IngestProgress): string {
+  return `${p.records} read, ${p.imported} new, ${p.updated} updated, ${p.rejected} rejected`;
+}
+
+export function registerImport(program: Command): void {
+  const imp = program
+    .command('import')
+    .description('bring bug reports into the database, from a dump file or a Bugzilla')
+    .addHelpText(
+      'after',
+      `
+Importing is idempotent: reports are keyed by (source, id); importing the same data twice
+changes nothing, and a newer version of a report (by its update time) replaces the stored one.
+An interrupted import (Ctrl-C, a crash) resumes where it stopped when run again.
+
+Examples:
+  $ eightball import file ../shared/data/bugzilla/list-exports/Mozilla.csv
+  $ eightball import bugzilla --url https://bugzilla.mozilla.org --product Firefox --since 2024-01-01`,
+    );
+
+  imp
+    .command('file')
+    .description('import a dump: Bugzilla REST JSON, Bugzilla CSV, GitHub or Jira JSON, any CSV with --map')
+    .argument('<path>', 'the file to import')
+    .addOption(
+      new Option('-f, --format <format>', 'the file format; auto recognises it from its content')
+        .choices([...FILE_FORMATS])
+        .default('auto'),
+    )
+    .option(
+      '-m, --map <field=column,...>',
+      'CSV only: which column feeds which field (fields: summary, description, product, component, type, severity, priority, platform, opSys, version, keywords, status, resolution, reporter, assignee, createdAt, updatedAt, externalId, or labels.NAME)',
+    )
+    .option(
+      '-l, --labels <file>',
+      "a CSV of id,label... whose label columns are joined into the reports' labels",
+    )
+    .option(
+      '-s, --source <name>',
+      'the source name the reports are stored under (default: from the format and file name)',
+    )
+    .option(
+      '-r, --rejects <file>',
+      'write every rejected record to this file (JSON lines: where, field, reason, original text)',
+    )
+    .option('--strict', 'import nothing if any record is rejected (one transaction)')
+    .option('--restart', 'start from the first record even if an earlier run of this file was interrupted')
+    .option('--batch-size <n>', 'reports written per transaction', positiveInt('--batch-size'), 500)
+    .option('--json', 'print the summary as one JSON object')
+    .addHelpText(
+      'after',
+      `
+Formats recognised without --format: Bugzilla REST JSON ({"bugs":[...]}, an array, or one bug per
+line), Bugzilla buglist CSV exports (short columns sd, pd, co, bsr... or long names short_desc,
+product, bug_severity...; the delimiter is detected), GitHub issue JSON/JSONL, Jira issue JSON/JSONL,
+BugLocator XML, and CSV/TSV whose headers name the fields (title, body, component...).
+
+A bad record is reported as FILE:LINE (ID): FIELD: REASON and skipped; the good ones are imported.
+Exit codes: 0 done (even with rejected records), 1 failed or --strict with rejects, 2 usage,
+130 interrupted (run again to resume).
+
+Examples:
+  $ eightball import file ../shared/data/bugzilla/mozilla/bugs-2009-2018.jsonl \\
+      --labels ../shared/data/bugzilla/mozilla/labels-regression-bug-nobug.csv
+  $ eightball import file ../shared/data/bugzilla/list-exports/Eclipse.csv --source eclipse
+  $ eightball import file issues.csv --map summary=IssueTitle,description=Description,component=ComponentName
+  $ eightball import file export.csv --strict --rejects rejected.jsonl`,
+    )
+    .action(async (path: string, o, cmd: Command) => {
+      const quiet = isQuiet(cmd);
+      const map = parseColumnMap(o.map);
+      const rejects = rejectPrinter(quiet);
+      const warnings: string[] = [];
+      const bar = createProgress('importing', !quiet && process.stderr.isTTY === true);
+      const intr = interruptSignal(() =>
+        process.stderr.write('\nstopping after the current batch (Ctrl-C again to quit now)\n'),
+      );
+      try {
+        const summary = await withStore(cmd, (store) =>
+          importFile(store, {
+            path,
+            format: o.format as FileFormat,
+            map,
+            labelsPath: o.labels,
+            source: o.source,
+            strict: o.strict,
+            restart: o.restart,
+            rejectsPath: o.rejects,
+            batchSize: o.batchSize,
+            signal: intr.signal,
+            onRejected: (e) => rejects.onRejected(e),
+            onWarning: (w) => {
+              const line = `warning: ${w.file}:${w.line}: ${w.message}`;
+              warnings.push(line);
+              if (!quiet) process.stderr.write(`${line}\n`);
+            },
+            onProgress: (p) =>
+              bar.update(
+                p.bytesRead ?? p.records,
+                p.bytesTotal,
+                `${progressDetail(p)}${p.bytesRead !== undefined ? `, ${formatBytes(p.bytesRead)}` : ''}`,
+              ),
+          }),
+        );
+        bar.stop();
+        const extra: string[] = [];
+        if (summary.resumedFrom > 0)
+          extra.push(`resumed after record ${summary.resumedFrom} of an interrupted run`);
+        if (summary.unmatchedLabels > 0)
+          extra.push(`labels: ${summary.unmatchedLabels} id(s) in ${o.labels} matched no report`);
+        printSummary(summary, extra, { json: o.json, rejects: o.rejects });
+        process.exitCode = exitCodeOf(summary);
+      } finally {
+        bar.stop();
+        intr.dispose();
+      }
+    });
+
+  imp
+    .command('bugzilla')
+    .description('import (and later sync) bugs from a Bugzilla REST API, with descriptions and history')
+    .requiredOption('-u, --url <url>', "the Bugzilla's base URL, e.g. https://bugzilla.mozilla.org")
+    .option('-p, --product <name>', 'only this product (repeat for several)', collect, [])
+    .option('-c, --component <name>', 'only this component (repeat for several)', collect, [])
+    .option('--since <date>', 'only bugs changed on or after this date (default: where the last run stopped)')
+    .option(
+      '--api-key <key>',
+      'a Bugzilla API key (better: EIGHTBALL_BUGZILLA_API_KEY, which stays out of shell history)',
+    )
+    .option('-s, --source <name>', 'the source name (default: bugzilla:HOST)')
+    .option('--page-size <n>', 'bugs per /rest/bug request', positiveInt('--page-size'), 100)
+    .option(
+      '--concurrency <n>',
+      'comment/history requests in flight at once',
+      positiveInt('--concurrency'),
+      4,
+    )
+    .option('--limit <n>', 'stop after this many bugs (a trial run)', positiveInt('--limit'))
+    .option('-r, --rejects <file>', 'write every rejected record to this file (JSON lines)')
+    .option('--strict', 'import nothing if any record is rejected (one transaction)')
+    .option('--json', 'print the summary as one JSON object')
+    .addHelpText(
+      'after',
+      `
+Pages through /rest/bug (oldest change first), fetches each bug's first comment (the description)
+and its history (to know the product, component, severity, type and priority as filed), retries
+429 and 5xx responses with backoff (honouring Retry-After), and records a checkpoint (the newest
+last_change_time stored) so the next run fetches only what changed since.
+
+Examples:
+  $ eightball import bugzilla --url https://bugzilla.mozilla.org --product Firefox --component Toolbars --since 2025-01-01
+  $ EIGHTBALL_BUGZILLA_API_KEY=... eightball import bugzilla --url https://bugzilla.example.org -p Core -p Toolkit`,
+    )
+    .action(async (o, cmd: Command) => {
+      const quiet = isQuiet(cmd);
+      const config = configFrom(cmd, { bugzillaApiKey: o.apiKey });
+      const rejects = rejectPrinter(quiet);
+      const bar = createProgress('importing', !quiet && process.stderr.isTTY === true);
+      const intr = interruptSignal(() =>
+        process.stderr.write('\nstopping after the current batch (Ctrl-C again to quit now)\n'),
+      );
+      try {
+        const summary = await withStore(cmd, (store) =>
+          importBugzilla(store, {
+            url: o.url,
+            products: o.product,
+            components: o.component,
+            since: o.since,
+            apiKey: config.bugzillaApiKey,
+            source: o.source,
+            pageSize: o.pageSize,
+            concurrency: o.concurrency,
+            limit: o.limit,
+            strict: o.strict,
+            rejectsPath: o.rejects,
+            signal: intr.signal,
+            onRejected: (e) => rejects.onRejected(e),
+            onRetry: (e) => {
+              if (!quiet) {
+                process.stderr.write(
+                  `retrying ${e.url} in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt}: ${e.reason.slice(0, 80)})\n`,
+                );
+              }
+            },
+            onProgress: (p) => bar.update(p.records, undefined, progressDetail(p)),
+          }),
+        );
+        bar.stop();
+        const extra = [
+          summary.since ? `fetched bugs changed since ${summary.since}` : 'fetched all matching bugs',
+        ];
+        if (summary.checkpoint) extra.push(`next run starts from ${summary.checkpoint}`);
+        printSummary(summary, extra, { json: o.json, rejects: o.rejects });
+        process.exitCode = exitCodeOf(summary);
+      } finally {
+        bar.stop();
+        intr.dispose();
+      }
+    });
+}

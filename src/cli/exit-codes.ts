@@ -1,0 +1,21 @@
+import type { ErrorCode } from '../domain/index.ts';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+/** 128 + SIGINT, as shells report a command stopped by Ctrl-C */
+export const EXIT_INTERRUPTED = 130;
+
+export function exitCodeFor(code: ErrorCode): number {
+  switch (code) {
+    case 'usage':
+    case 'config':
+    case 'unknown-format':
+    case 'unknown-column':
+      return EXIT_USAGE;
+    case 'interrupted':
+      return EXIT_INTERRUPTED;
+    default:
+      return EXIT_FAILURE;
+  }
+}

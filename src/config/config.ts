@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { EightballError } from '../domain/index.ts';
+
+const databaseUrl = z.string().refine((s) => /^sqlite:.+/.test(s) || /^postgres(ql)?:\/\/.+/.test(s), {
+  message: 'must be sqlite:PATH, sqlite::memory: or postgres://USER@HOST:PORT/DB',
+});
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** Every setting eightball reads, with its default. One object, validated once at start-up. */
+export const ConfigSchema = z.object({
+  databaseUrl: databaseUrl.default('sqlite:./eightball.db'),
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, 'must be redis://HOST:PORT')
+    .optional(),
+  host: z.string().min(1).default('127.0.0.1'),
+  port: port.default(8080),
+  smtpUrl: z
+    .string()
+    .regex(/^smtps?:\/\/.+/, 'must be smtp://HOST:PORT')
+    .optional(),
+  bugzillaApiKey: z.string().min(1).optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Environment variable → setting. Documented in the README; keep the two in step. */
+export const ENV_VARS: Record<string, keyof Config> = {
+  EIGHTBALL_DATABASE_URL: 'databaseUrl',
+  EIGHTBALL_REDIS_URL: 'redisUrl',
+  EIGHTBALL_HOST: 'host',
+  EIGHTBALL_PORT: 'port',
+  EIGHTBALL_SMTP_URL: 'smtpUrl',
+  EIGHTBALL_BUGZILLA_API_KEY: 'bugzillaApiKey',
+  EIGHTBALL_LOG_LEVEL: 'logLevel',
+};
+
+const ENV_NAME_OF = Object.fromEntries(Object.entries(ENV_VARS).map(([k, v]) => [v, k])) as Record<
+  keyof Config,
+  string
+>;
+
+export interface ConfigSources {
+  /** from command-line flags: highest precedence */
+  flags?: Partial<Record<keyof Config, unknown>>;
+  env?: NodeJS.ProcessEnv;
+  /** a JSON file (`--config` or EIGHTBALL_CONFIG): lowest precedence */
+  file?: string;
+}
+
+/**
+ * Merge flags over environment over file over defaults, then validate. A bad value fails with
+ * the setting's flag/variable name and why, never deep inside the program later.
+ */
+export function loadConfig(src: ConfigSources = {}): Config {
+  const env = src.env ?? process.env;
+  const merged: Record<string, unknown> = {};
+  const origin: Record<string, string> = {};
+  const file = src.file ?? env.EIGHTBALL_CONFIG;
+  if (file) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new EightballError('config', `config file ${file}: ${(e as Error).message}`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new EightballError('config', `config file ${file}: must be a JSON object`);
+    }
+    for (const [k, v] of Object.entries(parsed)) {
+      if (!(k in ConfigSchema.shape)) {
+        throw new EightballError(
+          'config',
+          `config file ${file}: unknown setting "${k}" (settings: ${Object.keys(ConfigSchema.shape).join(', ')})`,
+        );
+      }
+      merged[k] = v;
+      origin[k] = `config file ${file}: ${k}`;
+    }
+  }
+  for (const [name, key] of Object.entries(ENV_VARS)) {
+    const v = env[name];
+    if (v !== undefined && v !== '') {
+      merged[key] = v;
+      origin[key] = name;
+    }
+  }
+  for (const [key, v] of Object.entries(src.flags ?? {})) {
+    if (v !== undefined) {
+      merged[key] = v;
+      origin[key] = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    }
+  }
+  const result = ConfigSchema.safeParse(merged);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => {
+      const key = String(i.path[0] ?? '');
+      const where = origin[key] ?? ENV_NAME_OF[key as keyof Config] ?? key;
+      return `${where}: ${i.message}`;
+    });
+    throw new EightballError('config', `invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,2 @@
+export * from './bug-report.ts';
+export * from './errors.ts';

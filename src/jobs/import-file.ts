@@ -1,0 +1,131 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { EightballError, type RecordError } from '../domain/index.ts';
+import type { ColumnMap } from '../sources/csv-source.ts';
+import {
+  defaultSourceName,
+  detectFileFormat,
+  type FileFormat,
+  readReportFile,
+} from '../sources/file-source.ts';
+import { type LabelTable, readLabelsFile } from '../sources/labels-file.ts';
+import type { SourceWarning } from '../sources/source-item.ts';
+import { latestImportRun, type Store } from '../store/index.ts';
+import { type ImportSummary, type IngestProgress, ingest } from './ingest.ts';
+
+export interface FileImportOptions {
+  path: string;
+  format?: FileFormat;
+  map?: ColumnMap;
+  labelsPath?: string;
+  source?: string;
+  strict?: boolean;
+  rejectsPath?: string;
+  batchSize?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: IngestProgress) => void;
+  onWarning?: (w: SourceWarning) => void;
+  onRejected?: (e: RecordError) => void;
+  /** start over even if an earlier run of this file was interrupted */
+  restart?: boolean;
+}
+
+export interface FileImportSummary extends ImportSummary {
+  format: Exclude<FileFormat, 'auto'>;
+  /** label ids in the labels file that matched no report of this import */
+  unmatchedLabels: number;
+}
+
+/** A run that has not written a heartbeat for this long is taken to be dead (killed, crashed). */
+const STALE_RUN_MS = 30_000;
+
+/** Import one dump file into the store; the same call serves the CLI and the import job. */
+export async function importFile(store: Store, opts: FileImportOptions): Promise<FileImportSummary> {
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(opts.path);
+  } catch {
+    throw new EightballError('io', `${opts.path}: no such file`);
+  }
+  if (!st.isFile()) throw new EightballError('io', `${opts.path}: not a file`);
+  const format = !opts.format || opts.format === 'auto' ? await detectFileFormat(opts.path) : opts.format;
+  const source = opts.source ?? defaultSourceName(opts.path, format);
+  const target = resolve(opts.path);
+  const fingerprint = `${st.size}:${Math.floor(st.mtimeMs)}`;
+
+  let skip = 0;
+  const previous = await latestImportRun(store.db, source, target);
+  if (previous && previous.status === 'running') {
+    const age = Date.now() - Date.parse(previous.heartbeat_at);
+    if (age < STALE_RUN_MS) {
+      throw new EightballError(
+        'usage',
+        `another import of ${opts.path} into source "${source}" is running (run #${previous.id}, last seen ${Math.round(age / 1000)} s ago)`,
+      );
+    }
+  }
+  if (
+    !opts.restart &&
+    !opts.strict &&
+    previous &&
+    previous.status !== 'completed' &&
+    previous.fingerprint === fingerprint &&
+    previous.checkpoint
+  ) {
+    skip = Number(previous.checkpoint) || 0;
+  }
+
+  const labels: LabelTable | null = opts.labelsPath ? await readLabelsFile(opts.labelsPath) : null;
+  const matched = new Set<string>();
+  let bytes: { bytesRead?: number; bytesTotal?: number } = {};
+  const items = readReportFile(opts.path, {
+    source,
+    format,
+    map: opts.map,
+    onWarning: opts.onWarning,
+    onProgress: (p) => {
+      if (p.bytesRead !== undefined) bytes = { bytesRead: p.bytesRead, bytesTotal: p.bytesTotal };
+    },
+  });
+  const summary = await ingest(
+    store,
+    {
+      run: {
+        source,
+        kind: 'file',
+        target,
+        fingerprint,
+        options: { format, map: opts.map ?? {}, labels: opts.labelsPath ?? null, strict: !!opts.strict },
+      },
+      items,
+      skip,
+      checkpointAfter: (_item, seq) => String(seq),
+      sourceProgress: () => bytes,
+    },
+    {
+      strict: opts.strict,
+      rejectsPath: opts.rejectsPath,
+      batchSize: opts.batchSize,
+      signal: opts.signal,
+      onProgress: opts.onProgress,
+      onRejected: opts.onRejected,
+      enrich: labels
+        ? (r) => {
+            const short = r.externalId.includes('#')
+              ? r.externalId.slice(r.externalId.lastIndexOf('#') + 1)
+              : null;
+            const key = labels.has(r.externalId) ? r.externalId : short && labels.has(short) ? short : null;
+            if (key === null) return;
+            matched.add(key);
+            Object.assign(r.labels, labels.get(key));
+          }
+        : undefined,
+    },
+  );
+  // a completed run starts the next one from the top: its checkpoint is no longer a resume point
+  return {
+    ...summary,
+    format,
+    unmatchedLabels: labels ? [...labels.keys()].filter((k) => !matched.has(k)).length : 0,
+  };
+}

@@ -1,0 +1,214 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { BugReport, RecordError } from '../domain/index.ts';
+import { EightballError, formatRecordError } from '../domain/index.ts';
+import type { SourceItem } from '../sources/source-item.ts';
+import {
+  finishImportRun,
+  type ImportRunStart,
+  type RunProgress,
+  recordRunProgress,
+  type Store,
+  startImportRun,
+  upsertReports,
+} from '../store/index.ts';
+
+export type ImportStatus = 'completed' | 'interrupted' | 'failed';
+
+export interface ImportCounts {
+  imported: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+}
+
+export interface ImportSummary extends ImportCounts {
+  runId: number;
+  source: string;
+  status: ImportStatus;
+  /** records skipped because an earlier run had already stored them */
+  resumedFrom: number;
+  checkpoint: string | null;
+  message: string | null;
+}
+
+export interface IngestProgress extends ImportCounts {
+  records: number;
+  bytesRead?: number;
+  bytesTotal?: number;
+}
+
+export interface IngestOptions {
+  /** import nothing if any record is rejected: everything runs in one transaction */
+  strict?: boolean;
+  /** write rejected records, one JSON object a line, with where and why */
+  rejectsPath?: string;
+  batchSize?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: IngestProgress) => void;
+  onRejected?: (e: RecordError) => void;
+  /** called on each report before it is stored (labels joined here) */
+  enrich?: (r: BugReport) => void;
+}
+
+export interface IngestPlan {
+  run: ImportRunStart;
+  items: AsyncIterable<SourceItem>;
+  /** items to skip at the start: an interrupted run already stored them */
+  skip: number;
+  /** the checkpoint after an item: what lets the next run carry on from here */
+  checkpointAfter: (item: SourceItem, seq: number, previous: string | null) => string | null;
+  /** extra progress (bytes of a file) */
+  sourceProgress?: () => { bytesRead?: number; bytesTotal?: number };
+}
+
+/** An error raised inside the strict transaction only to roll it back. */
+class StrictRollback extends Error {}
+
+class RejectsWriter {
+  private stream: WriteStream | null = null;
+  constructor(private readonly path: string | undefined) {}
+  write(e: RecordError): void {
+    if (!this.path) return;
+    if (!this.stream) this.stream = createWriteStream(this.path, { flags: 'w' });
+    this.stream.write(
+      `${JSON.stringify({
+        file: e.location.file,
+        line: e.location.line,
+        id: e.location.id ?? null,
+        field: e.field,
+        reason: e.reason,
+        message: formatRecordError(e),
+        text: e.text ?? null,
+        record: e.record ?? null,
+      })}\n`,
+    );
+  }
+  async close(): Promise<void> {
+    const s = this.stream;
+    if (!s) return;
+    await new Promise<void>((resolve, reject) =>
+      s.end((err?: Error | null) => (err ? reject(err) : resolve())),
+    );
+  }
+}
+
+/**
+ * The one loop every import runs: read items, reject the bad ones with their reasons, upsert the
+ * good ones in batches. Each batch and the run's checkpoint commit together, so a crash or Ctrl-C
+ * leaves the database consistent and the next run resumes after the last committed batch.
+ */
+export async function ingest(
+  store: Store,
+  plan: IngestPlan,
+  opts: IngestOptions = {},
+): Promise<ImportSummary> {
+  const batchSize = opts.batchSize ?? 500;
+  const runId = await startImportRun(store.db, plan.run);
+  const counts: ImportCounts = { imported: 0, updated: 0, unchanged: 0, rejected: 0 };
+  const rejects = new RejectsWriter(opts.rejectsPath);
+  let checkpoint: string | null = plan.run.checkpoint ?? null;
+  let seq = 0;
+  let status = 'completed' as ImportStatus;
+  let message: string | null = null;
+
+  const progress = (): RunProgress => ({ ...counts, checkpoint });
+  const report = () => opts.onProgress?.({ ...counts, records: seq, ...(plan.sourceProgress?.() ?? {}) });
+
+  const run = async (db: Store['db'], inTransaction: boolean) => {
+    let batch: BugReport[] = [];
+    let batchCheckpoint = checkpoint;
+    const flush = async () => {
+      if (batch.length === 0) {
+        checkpoint = batchCheckpoint;
+        return;
+      }
+      const write = async (tx: Store['db']) => {
+        const outcomes = await upsertReports(tx, batch);
+        for (const o of outcomes) counts[o]++;
+        await recordRunProgress(tx, runId, { ...counts, checkpoint: batchCheckpoint });
+      };
+      if (inTransaction) await write(db);
+      else await db.transaction().execute(write);
+      checkpoint = batchCheckpoint;
+      batch = [];
+      report();
+    };
+    const consume = async () => {
+      for await (const item of plan.items) {
+        seq++;
+        if (seq <= plan.skip) {
+          batchCheckpoint = plan.checkpointAfter(item, seq, batchCheckpoint);
+          if (seq % 1000 === 0) report();
+          continue;
+        }
+        if (item.kind === 'error') {
+          counts.rejected++;
+          rejects.write(item.error);
+          opts.onRejected?.(item.error);
+        } else {
+          opts.enrich?.(item.report);
+          batch.push(item.report);
+        }
+        batchCheckpoint = plan.checkpointAfter(item, seq, batchCheckpoint);
+        if (batch.length >= batchSize) await flush();
+        if (opts.signal?.aborted) {
+          status = 'interrupted';
+          message = 'interrupted; run the same import again to resume';
+          break;
+        }
+      }
+    };
+    try {
+      await consume();
+    } catch (e) {
+      // an abort surfaces as an error from the source (a cancelled fetch): keep what was read
+      if (!opts.signal?.aborted) throw e;
+      status = 'interrupted';
+      message = 'interrupted; run the same import again to resume';
+    }
+    await flush();
+    report();
+  };
+
+  try {
+    if (opts.strict) {
+      try {
+        await store.db.transaction().execute(async (trx) => {
+          await run(trx, true);
+          if (counts.rejected > 0) throw new StrictRollback();
+          if (status === 'interrupted') throw new StrictRollback();
+        });
+      } catch (e) {
+        if (!(e instanceof StrictRollback)) throw e;
+        const why =
+          status === 'interrupted' ? 'interrupted' : `${counts.rejected} record(s) rejected with --strict`;
+        status = status === 'interrupted' ? 'interrupted' : 'failed';
+        message = `${why}: nothing was imported`;
+        counts.imported = 0;
+        counts.updated = 0;
+        counts.unchanged = 0;
+        checkpoint = plan.run.checkpoint ?? null;
+      }
+    } else {
+      await run(store.db, false);
+    }
+  } catch (e) {
+    status = 'failed';
+    message = e instanceof Error ? e.message : String(e);
+    await finishImportRun(store.db, runId, status, progress(), message).catch(() => undefined);
+    await rejects.close().catch(() => undefined);
+    if (e instanceof EightballError) throw e;
+    throw new EightballError('io', `import failed after ${seq} records: ${message}`, e);
+  }
+  await rejects.close();
+  await finishImportRun(store.db, runId, status, progress(), message);
+  return {
+    runId,
+    source: plan.run.source,
+    status,
+    resumedFrom: plan.skip,
+    checkpoint,
+    message,
+    ...counts,
+  };
+}

@@ -1,0 +1,75 @@
+import { readFile } from 'node:fs/promises';
+import { XMLParser } from 'fast-xml-parser';
+import { EightballError } from '../domain/index.ts';
+import { displayName } from './file-reading.ts';
+import { buildReport } from './report-fields.ts';
+import type { SourceItem, SourceOptions } from './source-item.ts';
+
+/**
+ * BugLocator/BLIA benchmark repositories: `<bugrepository><bug id opendate fixdate>` with the
+ * summary, description and the files the fix changed. These files are a few megabytes, so they
+ * are parsed whole rather than streamed.
+ */
+export async function* readBliaXml(
+  path: string,
+  opts: SourceOptions & { source: string },
+): AsyncGenerator<SourceItem> {
+  const file = displayName(path);
+  const head = (await readFile(path)).toString('latin1');
+  const encoding = /encoding="(utf-?8)"/i.test(head.slice(0, 200)) ? 'utf8' : 'latin1';
+  const xml = encoding === 'utf8' ? (await readFile(path)).toString('utf8') : head;
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@',
+    isArray: (name) => ['bug', 'file', 'commit', 'comment'].includes(name),
+    processEntities: true,
+    htmlEntities: true,
+  });
+  let doc: Record<string, unknown>;
+  try {
+    doc = parser.parse(xml) as Record<string, unknown>;
+  } catch (e) {
+    throw new EightballError('unknown-format', `${file}: not well-formed XML: ${(e as Error).message}`);
+  }
+  const repo = doc.bugrepository as Record<string, unknown> | undefined;
+  if (!repo) throw new EightballError('unknown-format', `${file}: no <bugrepository> element`);
+  const product = typeof repo['@name'] === 'string' ? repo['@name'] : null;
+  const bugs = (repo.bug as Record<string, unknown>[] | undefined) ?? [];
+  // line numbers: the n-th `<bug ` opening tag
+  const lines: number[] = [];
+  let line = 1;
+  for (let i = 0; i < xml.length; i++) {
+    const c = xml.charCodeAt(i);
+    if (c === 10) line++;
+    else if (c === 60 && xml.startsWith('<bug ', i)) lines.push(line);
+  }
+  let n = 0;
+  for (const bug of bugs) {
+    const info = (bug.buginformation ?? {}) as Record<string, unknown>;
+    const files: string[] = [];
+    const fixed = bug.fixedFiles as { file?: unknown[] } | undefined;
+    for (const f of fixed?.file ?? []) if (typeof f === 'string') files.push(f);
+    const commits = (bug.fixedCommits as { commit?: Record<string, unknown>[] } | undefined)?.commit ?? [];
+    for (const c of commits) {
+      for (const f of (c.file as Record<string, unknown>[] | undefined) ?? []) {
+        if (typeof f['@name'] === 'string' && !files.includes(f['@name'])) files.push(f['@name']);
+      }
+    }
+    const built = buildReport(
+      {
+        externalId: bug['@id'],
+        summary: info.summary,
+        description: info.description ?? '',
+        product,
+        createdAt: bug['@opendate'],
+        resolution: bug['@fixdate'] ? 'FIXED' : null,
+        labels: { files: files.join(' '), commit: commits.map((c) => String(c['@id'] ?? '')).join(' ') },
+      },
+      { file, line: lines[n] ?? 0, source: opts.source, raw: bug },
+    );
+    n++;
+    opts.onProgress?.({ records: n, recordsTotal: bugs.length });
+    if ('location' in built) yield { kind: 'error', error: built };
+    else yield { kind: 'report', report: built, line: lines[n - 1] ?? 0 };
+  }
+}

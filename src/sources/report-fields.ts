@@ -1,0 +1,95 @@
+import type { BugReport, BugReportDraft, RecordError } from '../domain/index.ts';
+import { finishReport } from '../domain/index.ts';
+import { optionalText, parseDate, text, textList } from './values.ts';
+
+/** Fields a column or a JSON key can be mapped onto. `labels.NAME` targets are handled apart. */
+export const MAPPABLE_FIELDS = [
+  'externalId',
+  'url',
+  'summary',
+  'description',
+  'product',
+  'component',
+  'type',
+  'severity',
+  'priority',
+  'platform',
+  'opSys',
+  'version',
+  'keywords',
+  'status',
+  'resolution',
+  'reporter',
+  'assignee',
+  'createdAt',
+  'updatedAt',
+] as const;
+
+export type MappableField = (typeof MAPPABLE_FIELDS)[number];
+
+export function isMappableField(s: string): s is MappableField {
+  return (MAPPABLE_FIELDS as readonly string[]).includes(s);
+}
+
+/** The loose values a source found, before they are checked and normalised into a report. */
+export type RawFields = Partial<Record<MappableField, unknown>> & { labels?: Record<string, unknown> };
+
+export interface RecordContext {
+  file: string;
+  line: number;
+  source: string;
+  raw: unknown;
+  text?: string | undefined;
+}
+
+/**
+ * Check and normalise one record. Every rule that rejects a record lives here, so all sources
+ * reject for the same reasons with the same words.
+ */
+export function buildReport(f: RawFields, ctx: RecordContext): BugReport | RecordError {
+  const externalId = optionalText(f.externalId);
+  const fail = (field: string, reason: string): RecordError => ({
+    location: { file: ctx.file, line: ctx.line, id: externalId ?? undefined },
+    field,
+    reason,
+    record: ctx.raw,
+    text: ctx.text,
+  });
+  if (externalId === null) return fail('externalId', 'missing: the record has no id');
+  if (externalId.length > 200) return fail('externalId', `longer than 200 characters`);
+  const summary = text(f.summary).trim();
+  if (summary === '') return fail('summary', 'missing: a report needs a summary');
+  const createdAt = parseDate(f.createdAt);
+  if (createdAt instanceof Error) return fail('createdAt', createdAt.message);
+  const updatedAt = parseDate(f.updatedAt);
+  if (updatedAt instanceof Error) return fail('updatedAt', updatedAt.message);
+  const labels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(f.labels ?? {})) {
+    const t = Array.isArray(v) ? textList(v).join(' ') : optionalText(v);
+    if (t !== null) labels[k] = t;
+  }
+  const draft: BugReportDraft = {
+    externalId,
+    url: optionalText(f.url),
+    summary,
+    description: text(f.description),
+    product: optionalText(f.product),
+    component: optionalText(f.component),
+    type: optionalText(f.type),
+    severity: optionalText(f.severity),
+    priority: optionalText(f.priority),
+    platform: optionalText(f.platform),
+    opSys: optionalText(f.opSys),
+    version: optionalText(f.version),
+    keywords: textList(f.keywords),
+    status: optionalText(f.status),
+    resolution: optionalText(f.resolution),
+    reporter: optionalText(f.reporter),
+    assignee: optionalText(f.assignee),
+    createdAt,
+    updatedAt,
+    labels,
+    raw: ctx.raw,
+  };
+  return finishReport(draft, ctx.source);
+}

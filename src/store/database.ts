@@ -1,0 +1,81 @@
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { EightballError } from '../domain/index.ts';
+import { migrateToLatest } from './migrate.ts';
+import type { Database } from './schema.ts';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface Store {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  /** the URL with any password hidden, for messages */
+  displayUrl: string;
+  close(): Promise<void>;
+}
+
+/** Hide a password before a URL is printed or logged. */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}
+
+// PostgreSQL BIGINT and NUMERIC come back as strings from pg; counts are small enough for numbers
+pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+
+/**
+ * Open the database a URL names (`sqlite:PATH`, `sqlite::memory:`, `postgres://...`) and bring
+ * its schema to the latest version.
+ */
+export async function openStore(url: string, opts: { migrate?: boolean } = {}): Promise<Store> {
+  const displayUrl = redactUrl(url);
+  let db: Kysely<Database>;
+  let dialect: DialectName;
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length);
+    if (path === '')
+      throw new EightballError(
+        'config',
+        `database URL "${url}": no file; use sqlite:PATH or sqlite::memory:`,
+      );
+    let sqlite: SQLite.Database;
+    try {
+      sqlite = new SQLite(path);
+    } catch (e) {
+      throw new EightballError('database', `cannot open ${displayUrl}: ${(e as Error).message}`, e);
+    }
+    // WAL lets readers (the web app) work while an import writes; NORMAL is durable across crashes in WAL
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('busy_timeout = 10000');
+    sqlite.pragma('foreign_keys = ON');
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    dialect = 'sqlite';
+  } else if (/^postgres(ql)?:\/\//.test(url)) {
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    dialect = 'postgres';
+    try {
+      const client = await pool.connect();
+      client.release();
+    } catch (e) {
+      await db.destroy();
+      throw new EightballError('database', `cannot connect to ${displayUrl}: ${(e as Error).message}`, e);
+    }
+  } else {
+    throw new EightballError(
+      'config',
+      `database URL "${displayUrl}" is not sqlite:PATH, sqlite::memory: or postgres://USER@HOST:PORT/DB`,
+    );
+  }
+  const store: Store = { db, dialect, displayUrl, close: () => db.destroy() };
+  if (opts.migrate !== false) {
+    try {
+      await migrateToLatest(store);
+    } catch (e) {
+      await db.destroy();
+      throw e;
+    }
+  }
+  return store;
+}

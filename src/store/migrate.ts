@@ -1,0 +1,30 @@
+import { type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { EightballError } from '../domain/index.ts';
+import type { Store } from './database.ts';
+import * as m001 from './migrations/001-initial.ts';
+
+/** Migrations are code, listed here in order: a bundle or a compiled build finds them without a file scan. */
+const MIGRATIONS: Record<string, Migration> = {
+  '001-initial': m001,
+};
+
+class StaticProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return MIGRATIONS;
+  }
+}
+
+export async function migrateToLatest(store: Store): Promise<string[]> {
+  const migrator = new Migrator({ db: store.db, provider: new StaticProvider() });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    const why = error instanceof Error ? error.message : String(error ?? 'unknown error');
+    throw new EightballError(
+      'database',
+      `migration ${failed?.migrationName ?? ''} failed on ${store.displayUrl}: ${why}`.replace('  ', ' '),
+      error,
+    );
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,157 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { BugReport } from '../domain/index.ts';
+import { reportToRow, rowToReport } from './report-rows.ts';
+import type { BugReportUpdate, Database, NewBugReportRow } from './schema.ts';
+
+export type UpsertOutcome = 'imported' | 'updated' | 'unchanged';
+
+export interface UpsertCounts {
+  imported: number;
+  updated: number;
+  unchanged: number;
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+interface Existing {
+  content_hash: string;
+  updated_at: string | null;
+  labels: string;
+}
+
+// SQLite allows 32,766 bound parameters; a row has 33 columns, so 500 rows stay well inside it
+const INSERT_CHUNK = 500;
+const LOOKUP_CHUNK = 900;
+
+function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => a[k] === b[k]);
+}
+
+/**
+ * Store reports by (source, externalId). Identical content changes nothing; an older `updatedAt`
+ * than the stored one changes nothing; otherwise the newer version replaces the stored one.
+ * Labels merge, so an import without a labels file keeps the labels an earlier one joined.
+ * Returns the outcome of each report, in order.
+ */
+export async function upsertReports(
+  db: Db,
+  reports: BugReport[],
+  now = new Date().toISOString(),
+): Promise<UpsertOutcome[]> {
+  const existing = new Map<string, Existing>();
+  const bySource = new Map<string, string[]>();
+  for (const r of reports) {
+    const ids = bySource.get(r.source) ?? [];
+    ids.push(r.externalId);
+    bySource.set(r.source, ids);
+  }
+  for (const [source, ids] of bySource) {
+    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+      const rows = await db
+        .selectFrom('bug_reports')
+        .select(['external_id', 'content_hash', 'updated_at', 'labels'])
+        .where('source', '=', source)
+        .where('external_id', 'in', ids.slice(i, i + LOOKUP_CHUNK))
+        .execute();
+      for (const row of rows) existing.set(`${source}\u0000${row.external_id}`, row);
+    }
+  }
+  const outcomes: UpsertOutcome[] = [];
+  const inserts = new Map<string, NewBugReportRow>();
+  const updates = new Map<string, { source: string; externalId: string; changes: BugReportUpdate }>();
+  for (const r of reports) {
+    const key = `${r.source}\u0000${r.externalId}`;
+    const row = reportToRow(r, now);
+    const old = existing.get(key);
+    if (!old) {
+      inserts.set(key, row);
+      existing.set(key, {
+        content_hash: row.content_hash,
+        updated_at: row.updated_at ?? null,
+        labels: row.labels!,
+      });
+      outcomes.push('imported');
+      continue;
+    }
+    const oldLabels = JSON.parse(old.labels) as Record<string, string>;
+    const merged = { ...oldLabels, ...r.labels };
+    const labelsChanged = !sameLabels(oldLabels, merged);
+    const stale = old.updated_at !== null && r.updatedAt !== null && r.updatedAt < old.updated_at;
+    const contentChanged = old.content_hash !== row.content_hash && !stale;
+    if (!contentChanged && !labelsChanged) {
+      outcomes.push('unchanged');
+      continue;
+    }
+    const labels = JSON.stringify(merged);
+    const pending = inserts.get(key);
+    if (pending) {
+      // the same report twice in one batch: insert the later version once
+      inserts.set(key, contentChanged ? { ...row, labels } : { ...pending, labels });
+    } else {
+      const { source: _s, external_id: _e, imported_at: _i, ...content } = row;
+      const prev = updates.get(key)?.changes ?? {};
+      const changes: BugReportUpdate = contentChanged
+        ? { ...content, labels, changed_at: now }
+        : { ...prev, labels, changed_at: now };
+      updates.set(key, { source: r.source, externalId: r.externalId, changes });
+    }
+    existing.set(key, {
+      content_hash: contentChanged ? row.content_hash : old.content_hash,
+      updated_at: contentChanged ? (row.updated_at ?? null) : old.updated_at,
+      labels,
+    });
+    outcomes.push('updated');
+  }
+  const toInsert = [...inserts.values()];
+  for (let i = 0; i < toInsert.length; i += INSERT_CHUNK) {
+    await db
+      .insertInto('bug_reports')
+      .values(toInsert.slice(i, i + INSERT_CHUNK))
+      .execute();
+  }
+  for (const u of updates.values()) {
+    await db
+      .updateTable('bug_reports')
+      .set(u.changes)
+      .where('source', '=', u.source)
+      .where('external_id', '=', u.externalId)
+      .execute();
+  }
+  return outcomes;
+}
+
+export async function getReport(db: Db, source: string, externalId: string): Promise<BugReport | null> {
+  const row = await db
+    .selectFrom('bug_reports')
+    .selectAll()
+    .where('source', '=', source)
+    .where('external_id', '=', externalId)
+    .executeTakeFirst();
+  return row ? rowToReport(row) : null;
+}
+
+export async function countReports(db: Db, source?: string): Promise<number> {
+  let q = db.selectFrom('bug_reports').select((eb) => eb.fn.countAll<number>().as('n'));
+  if (source) q = q.where('source', '=', source);
+  const row = await q.executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Stream stored reports in id order, a page at a time, so a large store never sits in memory. */
+export async function* iterateReports(
+  db: Db,
+  opts: { source?: string; pageSize?: number } = {},
+): AsyncGenerator<BugReport> {
+  const pageSize = opts.pageSize ?? 1000;
+  let after = 0;
+  for (;;) {
+    let q = db.selectFrom('bug_reports').selectAll().where('id', '>', after).orderBy('id').limit(pageSize);
+    if (opts.source) q = q.where('source', '=', opts.source);
+    const rows = await q.execute();
+    for (const row of rows) yield rowToReport(row);
+    if (rows.length < pageSize) return;
+    after = Number(rows[rows.length - 1]!.id);
+  }
+}

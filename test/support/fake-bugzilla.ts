@@ -49,12 +49,13 @@ export class FakeBugzilla {
     status: number,
     body: unknown,
     headers: Record<string, string> = {},
-  ): void {
+  ): undefined {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(JSON.stringify(body));
+    return undefined;
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  private handle(req: IncomingMessage, res: ServerResponse): undefined {
     const url = new URL(req.url ?? '/', 'http://localhost');
     this.requests.push(url.pathname + url.search);
     this.apiKeys.push(req.headers['x-bugzilla-api-key'] as string | undefined);

@@ -100,6 +100,8 @@ export async function importBugzilla(
       },
     },
     {
+      // one page, one transaction: a crash loses at most the page in hand
+      batchSize: opts.pageSize ?? 100,
       strict: opts.strict,
       rejectsPath: opts.rejectsPath,
       signal: opts.signal,

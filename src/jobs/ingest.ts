@@ -123,7 +123,7 @@ export async function ingest(
         return;
       }
       const write = async (tx: Store['db']) => {
-        const outcomes = await upsertReports(tx, batch);
+        const outcomes = await upsertReports(tx, batch, { sqlite: store.sqlite });
         for (const o of outcomes) counts[o]++;
         await recordRunProgress(tx, runId, { ...counts, checkpoint: batchCheckpoint });
       };
@@ -151,6 +151,7 @@ export async function ingest(
         }
         batchCheckpoint = plan.checkpointAfter(item, seq, batchCheckpoint);
         if (batch.length >= batchSize) await flush();
+        else if (seq % 100 === 0) report();
         if (opts.signal?.aborted) {
           status = 'interrupted';
           message = 'interrupted; run the same import again to resume';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse';
 import { EightballError } from '../domain/index.ts';
 import { COLUMN_ALIASES, KNOWN_EXTRA_COLUMNS, LABEL_COLUMNS, normaliseHeader } from './column-aliases.ts';
-import { displayName, progressStream } from './file-reading.ts';
+import { displayName, progressStream, readHead } from './file-reading.ts';
 import { buildReport, isMappableField, MAPPABLE_FIELDS, type RawFields } from './report-fields.ts';
 import type { SourceItem, SourceOptions } from './source-item.ts';
 
@@ -125,7 +125,6 @@ export interface CsvSourceOptions extends SourceOptions {
 /** Stream a CSV/TSV export with a header row as reports; bad rows become record errors. */
 export async function* readCsvReports(path: string, opts: CsvSourceOptions): AsyncGenerator<SourceItem> {
   const file = displayName(path);
-  const { readHead } = await import('./file-reading.ts');
   const head = await readHead(path, 16 * 1024);
   const firstLine = head.split(/\r?\n/, 1)[0] ?? '';
   const delimiter = opts.delimiter ?? detectDelimiter(firstLine);
@@ -157,7 +156,6 @@ export async function* readCsvReports(path: string, opts: CsvSourceOptions): Asy
   );
   let header: string[] | null = null;
   let columns: ResolvedColumns | null = null;
-  let records = 0;
   for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
     while (skipped.length > 0) yield skipped.shift()!;
     const { record, info } = item;
@@ -184,12 +182,10 @@ export async function* readCsvReports(path: string, opts: CsvSourceOptions): Asy
       }
       continue;
     }
-    records++;
     const rawRow: Record<string, string> = {};
     header.forEach((h, i) => {
       if (h !== '') rawRow[h] = record[i] ?? '';
     });
-    const rowText = record.join(delimiter);
     if (record.length > header.length && record.slice(header.length).some((v) => v.trim() !== '')) {
       const idIdx = columns!.fields.get('externalId');
       yield {
@@ -199,7 +195,7 @@ export async function* readCsvReports(path: string, opts: CsvSourceOptions): Asy
           field: 'record',
           reason: `${record.length} fields where the header has ${header.length}`,
           record: rawRow,
-          text: rowText,
+          text: record.join(delimiter),
         },
       };
       continue;
@@ -211,10 +207,9 @@ export async function* readCsvReports(path: string, opts: CsvSourceOptions): Asy
       else (fields as Record<string, unknown>)[field] = v;
     }
     if (fields.externalId === undefined) fields.externalId = derivedId(fields);
-    const built = buildReport(fields, { file, line, source: opts.source, raw: rawRow, text: rowText });
-    if ('location' in built) yield { kind: 'error', error: built };
-    else yield { kind: 'report', report: built, line, text: rowText };
-    opts.onProgress?.({ records });
+    const built = buildReport(fields, { file, line, source: opts.source, raw: rawRow });
+    if ('location' in built) yield { kind: 'error', error: { ...built, text: record.join(delimiter) } };
+    else yield { kind: 'report', report: built, line };
   }
   while (skipped.length > 0) yield skipped.shift()!;
   if (header === null) {

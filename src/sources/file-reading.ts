@@ -1,4 +1,5 @@
 import { createReadStream, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { SourceOptions } from './source-item.ts';
@@ -31,7 +32,6 @@ export function displayName(path: string): string {
 
 /** Read the first bytes of a file, to recognise its format without reading it all. */
 export async function readHead(path: string, bytes = 64 * 1024): Promise<string> {
-  const { open } = await import('node:fs/promises');
   const fh = await open(path, 'r');
   try {
     const buf = Buffer.alloc(bytes);

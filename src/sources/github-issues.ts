@@ -23,7 +23,8 @@ export function typeFromLabels(names: string[]): string | null {
 function repoOf(issue: Record<string, unknown>): string | null {
   const u = typeof issue.repository_url === 'string' ? issue.repository_url : issue.html_url;
   if (typeof u !== 'string') return null;
-  const m = /(?:repos\/|github\.com\/)([^/]+\/[^/]+)/.exec(u);
+  // the API URL (…/repos/OWNER/REPO) before the page URL (github.com/OWNER/REPO)
+  const m = /\/repos\/([^/]+\/[^/]+)/.exec(u) ?? /github\.com\/([^/]+\/[^/]+)/.exec(u);
   return m ? m[1]! : null;
 }
 

@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline';
 import { EightballError } from '../domain/index.ts';
 import { displayName, progressStream, readHead } from './file-reading.ts';
 import type { SourceOptions } from './source-item.ts';
@@ -40,7 +41,6 @@ export async function* readJsonRecords(path: string, opts: SourceOptions): Async
 }
 
 async function* readLines(path: string, opts: SourceOptions): AsyncGenerator<JsonRecord> {
-  const { createInterface } = await import('node:readline');
   const rl = createInterface({ input: progressStream(path, opts), crlfDelay: Number.POSITIVE_INFINITY });
   let line = 0;
   for await (const l of rl) {

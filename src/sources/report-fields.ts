@@ -1,5 +1,4 @@
-import type { BugReport, BugReportDraft, RecordError } from '../domain/index.ts';
-import { finishReport } from '../domain/index.ts';
+import type { BugReport, RecordError } from '../domain/index.ts';
 import { optionalText, parseDate, text, textList } from './values.ts';
 
 /** Fields a column or a JSON key can be mapped onto. `labels.NAME` targets are handled apart. */
@@ -68,16 +67,23 @@ export function buildReport(f: RawFields, ctx: RecordContext): BugReport | Recor
     const t = Array.isArray(v) ? textList(v).join(' ') : optionalText(v);
     if (t !== null) labels[k] = t;
   }
-  const draft: BugReportDraft = {
+  const product = optionalText(f.product);
+  const component = optionalText(f.component);
+  const type = optionalText(f.type);
+  const severity = optionalText(f.severity);
+  const priority = optionalText(f.priority);
+  // built in one literal: this runs for every record of every import, so no intermediate copies
+  return {
+    source: ctx.source,
     externalId,
     url: optionalText(f.url),
     summary,
     description: text(f.description),
-    product: optionalText(f.product),
-    component: optionalText(f.component),
-    type: optionalText(f.type),
-    severity: optionalText(f.severity),
-    priority: optionalText(f.priority),
+    product,
+    component,
+    type,
+    severity,
+    priority,
     platform: optionalText(f.platform),
     opSys: optionalText(f.opSys),
     version: optionalText(f.version),
@@ -89,7 +95,8 @@ export function buildReport(f: RawFields, ctx: RecordContext): BugReport | Recor
     createdAt,
     updatedAt,
     labels,
+    filed: { product, component, severity, type, priority },
+    filedKnown: false,
     raw: ctx.raw,
   };
-  return finishReport(draft, ctx.source);
 }

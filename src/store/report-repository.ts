@@ -1,7 +1,9 @@
+import type SQLite from 'better-sqlite3';
 import type { Kysely, Transaction } from 'kysely';
 import type { BugReport } from '../domain/index.ts';
 import { reportToRow, rowToReport } from './report-rows.ts';
 import type { BugReportUpdate, Database, NewBugReportRow } from './schema.ts';
+import { type ReportRowWriter, sqliteReportWriter } from './sqlite-report-writer.ts';
 
 export type UpsertOutcome = 'imported' | 'updated' | 'unchanged';
 
@@ -29,6 +31,40 @@ function sameLabels(a: Record<string, string>, b: Record<string, string>): boole
   return ka.every((k) => a[k] === b[k]);
 }
 
+function kyselyReportWriter(db: Db): ReportRowWriter {
+  return {
+    lookup: (source, ids) =>
+      db
+        .selectFrom('bug_reports')
+        .select(['external_id', 'content_hash', 'updated_at', 'labels'])
+        .where('source', '=', source)
+        .where('external_id', 'in', ids)
+        .execute(),
+    async insert(rows) {
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        await db
+          .insertInto('bug_reports')
+          .values(rows.slice(i, i + INSERT_CHUNK))
+          .execute();
+      }
+    },
+    async update(source, externalId, changes) {
+      await db
+        .updateTable('bug_reports')
+        .set(changes)
+        .where('source', '=', source)
+        .where('external_id', '=', externalId)
+        .execute();
+    },
+  };
+}
+
+export interface UpsertOptions {
+  /** the raw SQLite handle under `db`, for the prepared-statement fast path */
+  sqlite?: SQLite.Database | undefined;
+  now?: string;
+}
+
 /**
  * Store reports by (source, externalId). Identical content changes nothing; an older `updatedAt`
  * than the stored one changes nothing; otherwise the newer version replaces the stored one.
@@ -38,8 +74,10 @@ function sameLabels(a: Record<string, string>, b: Record<string, string>): boole
 export async function upsertReports(
   db: Db,
   reports: BugReport[],
-  now = new Date().toISOString(),
+  opts: UpsertOptions = {},
 ): Promise<UpsertOutcome[]> {
+  const now = opts.now ?? new Date().toISOString();
+  const writer = opts.sqlite ? sqliteReportWriter(opts.sqlite) : kyselyReportWriter(db);
   const existing = new Map<string, Existing>();
   const bySource = new Map<string, string[]>();
   for (const r of reports) {
@@ -49,12 +87,7 @@ export async function upsertReports(
   }
   for (const [source, ids] of bySource) {
     for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
-      const rows = await db
-        .selectFrom('bug_reports')
-        .select(['external_id', 'content_hash', 'updated_at', 'labels'])
-        .where('source', '=', source)
-        .where('external_id', 'in', ids.slice(i, i + LOOKUP_CHUNK))
-        .execute();
+      const rows = await writer.lookup(source, ids.slice(i, i + LOOKUP_CHUNK));
       for (const row of rows) existing.set(`${source}\u0000${row.external_id}`, row);
     }
   }
@@ -104,21 +137,8 @@ export async function upsertReports(
     });
     outcomes.push('updated');
   }
-  const toInsert = [...inserts.values()];
-  for (let i = 0; i < toInsert.length; i += INSERT_CHUNK) {
-    await db
-      .insertInto('bug_reports')
-      .values(toInsert.slice(i, i + INSERT_CHUNK))
-      .execute();
-  }
-  for (const u of updates.values()) {
-    await db
-      .updateTable('bug_reports')
-      .set(u.changes)
-      .where('source', '=', u.source)
-      .where('external_id', '=', u.externalId)
-      .execute();
-  }
+  await writer.insert([...inserts.values()]);
+  for (const u of updates.values()) await writer.update(u.source, u.externalId, u.changes);
   return outcomes;
 }
 

@@ -25,7 +25,7 @@ export class FakeBugzilla {
   faults: Fault[] = [];
   private server: Server | null = null;
 
-  constructor(jsonlPath: string, filter: (b: Bug) => boolean = () => true) {
+  constructor(jsonlPath: string, filter: (b: Record<string, unknown>) => boolean = () => true) {
     this.bugs = readFileSync(jsonlPath, 'utf8')
       .split('\n')
       .filter((l) => l.trim() !== '')

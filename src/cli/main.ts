@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ENV_VARS } from '../config/config.ts';
 import { isEightballError } from '../domain/index.ts';
 import { registerDb } from './commands/db.ts';
+import { registerEvaluate } from './commands/evaluate.ts';
 import { registerImport } from './commands/import.ts';
 import { registerStats } from './commands/stats.ts';
 import { EXIT_FAILURE, EXIT_USAGE, exitCodeFor } from './exit-codes.ts';
@@ -39,6 +40,7 @@ Examples:
     );
   registerImport(program);
   registerStats(program);
+  registerEvaluate(program);
   registerDb(program);
   // every subcommand reports usage errors the same way and exits 2 through the handler below
   const configure = (cmd: Command) => {

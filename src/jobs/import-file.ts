@@ -8,7 +8,7 @@ import {
   type FileFormat,
   readReportFile,
 } from '../sources/file-source.ts';
-import { type LabelTable, readLabelsFile } from '../sources/labels-file.ts';
+import { labelJoiner, readLabelsFile } from '../sources/labels-file.ts';
 import type { SourceWarning } from '../sources/source-item.ts';
 import { latestImportRun, type Store } from '../store/index.ts';
 import { type ImportSummary, type IngestProgress, ingest } from './ingest.ts';
@@ -75,8 +75,8 @@ export async function importFile(store: Store, opts: FileImportOptions): Promise
     skip = Number(previous.checkpoint) || 0;
   }
 
-  const labels: LabelTable | null = opts.labelsPath ? await readLabelsFile(opts.labelsPath) : null;
-  const matched = new Set<string>();
+  const table = opts.labelsPath ? await readLabelsFile(opts.labelsPath) : null;
+  const joiner = table ? labelJoiner(table) : null;
   let bytes: { bytesRead?: number; bytesTotal?: number } = {};
   const items = readReportFile(opts.path, {
     source,
@@ -109,23 +109,13 @@ export async function importFile(store: Store, opts: FileImportOptions): Promise
       signal: opts.signal,
       onProgress: opts.onProgress,
       onRejected: opts.onRejected,
-      enrich: labels
-        ? (r) => {
-            const short = r.externalId.includes('#')
-              ? r.externalId.slice(r.externalId.lastIndexOf('#') + 1)
-              : null;
-            const key = labels.has(r.externalId) ? r.externalId : short && labels.has(short) ? short : null;
-            if (key === null) return;
-            matched.add(key);
-            Object.assign(r.labels, labels.get(key));
-          }
-        : undefined,
+      enrich: joiner?.join,
     },
   );
   // a completed run starts the next one from the top: its checkpoint is no longer a resume point
   return {
     ...summary,
     format,
-    unmatchedLabels: labels ? [...labels.keys()].filter((k) => !matched.has(k)).length : 0,
+    unmatchedLabels: table && joiner ? [...table.keys()].filter((k) => !joiner.matched.has(k)).length : 0,
   };
 }

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse';
-import { EightballError } from '../domain/index.ts';
+import { type BugReport, EightballError } from '../domain/index.ts';
 import { COLUMN_ALIASES, normaliseHeader } from './column-aliases.ts';
 import { detectDelimiter } from './csv-source.ts';
 import { displayName, progressStream, readHead } from './file-reading.ts';
@@ -50,4 +50,22 @@ export async function readLabelsFile(path: string): Promise<LabelTable> {
   }
   if (header === null) throw new EightballError('unknown-format', `${file}: empty labels file`);
   return table;
+}
+
+/**
+ * A function that merges a report's labels from the table, matching the report's id or, for
+ * `owner/repo#N` GitHub ids, the bare number. It records which table ids matched.
+ */
+export function labelJoiner(table: LabelTable): { join: (r: BugReport) => void; matched: Set<string> } {
+  const matched = new Set<string>();
+  return {
+    matched,
+    join(r) {
+      const short = r.externalId.includes('#') ? r.externalId.slice(r.externalId.lastIndexOf('#') + 1) : null;
+      const key = table.has(r.externalId) ? r.externalId : short && table.has(short) ? short : null;
+      if (key === null) return;
+      matched.add(key);
+      Object.assign(r.labels, table.get(key));
+    },
+  };
 }

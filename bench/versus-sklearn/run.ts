@@ -1,0 +1,139 @@
+// bench/versus-sklearn: eightball and scikit-learn on the same files and the same split, one table.
+// Usage: npm run bench:sklearn [-- --only HDFS] > bench/RESULTS-sklearn.md
+// Needs Debian's python3-sklearn (apt-get install -y python3-sklearn); /usr/bin/python3 is used.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const data = process.env.EIGHTBALL_SHARED_DATA ?? resolve(root, '../shared/data');
+const python = process.env.PYTHON ?? '/usr/bin/python3';
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+
+interface Dataset {
+  name: string;
+  task: string;
+  args: string[];
+  /** mean over groups (NLBSE: per repository) rather than pooled */
+  grouped?: boolean;
+}
+
+const DATASETS: Dataset[] = [
+  {
+    name: 'NLBSE24 (5 repos, own split)',
+    task: 'bug/feature/question',
+    grouped: true,
+    args: [
+      '-i',
+      'github/nlbse2024/issues_train.csv',
+      '--split',
+      'file',
+      '--test-input',
+      'github/nlbse2024/issues_test.csv',
+      '--label',
+      'type',
+      '--group-by',
+      'product',
+    ],
+  },
+  ...['HIVE', 'HADOOP', 'HDFS', 'MAPREDUCE', 'YARN'].map((p) => ({
+    name: `Jira ${p}`,
+    task: 'component (time split)',
+    args: ['-i', `jira/apache/${p}.jsonl`, '--label', 'component'],
+  })),
+  ...['Mozilla', 'Netbeans'].map((p) => ({
+    name: `list-export ${p}`,
+    task: 'product::component (time split)',
+    args: ['-i', `bugzilla/list-exports/${p}.csv`, '--label', 'product::component'],
+  })),
+  {
+    name: 'Mozilla REST + labels',
+    task: 'bug vs not a bug (5-fold)',
+    args: [
+      '-i',
+      'bugzilla/mozilla/bugs-2009-2018.jsonl',
+      '--labels',
+      'bugzilla/mozilla/labels-regression-bug-nobug.csv',
+      '--label',
+      'labels.category',
+      '--label-map',
+      'nobug=nobug,*=bug',
+      '--split',
+      'kfold:5',
+    ],
+  },
+];
+
+function abs(args: string[]): string[] {
+  return args.map((a) => (/\.(csv|jsonl|json|xml|txt)$/.test(a) ? join(data, a) : a));
+}
+
+const f3 = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(3));
+const f2 = (v: number) => v.toFixed(2);
+
+if (!existsSync(data)) {
+  process.stderr.write(`shared data not found at ${data}\n`);
+  process.exit(1);
+}
+
+const lines: string[] = [];
+lines.push(`# eightball versus scikit-learn`);
+lines.push('');
+lines.push(
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ${new Date().toISOString().slice(0, 10)}. Command: \`npm run bench:sklearn\`.`,
+);
+lines.push('');
+lines.push(
+  '| data | task | tool / model | macro-F1 | accuracy | top-3 | fit s | predict ms/report | peak RSS MiB |',
+);
+lines.push('|---|---|---|---:|---:|---:|---:|---:|---:|');
+for (const ds of DATASETS) {
+  if (only && !ds.name.includes(only)) continue;
+  const dir = mkdtempSync(join(tmpdir(), 'eightball-vs-'));
+  process.stderr.write(`${ds.name}: eightball...\n`);
+  const eb = spawnSync(
+    process.execPath,
+    [join(root, 'bin/eightball.js'), 'evaluate', ...abs(ds.args), '--json', '--export-split', dir],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    },
+  );
+  if (eb.status !== 0) {
+    process.stderr.write(eb.stderr);
+    lines.push(`| ${ds.name} | ${ds.task} | eightball failed (exit ${eb.status}) | | | | | | |`);
+    continue;
+  }
+  const r = JSON.parse(eb.stdout);
+  lines.push(
+    `| ${ds.name} | ${ds.task} | **eightball** ${r.model} | **${f3(r.macroF1)}** | **${f3(r.accuracy)}** | **${f3(r.top3)}** | ${f2(r.fitSeconds)} (+${f2(r.selectionSeconds ?? 0)} CV) | ${f2(r.predictMsPerReport)} (p99 ${f2(r.predictMsP99 ?? 0)}) | ${Math.round(r.peakRssMiB)} |`,
+  );
+  process.stderr.write(`${ds.name}: scikit-learn...\n`);
+  const sk = spawnSync(python, [join(here, 'sklearn_baseline.py'), dir], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  if (sk.status !== 0) {
+    process.stderr.write(sk.stderr);
+    lines.push(`| ${ds.name} | ${ds.task} | scikit-learn unavailable (exit ${sk.status}) | | | | | | |`);
+  } else {
+    for (const m of JSON.parse(sk.stdout)) {
+      const macro = ds.grouped ? m.meanGroupMacroF1 : m.macroF1;
+      const acc = ds.grouped ? m.meanGroupAccuracy : m.accuracy;
+      const top3 = ds.grouped ? m.meanGroupTop3 : m.top3;
+      lines.push(
+        `| ${ds.name} | ${ds.task} | scikit-learn ${m.sklearn} ${m.model} | ${f3(macro)} | ${f3(acc)} | ${f3(top3)} | ${f2(m.fitSeconds)} | ${f2(m.predictMsPerReport)} | ${Math.round(m.peakRssMiB)} |`,
+      );
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+  process.stderr.write(`${lines.slice(-4).join('\n')}\n`);
+}
+lines.push('');
+lines.push(
+  'eightball: model chosen by 3-fold cross-validation on the training data (fit s is the final fit; the CV time is added in brackets); probabilities temperature-calibrated on out-of-fold scores. scikit-learn: the reference setup of ../shared/data/README.md, untuned. Same split for both (exported by `eightball evaluate --export-split`); classes with fewer than 5 training reports dropped from both. Grouped rows (NLBSE) are the mean over the 5 repositories. top-3 with 3 classes is always 1.',
+);
+process.stdout.write(`${lines.join('\n')}\n`);

@@ -1,0 +1,247 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Command, Option } from 'commander';
+import { EightballError } from '../../domain/index.ts';
+import { evaluationCharts } from '../../evaluation/charts.ts';
+import { type ReportSection, renderReportHtml } from '../../evaluation/report-html.ts';
+import { parseColumnMap } from '../../sources/csv-source.ts';
+import { FILE_FORMATS, type FileFormat } from '../../sources/file-source.ts';
+import { loadReports } from '../../sources/load-reports.ts';
+import { isKnownLabel, META_FIELDS, TEXT_FIELDS } from '../../triage/dataset.ts';
+import {
+  type EvaluationResult,
+  evaluateReports,
+  type ModelChoice,
+  type SplitSpec,
+} from '../../triage/evaluate-reports.ts';
+import { isQuiet } from '../context.ts';
+import { createProgress } from '../progress.ts';
+
+function parseSplit(s: string): SplitSpec {
+  if (s === 'time' || s === 'random' || s === 'file') return { kind: s };
+  const m = /^kfold:(\d+)$/.exec(s);
+  if (m && Number(m[1]) >= 2) return { kind: 'kfold', k: Number(m[1]) };
+  throw new EightballError('usage', `--split: "${s}" is not time, random, kfold:K (K ≥ 2) or file`);
+}
+
+function splitExporter(dir: string) {
+  mkdirSync(dir, { recursive: true });
+  let n = 0;
+  return (train: { text: string; label: string }[], test: { text: string; label: string }[]) => {
+    n++;
+    const lines = (xs: object[]) => xs.map((x) => JSON.stringify(x)).join('\n') + '\n';
+    writeFileSync(join(dir, `split-${String(n).padStart(2, '0')}-train.jsonl`), lines(train));
+    writeFileSync(join(dir, `split-${String(n).padStart(2, '0')}-test.jsonl`), lines(test));
+  };
+}
+
+function parseLabelMap(s: string): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const part of s.split(',')) {
+    const [from, to] = part.split('=').map((x) => x.trim());
+    if (!from || !to) throw new EightballError('usage', `--label-map: "${part}" is not FROM=TO`);
+    map[from] = to;
+  }
+  return map;
+}
+
+function parseList(s: string, allowed: readonly string[], flag: string): string[] {
+  const xs = s
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
+  for (const x of xs) {
+    if (!allowed.includes(x))
+      throw new EightballError('usage', `${flag}: unknown field "${x}" (fields: ${allowed.join(', ')})`);
+  }
+  return xs;
+}
+
+/** The JSON contract of `evaluate --json`: the summary, per class and per group, without curves. */
+function toJson(r: EvaluationResult): object {
+  const { metrics: m, groups, ...rest } = r;
+  return {
+    ...rest,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    macroPrecision: m.macroPrecision,
+    macroRecall: m.macroRecall,
+    topK: m.topK,
+    rmse: m.rmse,
+    logLoss: m.logLoss,
+    coverage: m.coverage,
+    reliability: m.reliability,
+    classNames: m.classes,
+    ...(groups ? { groups: groups.map((g) => toJson(g)) } : {}),
+  };
+}
+
+function printText(r: EvaluationResult): void {
+  const f = (v: number | null) => (v === null ? '–' : v.toFixed(3));
+  const line = (g: EvaluationResult, name: string) =>
+    `${name.padEnd(28)} acc ${f(g.accuracy)}  macro-F1 ${f(g.macroF1)}  top-3 ${f(g.top3)}  AUC ${f(g.auc)}  ECE ${f(g.ece)}  (${g.nTrain} train, ${g.nTest} test, ${g.classes} classes, ${g.model})`;
+  if (r.groups) for (const g of r.groups) process.stdout.write(`${line(g, g.group)}\n`);
+  process.stdout.write(`${line(r, r.groups ? 'mean of groups' : `${r.label} (${r.split} split)`)}\n`);
+  process.stdout.write(
+    `fit ${r.fitSeconds.toFixed(2)} s (+ ${r.selectionSeconds.toFixed(1)} s model selection), predict ${r.predictMsPerReport.toFixed(2)} ms/report (p99 ${r.predictMsP99.toFixed(2)} ms)\n`,
+  );
+  if (r.droppedClasses.length > 0) {
+    process.stdout.write(
+      `dropped ${r.droppedClasses.length} class(es) with fewer than 5 training reports (${r.droppedReports.train} train, ${r.droppedReports.test} test reports)\n`,
+    );
+  }
+}
+
+async function sections(r: EvaluationResult): Promise<ReportSection[]> {
+  const one = async (g: EvaluationResult, title: string): Promise<ReportSection> => ({
+    title,
+    summary: {
+      model: g.model,
+      'train reports': g.nTrain,
+      'test reports': g.nTest,
+      classes: g.classes,
+      accuracy: g.accuracy,
+      'macro F1': g.macroF1,
+      'weighted F1': g.weightedF1,
+      'top-3 accuracy': g.top3,
+      'ROC AUC (macro, one vs rest)': g.auc,
+      Brier: g.brier,
+      ECE: g.ece,
+      temperature: g.temperature,
+      'fit seconds': g.fitSeconds,
+      'predict ms/report': g.predictMsPerReport,
+    },
+    metrics: g.metrics,
+    charts: await evaluationCharts(g.metrics),
+    notes: [
+      `split: ${g.split}; model chosen by 3-fold cross-validation on the training data: ${g.candidates
+        .map((c) => `${c.description} acc ${c.accuracy.toFixed(3)} macro-F1 ${c.macroF1.toFixed(3)}`)
+        .join('; ')}`,
+      ...(g.droppedClasses.length > 0
+        ? [
+            `dropped classes with fewer than 5 training reports: ${g.droppedClasses.map((d) => `${d.label} (${d.trainCount})`).join(', ')}`,
+          ]
+        : []),
+    ],
+  });
+  if (!r.groups) return [await one(r, `${r.label}`)];
+  const out: ReportSection[] = [];
+  for (const g of r.groups) out.push(await one(g, `${r.label}, group ${g.group}`));
+  return out;
+}
+
+export function registerEvaluate(program: Command): void {
+  program
+    .command('evaluate')
+    .description('train and test a model on a file of reports, and measure it (no database needed)')
+    .requiredOption('-i, --input <file>', 'the reports (any format `import file` reads)')
+    .addOption(
+      new Option('-f, --format <format>', 'the input format').choices([...FILE_FORMATS]).default('auto'),
+    )
+    .option('-m, --map <field=column,...>', 'CSV column map, as for import file')
+    .option('-l, --labels <file>', 'a CSV of id,label... joined into the reports (use --label labels.NAME)')
+    .requiredOption(
+      '--label <field>',
+      'what to predict: component, product::component, type, severity, ... or labels.NAME',
+    )
+    .option('--text <fields>', 'text fields', 'summary,description')
+    .option(
+      '--meta <fields>',
+      'categorical fields to one-hot (default: platform, opSys, severity, and product for --label component); "none" for text only',
+    )
+    .option(
+      '--split <kind>',
+      'time (oldest 75% train), random (stratified), kfold:K, or file (with --test-input)',
+      'time',
+    )
+    .option('--test-input <file>', 'the test reports, for --split file')
+    .option(
+      '--group-by <field>',
+      'one model per value of this field (e.g. product): results per group and their mean',
+    )
+    .addOption(
+      new Option('--model <model>', 'auto chooses by cross-validation on the training data')
+        .choices(['auto', 'logreg', 'svm', 'nb'])
+        .default('auto'),
+    )
+    .option(
+      '--label-map <from=to,...>',
+      'merge label values before learning; * stands for every other value (e.g. nobug=nobug,*=bug)',
+    )
+    .option('--seed <n>', 'seed for splits and solvers', (v) => Number.parseInt(v, 10), 1)
+    .option('--json', 'print one JSON object')
+    .option(
+      '--export-split <dir>',
+      "write each split's train and test texts and labels as JSON lines (to run another tool on the same split)",
+    )
+    .option('--html <file>', 'write a self-contained report page with every chart and table')
+    .addHelpText(
+      'after',
+      `
+Classes with fewer than 5 training reports are dropped from train and test, and reported.
+Probabilities are calibrated (temperature scaling) on out-of-fold scores of the training data.
+
+Examples:
+  $ eightball evaluate -i ../shared/data/jira/apache/HDFS.jsonl --label component --html hdfs.html
+  $ eightball evaluate -i ../shared/data/github/nlbse2024/issues_train.csv --split file \\
+      --test-input ../shared/data/github/nlbse2024/issues_test.csv --label type --group-by product --json
+  $ eightball evaluate -i ../shared/data/bugzilla/mozilla/bugs-2009-2018.jsonl \\
+      --labels ../shared/data/bugzilla/mozilla/labels-regression-bug-nobug.csv --label labels.category --split kfold:5`,
+    )
+    .action(async (o, cmd: Command) => {
+      if (!isKnownLabel(o.label)) {
+        throw new EightballError(
+          'usage',
+          `--label: "${o.label}" is not a report field, product::component or labels.NAME`,
+        );
+      }
+      const split = parseSplit(o.split);
+      if (split.kind === 'file' && !o.testInput)
+        throw new EightballError('usage', '--split file needs --test-input FILE');
+      if (o.testInput && split.kind !== 'file')
+        throw new EightballError('usage', '--test-input goes with --split file');
+      const textFields = parseList(o.text, TEXT_FIELDS, '--text');
+      const metaFields =
+        o.meta === undefined ? undefined : o.meta === 'none' ? [] : parseList(o.meta, META_FIELDS, '--meta');
+      const quiet = isQuiet(cmd) || o.json;
+      const load = async (path: string) => {
+        const { reports, rejected } = await loadReports(path, {
+          format: o.format as FileFormat,
+          map: parseColumnMap(o.map),
+          labelsPath: o.labels,
+        });
+        if (!quiet && rejected.length > 0)
+          process.stderr.write(`${path}: ${rejected.length} record(s) rejected and left out\n`);
+        return reports;
+      };
+      const reports = await load(o.input);
+      const testReports = o.testInput ? await load(o.testInput) : undefined;
+      const bar = createProgress('evaluating', !quiet && process.stderr.isTTY === true);
+      let result: EvaluationResult;
+      try {
+        result = evaluateReports(reports, {
+          label: o.label,
+          textFields,
+          metaFields,
+          split,
+          testReports,
+          groupBy: o.groupBy,
+          model: o.model as ModelChoice,
+          seed: o.seed,
+          labelMap: o.labelMap ? parseLabelMap(o.labelMap) : undefined,
+          onSplit: o.exportSplit ? splitExporter(o.exportSplit) : undefined,
+          onProgress: (what, done, total) => bar.update(done, total, what),
+        });
+      } finally {
+        bar.stop();
+      }
+      if (o.json) process.stdout.write(`${JSON.stringify(toJson(result))}\n`);
+      else printText(result);
+      if (o.html) {
+        writeFileSync(
+          o.html,
+          renderReportHtml(`eightball evaluation: ${o.label} on ${o.input}`, await sections(result)),
+        );
+        if (!quiet) process.stderr.write(`wrote ${o.html}\n`);
+      }
+    });
+}

@@ -1,0 +1,47 @@
+import { encodeLabels, FittedLinearModel } from './linear-model.ts';
+import type { CsrMatrix } from './sparse.ts';
+
+export interface ComplementNbParams {
+  alpha: number;
+}
+
+/**
+ * Complement naive Bayes (Rennie et al., 2003), as scikit-learn's ComplementNB with norm=False:
+ * each class is scored by how unlike its complement a document is. Its decision is linear in the
+ * features, so it shares the linear model's scoring, explanations and serialisation.
+ */
+export class ComplementNb {
+  readonly params: ComplementNbParams;
+  constructor(params: Partial<ComplementNbParams> = {}) {
+    this.params = { alpha: 0.3, ...params };
+  }
+
+  fit(X: CsrMatrix, y: string[]): FittedLinearModel {
+    const { classes, codes } = encodeLabels(y);
+    const K = classes.length;
+    const d = X.nCols;
+    const fc = new Float64Array(d * K);
+    const total = new Float64Array(d);
+    for (let i = 0; i < X.nRows; i++) {
+      const c = codes[i]!;
+      for (let p = X.indptr[i]!; p < X.indptr[i + 1]!; p++) {
+        const j = X.indices[p]!;
+        const v = X.data[p]!;
+        fc[j * K + c]! += v;
+        total[j]! += v;
+      }
+    }
+    const W = new Float32Array(d * K);
+    const sums = new Float64Array(K);
+    for (let j = 0; j < d; j++) {
+      for (let k = 0; k < K; k++) sums[k]! += total[j]! - fc[j * K + k]! + this.params.alpha;
+    }
+    for (let j = 0; j < d; j++) {
+      for (let k = 0; k < K; k++) {
+        const comp = total[j]! - fc[j * K + k]! + this.params.alpha;
+        W[j * K + k] = -Math.log(comp / sums[k]!);
+      }
+    }
+    return new FittedLinearModel('nb', classes, d, W, new Float32Array(K));
+  }
+}

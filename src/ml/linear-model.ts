@@ -1,0 +1,95 @@
+import type { CsrMatrix } from './sparse.ts';
+
+/**
+ * What every fitted linear classifier here is: a weight per (feature, class) and a bias per class.
+ * Weights are feature-major (w[j * K + k]) so scoring a sparse row walks memory in order.
+ */
+export class FittedLinearModel {
+  constructor(
+    readonly kind: 'svm' | 'logreg' | 'nb',
+    readonly classes: string[],
+    readonly nFeatures: number,
+    readonly weights: Float32Array,
+    readonly bias: Float32Array,
+  ) {
+    if (weights.length !== nFeatures * classes.length)
+      throw new Error('weights do not match features × classes');
+  }
+
+  get nClasses(): number {
+    return this.classes.length;
+  }
+
+  /** Decision scores, row-major n × K. */
+  decision(X: CsrMatrix): Float64Array {
+    const K = this.classes.length;
+    const out = new Float64Array(X.nRows * K);
+    const w = this.weights;
+    for (let i = 0; i < X.nRows; i++) {
+      const o = i * K;
+      for (let k = 0; k < K; k++) out[o + k] = this.bias[k]!;
+      for (let p = X.indptr[i]!; p < X.indptr[i + 1]!; p++) {
+        const j = X.indices[p]!;
+        if (j >= this.nFeatures) continue;
+        const v = X.data[p]!;
+        const base = j * K;
+        for (let k = 0; k < K; k++) out[o + k]! += v * w[base + k]!;
+      }
+    }
+    return out;
+  }
+
+  /** How much each feature of row `i` pushed class `k`'s score: value × weight, largest first. */
+  contributions(X: CsrMatrix, i: number, k: number, top: number): { feature: number; value: number }[] {
+    const K = this.classes.length;
+    const out: { feature: number; value: number }[] = [];
+    for (let p = X.indptr[i]!; p < X.indptr[i + 1]!; p++) {
+      const j = X.indices[p]!;
+      if (j >= this.nFeatures) continue;
+      const c = X.data[p]! * this.weights[j * K + k]!;
+      if (c > 0) out.push({ feature: j, value: c });
+    }
+    out.sort((a, b) => b.value - a.value);
+    return out.slice(0, top);
+  }
+
+  toJSON(): object {
+    return {
+      kind: this.kind,
+      classes: this.classes,
+      nFeatures: this.nFeatures,
+      weights: Buffer.from(this.weights.buffer, this.weights.byteOffset, this.weights.byteLength).toString(
+        'base64',
+      ),
+      bias: Array.from(this.bias),
+    };
+  }
+
+  static fromJSON(o: {
+    kind: 'svm' | 'logreg' | 'nb';
+    classes: string[];
+    nFeatures: number;
+    weights: string;
+    bias: number[];
+  }): FittedLinearModel {
+    const buf = Buffer.from(o.weights, 'base64');
+    const weights = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+    return new FittedLinearModel(o.kind, o.classes, o.nFeatures, weights, Float32Array.from(o.bias));
+  }
+}
+
+/** Class indices and the class list, in first-seen-sorted order. */
+export function encodeLabels(y: string[]): { classes: string[]; codes: Int32Array } {
+  const classes = [...new Set(y)].sort();
+  const idx = new Map(classes.map((c, i) => [c, i]));
+  return { classes, codes: Int32Array.from(y, (c) => idx.get(c)!) };
+}
+
+/** sklearn's "balanced": n / (K × n_c), so every class weighs the same in all. */
+export function balancedClassWeights(codes: Int32Array, K: number): Float64Array {
+  const counts = new Float64Array(K);
+  for (const c of codes) counts[c]!++;
+  const out = new Float64Array(K);
+  for (let k = 0; k < K; k++) out[k] = counts[k]! > 0 ? codes.length / (K * counts[k]!) : 0;
+  return out;
+}

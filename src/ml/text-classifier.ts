@@ -1,0 +1,279 @@
+import { fitTemperature, softmaxRows } from './calibration.ts';
+import { ComplementNb } from './complement-nb.ts';
+import { stratifiedFolds } from './folds.ts';
+import { FittedLinearModel } from './linear-model.ts';
+import { LinearSvm } from './linear-svm.ts';
+import { LogisticRegression } from './logistic-regression.ts';
+import { selectRows } from './sparse.ts';
+import { type TokenizerOptions, tokenize } from './tokenizer.ts';
+import {
+  DEFAULT_VECTORIZER,
+  FittedVectorizer,
+  TfidfVectorizer,
+  type TokenizedDoc,
+  type VectorizerParams,
+} from './vectorizer.ts';
+
+export type ModelSpec =
+  | { kind: 'svm'; C: number; classWeight: 'balanced' | null }
+  | { kind: 'logreg'; C: number; classWeight: 'balanced' | null }
+  | { kind: 'nb'; alpha: number };
+
+export interface TextClassifierParams {
+  vectorizer: VectorizerParams;
+  model: ModelSpec;
+  seed: number;
+}
+
+/** A document before tokenising: text per field and categorical values per field. */
+export interface RawDoc {
+  text: Record<string, string>;
+  meta: Record<string, string[]>;
+}
+
+export function tokenizeDoc(doc: RawDoc, opts: TokenizerOptions = {}): TokenizedDoc {
+  const text: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(doc.text)) text[k] = tokenize(v, opts);
+  return { text, meta: doc.meta };
+}
+
+export interface RankedLabel {
+  label: string;
+  probability: number;
+}
+
+export interface Explanation {
+  label: string;
+  probability: number;
+  /** the terms and fields that pushed this label up most, with their share of the push */
+  because: { feature: string; weight: number }[];
+}
+
+export function describeModel(m: ModelSpec): string {
+  return m.kind === 'nb' ? `nb(alpha=${m.alpha})` : `${m.kind}(C=${m.C}${m.classWeight ? ',balanced' : ''})`;
+}
+
+function fitModel(
+  spec: ModelSpec,
+  X: Parameters<LinearSvm['fit']>[0],
+  y: string[],
+  seed: number,
+): FittedLinearModel {
+  if (spec.kind === 'svm') return new LinearSvm({ C: spec.C, classWeight: spec.classWeight, seed }).fit(X, y);
+  if (spec.kind === 'logreg')
+    return new LogisticRegression({ C: spec.C, classWeight: spec.classWeight }).fit(X, y);
+  return new ComplementNb({ alpha: spec.alpha }).fit(X, y);
+}
+
+/** The estimator: hyperparameters in, a fitted classifier out of `fit`. */
+export class TextClassifier {
+  constructor(readonly params: TextClassifierParams) {}
+
+  fit(docs: TokenizedDoc[], y: string[], temperature = 1): FittedTextClassifier {
+    const vec = new TfidfVectorizer(this.params.vectorizer).fit(docs);
+    const X = vec.transform(docs);
+    const model = fitModel(this.params.model, X, y, this.params.seed);
+    return new FittedTextClassifier(this.params, vec, model, temperature);
+  }
+}
+
+export const ARTIFACT_FORMAT = 'eightball/text-classifier';
+export const ARTIFACT_VERSION = 1;
+
+/** Only a fitted classifier can predict: there is no unfitted state to forget to check. */
+export class FittedTextClassifier {
+  constructor(
+    readonly params: TextClassifierParams,
+    readonly vectorizer: FittedVectorizer,
+    readonly model: FittedLinearModel,
+    readonly temperature: number,
+  ) {}
+
+  get classes(): string[] {
+    return this.model.classes;
+  }
+
+  decision(docs: TokenizedDoc[]): Float64Array {
+    return this.model.decision(this.vectorizer.transform(docs));
+  }
+
+  /** Calibrated probabilities, row-major n × K in the order of `classes`. */
+  predictProba(docs: TokenizedDoc[]): Float64Array {
+    return softmaxRows(this.decision(docs), this.classes.length, this.temperature);
+  }
+
+  /** Every label, most probable first. */
+  predict(doc: TokenizedDoc): RankedLabel[] {
+    const p = this.predictProba([doc]);
+    return this.classes
+      .map((label, k) => ({ label, probability: p[k]! }))
+      .sort((a, b) => b.probability - a.probability || (a.label < b.label ? -1 : 1));
+  }
+
+  /** The terms and fields behind each of the top labels. */
+  explain(doc: TokenizedDoc, topLabels = 3, topTerms = 8): Explanation[] {
+    const X = this.vectorizer.transform([doc]);
+    const ranked = this.predict(doc).slice(0, topLabels);
+    return ranked.map((r) => {
+      const k = this.classes.indexOf(r.label);
+      const contrib = this.model.contributions(X, 0, k, topTerms);
+      const total = contrib.reduce((s, c) => s + c.value, 0) || 1;
+      return {
+        label: r.label,
+        probability: r.probability,
+        because: contrib.map((c) => ({
+          feature: this.vectorizer.terms[c.feature]!,
+          weight: c.value / total,
+        })),
+      };
+    });
+  }
+
+  toJSON(): object {
+    return {
+      format: ARTIFACT_FORMAT,
+      version: ARTIFACT_VERSION,
+      params: this.params,
+      temperature: this.temperature,
+      vectorizer: this.vectorizer.toJSON(),
+      model: this.model.toJSON(),
+    };
+  }
+
+  static fromJSON(o: Record<string, unknown>): FittedTextClassifier {
+    if (o.format !== ARTIFACT_FORMAT)
+      throw new Error(`not an eightball classifier (format ${String(o.format)})`);
+    if (o.version !== ARTIFACT_VERSION) {
+      throw new Error(
+        `classifier artifact version ${String(o.version)} is not supported (this build reads ${ARTIFACT_VERSION})`,
+      );
+    }
+    return new FittedTextClassifier(
+      o.params as TextClassifierParams,
+      FittedVectorizer.fromJSON(o.vectorizer as Parameters<typeof FittedVectorizer.fromJSON>[0]),
+      FittedLinearModel.fromJSON(o.model as Parameters<typeof FittedLinearModel.fromJSON>[0]),
+      o.temperature as number,
+    );
+  }
+}
+
+export interface CandidateScore {
+  model: ModelSpec;
+  description: string;
+  accuracy: number;
+  macroF1: number;
+  score: number;
+  seconds: number;
+}
+
+export interface SelectionResult {
+  best: TextClassifierParams;
+  temperature: number;
+  candidates: CandidateScore[];
+}
+
+function cvMetrics(pred: Int32Array, y: Int32Array, K: number): { accuracy: number; macroF1: number } {
+  const tp = new Float64Array(K);
+  const fp = new Float64Array(K);
+  const fn = new Float64Array(K);
+  let correct = 0;
+  for (let i = 0; i < y.length; i++) {
+    if (pred[i] === y[i]) {
+      correct++;
+      tp[y[i]!]!++;
+    } else {
+      fp[pred[i]!]!++;
+      fn[y[i]!]!++;
+    }
+  }
+  let f1 = 0;
+  for (let k = 0; k < K; k++) {
+    const d = 2 * tp[k]! + fp[k]! + fn[k]!;
+    f1 += d > 0 ? (2 * tp[k]!) / d : 0;
+  }
+  return { accuracy: correct / y.length, macroF1: f1 / K };
+}
+
+export interface SelectionOptions {
+  folds: number;
+  seed: number;
+  /** what "best" means: the mean of accuracy and macro-F1 balances common and rare classes */
+  metric: 'accuracy' | 'macroF1' | 'mean';
+  vectorizer?: VectorizerParams;
+  onProgress?: (done: number, total: number, what: string) => void;
+}
+
+/**
+ * Choose the model by k-fold cross-validation on the training data only, then fit the
+ * temperature on the winner's out-of-fold scores. The vectorizer is refitted inside each fold,
+ * so no fold sees the vocabulary or idf of its own held-out part.
+ */
+export function selectModel(
+  docs: TokenizedDoc[],
+  y: string[],
+  candidates: ModelSpec[],
+  opts: SelectionOptions,
+): SelectionResult {
+  const vecParams = opts.vectorizer ?? DEFAULT_VECTORIZER;
+  const classes = [...new Set(y)].sort();
+  const K = classes.length;
+  const index = new Map(classes.map((c, i) => [c, i]));
+  const codes = Int32Array.from(y, (c) => index.get(c)!);
+  const folds = stratifiedFolds(codes, opts.folds, opts.seed);
+  const oof = candidates.map(() => new Float64Array(y.length * K));
+  const seconds = candidates.map(() => 0);
+  const total = opts.folds * candidates.length;
+  let done = 0;
+  for (let f = 0; f < opts.folds; f++) {
+    const trainIdx: number[] = [];
+    const testIdx: number[] = [];
+    for (let i = 0; i < y.length; i++) (folds[i] === f ? testIdx : trainIdx).push(i);
+    const vec = new TfidfVectorizer(vecParams).fit(trainIdx.map((i) => docs[i]!));
+    const Xall = vec.transform(docs);
+    const Xtr = selectRows(Xall, trainIdx);
+    const Xte = selectRows(Xall, testIdx);
+    const ytr = trainIdx.map((i) => y[i]!);
+    candidates.forEach((spec, c) => {
+      const t0 = performance.now();
+      const model = fitModel(spec, Xtr, ytr, opts.seed);
+      const s = model.decision(Xte);
+      seconds[c]! += (performance.now() - t0) / 1000;
+      // map the fold model's classes (a class may be missing from a fold) onto all classes
+      const Kf = model.classes.length;
+      const target = oof[c]!;
+      testIdx.forEach((row, r) => {
+        for (let k = 0; k < K; k++) target[row * K + k] = -1e9;
+        for (let kf = 0; kf < Kf; kf++) target[row * K + index.get(model.classes[kf]!)!] = s[r * Kf + kf]!;
+      });
+      done++;
+      opts.onProgress?.(done, total, describeModel(spec));
+    });
+  }
+  const scored: CandidateScore[] = candidates.map((spec, c) => {
+    const pred = new Int32Array(y.length);
+    const s = oof[c]!;
+    for (let i = 0; i < y.length; i++) {
+      let best = 0;
+      for (let k = 1; k < K; k++) if (s[i * K + k]! > s[i * K + best]!) best = k;
+      pred[i] = best;
+    }
+    const m = cvMetrics(pred, codes, K);
+    const score =
+      opts.metric === 'accuracy'
+        ? m.accuracy
+        : opts.metric === 'macroF1'
+          ? m.macroF1
+          : (m.accuracy + m.macroF1) / 2;
+    return { model: spec, description: describeModel(spec), ...m, score, seconds: seconds[c]! };
+  });
+  let bestIdx = 0;
+  scored.forEach((s, i) => {
+    if (s.score > scored[bestIdx]!.score) bestIdx = i;
+  });
+  const temperature = fitTemperature(oof[bestIdx]!, K, codes);
+  return {
+    best: { vectorizer: vecParams, model: candidates[bestIdx]!, seed: opts.seed },
+    temperature,
+    candidates: scored,
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * English function words that carry no triage signal. Negations ("not", "no", "cannot") are kept
+ * on purpose: "does not start" is a bug report's most telling phrase.
+ */
+export const ENGLISH_STOP_WORDS: ReadonlySet<string> = new Set(
+  (
+    'a about above after again against all am an and any are as at be because been before being below ' +
+    'between both but by could did do does doing down during each few for from further had has have having ' +
+    'he her here hers herself him himself his how i if in into is it its itself just me more most my myself ' +
+    'of off on once only or other our ours ourselves out over own same she should so some such than that the ' +
+    'their theirs them themselves then there these they this those through to too under until up very was we ' +
+    'were what when where which while who whom why will with would you your yours yourself yourselves also ' +
+    'can may might must shall us let get got im ive id thats theres its'
+  ).split(' '),
+);
+
+export interface TokenizerOptions {
+  lowercase?: boolean;
+  stopWords?: ReadonlySet<string>;
+  /** split camelCase and snake_case identifiers into their words, keeping the whole too */
+  splitIdentifiers?: boolean;
+  /** tokens shorter than this are dropped */
+  minLength?: number;
+  /** only this many characters of a text are read: logs pasted into a report add little after that */
+  maxChars?: number;
+}
+
+// identifiers with dots, slashes, colons or $ (java.lang.Foo$Bar, src/a/b.cpp, ns::Type), hex codes,
+// versions, words
+const TOKEN =
+  /0x[0-9a-f]+|[\p{L}_$][\p{L}\p{N}_$]*(?:(?:\.|::|\/|\\|-(?=[\p{L}]))[\p{L}\p{N}_$]+)*|\p{N}+(?:\.\p{N}+)*/gu;
+const CAMEL = /[\p{Lu}]?[\p{Ll}\p{N}]+|[\p{Lu}]+(?![\p{Ll}])|[\p{Lu}][\p{Ll}]*/gu;
+const SEPARATORS = /\.|::|\/|\\|-/;
+
+function pushWord(out: string[], w: string, opts: Required<TokenizerOptions>): void {
+  const t = opts.lowercase ? w.toLowerCase() : w;
+  if (t.length < opts.minLength || opts.stopWords.has(t)) return;
+  // long digit runs are ids, timestamps and addresses: noise to a classifier
+  if (/^\d+$/.test(t) && t.length > 4) return;
+  out.push(t);
+}
+
+function pushIdentifier(out: string[], id: string, opts: Required<TokenizerOptions>): void {
+  pushWord(out, id, opts);
+  if (!opts.splitIdentifiers) return;
+  const snake = id.split(/[_$]+/).filter((s) => s.length > 0);
+  const parts: string[] = [];
+  for (const s of snake) {
+    const camel = s.match(CAMEL);
+    if (camel) parts.push(...camel);
+  }
+  if (parts.length > 1) for (const p of parts) pushWord(out, p, opts);
+}
+
+/**
+ * Code-aware tokens: words, identifiers (whole and split), dotted and slashed paths (whole, and
+ * each segment), hex error codes. Deterministic and allocation-light: it runs on every report.
+ */
+export function tokenize(text: string, options: TokenizerOptions = {}): string[] {
+  const opts: Required<TokenizerOptions> = {
+    lowercase: options.lowercase ?? true,
+    stopWords: options.stopWords ?? ENGLISH_STOP_WORDS,
+    splitIdentifiers: options.splitIdentifiers ?? true,
+    minLength: options.minLength ?? 2,
+    maxChars: options.maxChars ?? 6000,
+  };
+  const cut = text.length > opts.maxChars ? text.slice(0, opts.maxChars) : text;
+  // "doesn't" → "does not": the negation survives as a token
+  const src = cut.replace(/n['\u2019]t\b/gi, ' not');
+  const out: string[] = [];
+  for (const m of src.matchAll(TOKEN)) {
+    const tok = m[0];
+    if (SEPARATORS.test(tok) && !/^\d+(\.\d+)*$/.test(tok)) {
+      // a compound: keep it whole (a file or class name is a strong signal), then its parts
+      if (tok.length <= 80) pushWord(out, tok, opts);
+      for (const seg of tok.split(SEPARATORS)) if (seg.length > 0) pushIdentifier(out, seg, opts);
+    } else if (/^[\p{L}_$]/u.test(tok)) {
+      pushIdentifier(out, tok, opts);
+    } else {
+      pushWord(out, tok, opts);
+    }
+  }
+  return out;
+}
+
+/** Character n-grams of the words of a text, with word boundaries marked (like char_wb). */
+export function charNgrams(words: string[], min: number, max: number): string[] {
+  const out: string[] = [];
+  for (const w of words) {
+    const padded = ` ${w} `;
+    for (let n = min; n <= max; n++) {
+      if (padded.length < n) break;
+      for (let i = 0; i + n <= padded.length; i++) out.push(padded.slice(i, i + n));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,38 @@
+import type { BugReport, RecordError } from '../domain/index.ts';
+import type { ColumnMap } from './csv-source.ts';
+import { defaultSourceName, detectFileFormat, type FileFormat, readReportFile } from './file-source.ts';
+import { labelJoiner, readLabelsFile } from './labels-file.ts';
+import type { SourceWarning } from './source-item.ts';
+
+export interface LoadOptions {
+  format?: FileFormat;
+  map?: ColumnMap;
+  labelsPath?: string;
+  onWarning?: (w: SourceWarning) => void;
+  onProgress?: (p: { bytesRead?: number; bytesTotal?: number }) => void;
+}
+
+/** Every report of a file in memory, labels joined: for evaluating straight from files, no database. */
+export async function loadReports(
+  path: string,
+  opts: LoadOptions = {},
+): Promise<{ reports: BugReport[]; rejected: RecordError[] }> {
+  const format = !opts.format || opts.format === 'auto' ? await detectFileFormat(path) : opts.format;
+  const joiner = opts.labelsPath ? labelJoiner(await readLabelsFile(opts.labelsPath)) : null;
+  const reports: BugReport[] = [];
+  const rejected: RecordError[] = [];
+  for await (const it of readReportFile(path, {
+    source: defaultSourceName(path, format),
+    format,
+    map: opts.map,
+    onWarning: opts.onWarning,
+    onProgress: opts.onProgress,
+  })) {
+    if (it.kind === 'error') rejected.push(it.error);
+    else {
+      joiner?.join(it.report);
+      reports.push(it.report);
+    }
+  }
+  return { reports, rejected };
+}

@@ -1,0 +1,73 @@
+import type { BugReport } from '../domain/index.ts';
+import type { RawDoc } from '../ml/index.ts';
+
+/** Fields whose value at filing time is known from history: features use that value. */
+const FILED_FIELDS = new Set(['product', 'component', 'severity', 'type', 'priority']);
+
+export const TEXT_FIELDS = ['summary', 'description'] as const;
+export const META_FIELDS = [
+  'product',
+  'component',
+  'severity',
+  'priority',
+  'platform',
+  'opSys',
+  'version',
+  'keywords',
+  'reporter',
+  'type',
+] as const;
+
+/**
+ * The label of a report for a task: a report field (`component`, `type`, `severity`...), both
+ * `product::component`, or `labels.NAME`. Labels use the report's current values: where a
+ * component was corrected after filing, the correction is the truth to learn.
+ */
+export function labelOf(r: BugReport, spec: string): string | null {
+  if (spec === 'product::component') {
+    return r.product && r.component ? `${r.product}::${r.component}` : null;
+  }
+  if (spec.startsWith('labels.')) return r.labels[spec.slice(7)] ?? null;
+  const v = (r as unknown as Record<string, unknown>)[spec];
+  if (Array.isArray(v)) return v.length > 0 ? v.join(' ') : null;
+  return typeof v === 'string' && v.trim() !== '' ? v : null;
+}
+
+export function isKnownLabel(spec: string): boolean {
+  return (
+    spec === 'product::component' ||
+    /^labels\.[A-Za-z0-9_.-]+$/.test(spec) ||
+    (META_FIELDS as readonly string[]).includes(spec) ||
+    ['status', 'resolution', 'assignee'].includes(spec)
+  );
+}
+
+/**
+ * A report as the learner sees it: its text, and its categorical fields as they were when it
+ * was filed, so a model never learns from later triage.
+ */
+export function docOf(r: BugReport, textFields: readonly string[], metaFields: readonly string[]): RawDoc {
+  const text: Record<string, string> = {};
+  for (const f of textFields) {
+    const v = (r as unknown as Record<string, unknown>)[f];
+    text[f] = typeof v === 'string' ? v : '';
+  }
+  const meta: Record<string, string[]> = {};
+  for (const f of metaFields) {
+    const source = FILED_FIELDS.has(f)
+      ? (r.filed as unknown as Record<string, unknown>)
+      : (r as unknown as Record<string, unknown>);
+    const v = source[f];
+    meta[f] = Array.isArray(v) ? v.map(String) : typeof v === 'string' && v !== '' ? [v] : [];
+  }
+  return { text, meta };
+}
+
+/** The metadata a model may use for a label without reading the answer off it. */
+export function defaultMetaFields(label: string): string[] {
+  const base = ['platform', 'opSys', 'severity'];
+  if (label === 'component') base.push('product');
+  return base.filter(
+    (f) => f !== label && !(label === 'product::component' && (f === 'product' || f === 'component')),
+  );
+}

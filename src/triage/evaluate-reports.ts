@@ -1,0 +1,340 @@
+import type { BugReport } from '../domain/index.ts';
+import { EightballError } from '../domain/index.ts';
+import { type ClassificationMetrics, classificationMetrics } from '../evaluation/metrics.ts';
+import { kFoldSplits, stratifiedSplit, type TrainTest, timeSplit } from '../evaluation/splits.ts';
+import {
+  type CandidateScore,
+  DEFAULT_VECTORIZER,
+  describeModel,
+  type ModelSpec,
+  selectModel,
+  TextClassifier,
+  type TokenizedDoc,
+  tokenizeDoc,
+} from '../ml/index.ts';
+import { defaultMetaFields, docOf, labelOf } from './dataset.ts';
+
+export type SplitSpec =
+  | { kind: 'time' }
+  | { kind: 'random' }
+  | { kind: 'kfold'; k: number }
+  | { kind: 'file' };
+export type ModelChoice = 'auto' | 'svm' | 'logreg' | 'nb';
+
+export interface EvaluateOptions {
+  label: string;
+  textFields?: string[];
+  metaFields?: string[];
+  split: SplitSpec;
+  /** with split `file`: the test reports */
+  testReports?: BugReport[];
+  groupBy?: string;
+  model: ModelChoice;
+  seed: number;
+  /** classes with fewer training reports than this are dropped from train and test */
+  minClassSize?: number;
+  cvFolds?: number;
+  /** `FROM=TO` merges of label values; `*` stands for every value not named */
+  labelMap?: Record<string, string>;
+  /** sees each split's texts and labels: lets a benchmark run another library on the same split */
+  onSplit?: (train: { text: string; label: string }[], test: { text: string; label: string }[]) => void;
+  onProgress?: (what: string, done: number, total: number) => void;
+}
+
+export interface EvaluationSummary {
+  accuracy: number;
+  macroF1: number;
+  microF1: number;
+  weightedF1: number;
+  top3: number | null;
+  auc: number | null;
+  brier: number;
+  ece: number;
+  nTrain: number;
+  nTest: number;
+  classes: number;
+  fitSeconds: number;
+  selectionSeconds: number;
+  predictMsPerReport: number;
+  predictMsP99: number;
+}
+
+export interface EvaluationResult extends EvaluationSummary {
+  label: string;
+  split: string;
+  model: string;
+  temperature: number;
+  candidates: CandidateScore[];
+  droppedClasses: { label: string; trainCount: number }[];
+  droppedReports: { train: number; test: number; unlabelled: number };
+  perClass: ClassificationMetrics['perClass'];
+  metrics: ClassificationMetrics;
+  groups?: (EvaluationResult & { group: string })[];
+}
+
+function candidatesFor(choice: ModelChoice, nTrain: number, K: number): ModelSpec[] {
+  if (choice === 'svm')
+    return [0.1, 0.3, 1].map((C) => ({ kind: 'svm', C, classWeight: 'balanced' }) as const);
+  if (choice === 'nb') return [0.1, 0.3, 1].map((alpha) => ({ kind: 'nb', alpha }) as const);
+  if (choice === 'logreg')
+    return [1, 10].map((C) => ({ kind: 'logreg', C, classWeight: 'balanced' }) as const);
+  const specs: ModelSpec[] = [
+    { kind: 'svm', C: 0.1, classWeight: 'balanced' },
+    { kind: 'svm', C: 0.3, classWeight: 'balanced' },
+    { kind: 'svm', C: 1, classWeight: 'balanced' },
+    { kind: 'svm', C: 0.3, classWeight: null },
+    { kind: 'nb', alpha: 0.3 },
+  ];
+  // logistic regression's L-BFGS costs n × K per pass: worth trying only on small problems
+  if (nTrain * K <= 20_000) specs.push({ kind: 'logreg', C: 10, classWeight: 'balanced' });
+  return specs;
+}
+
+function percentile(xs: number[], q: number): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+}
+
+interface Prepared {
+  docs: TokenizedDoc[];
+  labels: string[];
+  reports: BugReport[];
+}
+
+function prepare(
+  reports: BugReport[],
+  opts: EvaluateOptions,
+  textFields: string[],
+  metaFields: string[],
+): Prepared & { unlabelled: number } {
+  const kept: BugReport[] = [];
+  const labels: string[] = [];
+  let unlabelled = 0;
+  for (const r of reports) {
+    const raw = labelOf(r, opts.label);
+    const l = raw === null || !opts.labelMap ? raw : (opts.labelMap[raw] ?? opts.labelMap['*'] ?? raw);
+    if (l === null) {
+      unlabelled++;
+      continue;
+    }
+    kept.push(r);
+    labels.push(l);
+  }
+  return {
+    reports: kept,
+    labels,
+    docs: kept.map((r) => tokenizeDoc(docOf(r, textFields, metaFields))),
+    unlabelled,
+  };
+}
+
+function splitName(s: SplitSpec): string {
+  return s.kind === 'kfold' ? `kfold:${s.k}` : s.kind;
+}
+
+/**
+ * Train and test one model (or one per fold) on labelled reports, the way the product would be
+ * used, and measure it: the evaluation behind `eightball evaluate`.
+ */
+export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): EvaluationResult {
+  if (opts.groupBy) return evaluateGroups(reports, opts);
+  const textFields = opts.textFields ?? ['summary', 'description'];
+  const metaFields = opts.metaFields ?? defaultMetaFields(opts.label);
+  const minClass = opts.minClassSize ?? 5;
+  const data = prepare(reports, opts, textFields, metaFields);
+  let splits: TrainTest[];
+  let testData: (Prepared & { unlabelled: number }) | null = null;
+  if (opts.split.kind === 'file') {
+    if (!opts.testReports) throw new EightballError('usage', '--split file needs --test-input FILE');
+    testData = prepare(opts.testReports, opts, textFields, metaFields);
+    splits = [{ train: data.labels.map((_, i) => i), test: testData.labels.map((_, i) => i) }];
+  } else if (opts.split.kind === 'time') {
+    splits = [timeSplit(data.reports.map((r) => ({ time: r.createdAt, id: r.externalId })))];
+  } else if (opts.split.kind === 'random') {
+    splits = [stratifiedSplit(data.labels, 0.25, opts.seed)];
+  } else {
+    splits = kFoldSplits(data.labels, opts.split.k, opts.seed);
+  }
+  const test = testData ?? data;
+
+  const allY: string[] = [];
+  const allP: number[][] = [];
+  let classesUnion: string[] = [];
+  let fitSeconds = 0;
+  let selectionSeconds = 0;
+  let nTrain = 0;
+  const predictTimes: number[] = [];
+  const dropped = new Map<string, number>();
+  let droppedTrain = 0;
+  let droppedTest = 0;
+  let lastModel = '';
+  let temperature = 1;
+  let candidates: CandidateScore[] = [];
+  splits.forEach((split, s) => {
+    const counts = new Map<string, number>();
+    for (const i of split.train) counts.set(data.labels[i]!, (counts.get(data.labels[i]!) ?? 0) + 1);
+    for (const [l, c] of counts) if (c < minClass) dropped.set(l, c);
+    const train = split.train.filter((i) => (counts.get(data.labels[i]!) ?? 0) >= minClass);
+    const testIdx = split.test.filter((i) => (counts.get(test.labels[i]!) ?? 0) >= minClass);
+    droppedTrain += split.train.length - train.length;
+    droppedTest += split.test.length - testIdx.length;
+    if (train.length === 0 || new Set(train.map((i) => data.labels[i])).size < 2) {
+      throw new EightballError(
+        'rejected',
+        `split ${s + 1}: fewer than two classes with at least ${minClass} training reports`,
+      );
+    }
+    if (testIdx.length === 0)
+      throw new EightballError('rejected', `split ${s + 1}: no test report has a class seen in training`);
+    if (opts.onSplit) {
+      const plain = (p: Prepared, i: number) => ({
+        text: textFields
+          .map((f) => String((p.reports[i] as unknown as Record<string, unknown>)[f] ?? ''))
+          .join('\n'),
+        label: p.labels[i]!,
+      });
+      opts.onSplit(
+        train.map((i) => plain(data, i)),
+        testIdx.map((i) => plain(test, i)),
+      );
+    }
+    const trDocs = train.map((i) => data.docs[i]!);
+    const trY = train.map((i) => data.labels[i]!);
+    const K = new Set(trY).size;
+    const vectorizer = { ...DEFAULT_VECTORIZER, metaFields };
+    const specs = candidatesFor(opts.model, trDocs.length, K);
+    const t0 = performance.now();
+    const selection = selectModel(trDocs, trY, specs, {
+      folds: opts.cvFolds ?? 3,
+      seed: opts.seed,
+      metric: 'mean',
+      vectorizer,
+      onProgress: (d, t, what) =>
+        opts.onProgress?.(`split ${s + 1}/${splits.length}: cross-validating ${what}`, d, t),
+    });
+    selectionSeconds += (performance.now() - t0) / 1000;
+    const t1 = performance.now();
+    const fitted = new TextClassifier(selection.best).fit(trDocs, trY, selection.temperature);
+    fitSeconds += (performance.now() - t1) / 1000;
+    nTrain += train.length;
+    lastModel = describeModel(selection.best.model);
+    temperature = selection.temperature;
+    candidates = selection.candidates;
+    opts.onProgress?.(`split ${s + 1}/${splits.length}: predicting`, 0, testIdx.length);
+    // one report at a time, as the service answers them: that is the latency that matters
+    for (const i of testIdx) {
+      const r = test.reports[i]!;
+      const t = performance.now();
+      const doc = tokenizeDoc(docOf(r, textFields, metaFields));
+      const p = fitted.predictProba([doc]);
+      predictTimes.push(performance.now() - t);
+      allY.push(test.labels[i]!);
+      allP.push(Array.from(p));
+    }
+    if (classesUnion.length === 0) classesUnion = fitted.classes;
+    else if (fitted.classes.join('\u0000') !== classesUnion.join('\u0000')) {
+      // folds may see different classes: align every row on the union
+      const union = [...new Set([...classesUnion, ...fitted.classes])].sort();
+      const remap = (row: number[], from: string[]) => union.map((c) => row[from.indexOf(c)] ?? 0);
+      for (let i = 0; i < allP.length - testIdx.length; i++) allP[i] = remap(allP[i]!, classesUnion);
+      for (let i = allP.length - testIdx.length; i < allP.length; i++)
+        allP[i] = remap(allP[i]!, fitted.classes);
+      classesUnion = union;
+    }
+  });
+  const classes = classesUnion;
+  const index = new Map(classes.map((c, i) => [c, i]));
+  const K = classes.length;
+  const y = Int32Array.from(allY, (l) => index.get(l) ?? 0);
+  const proba = new Float64Array(allY.length * K);
+  allP.forEach((row, i) => proba.set(row, i * K));
+  const m = classificationMetrics(y, proba, classes);
+  return {
+    label: opts.label,
+    split: splitName(opts.split),
+    model: lastModel,
+    temperature,
+    candidates,
+    accuracy: m.accuracy,
+    macroF1: m.macroF1,
+    microF1: m.microF1,
+    weightedF1: m.weightedF1,
+    top3: m.topK.top3 ?? null,
+    auc: m.auc,
+    brier: m.brier,
+    ece: m.ece,
+    nTrain: Math.round(nTrain / splits.length),
+    nTest: allY.length,
+    classes: K,
+    fitSeconds: fitSeconds / splits.length,
+    selectionSeconds: selectionSeconds / splits.length,
+    predictMsPerReport: predictTimes.reduce((a, b) => a + b, 0) / Math.max(1, predictTimes.length),
+    predictMsP99: percentile(predictTimes, 0.99),
+    droppedClasses: [...dropped.entries()]
+      .map(([label, trainCount]) => ({ label, trainCount }))
+      .sort((a, b) => (a.label < b.label ? -1 : 1)),
+    droppedReports: {
+      train: droppedTrain,
+      test: droppedTest,
+      unlabelled: data.unlabelled + (testData?.unlabelled ?? 0),
+    },
+    perClass: m.perClass,
+    metrics: m,
+  };
+}
+
+const MEAN_KEYS = [
+  'accuracy',
+  'macroF1',
+  'microF1',
+  'weightedF1',
+  'top3',
+  'auc',
+  'brier',
+  'ece',
+  'fitSeconds',
+  'predictMsPerReport',
+] as const;
+
+function evaluateGroups(reports: BugReport[], opts: EvaluateOptions): EvaluationResult {
+  const field = opts.groupBy!;
+  const groupOf = (r: BugReport) => labelOf(r, field) ?? '(none)';
+  const names = [...new Set(reports.map(groupOf))].sort();
+  const groups: (EvaluationResult & { group: string })[] = [];
+  for (const g of names) {
+    const own = reports.filter((r) => groupOf(r) === g);
+    const ownTest = opts.testReports?.filter((r) => groupOf(r) === g);
+    const result = evaluateReports(own, {
+      ...opts,
+      groupBy: undefined,
+      testReports: ownTest,
+      onProgress: (w, d, t) => opts.onProgress?.(`${g}: ${w}`, d, t),
+    });
+    groups.push({ ...result, group: g });
+  }
+  const mean = (k: (typeof MEAN_KEYS)[number]) => {
+    const xs = groups.map((g) => g[k]).filter((v): v is number => typeof v === 'number');
+    return xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
+  };
+  const first = groups[0]!;
+  return {
+    ...first,
+    label: opts.label,
+    model: [...new Set(groups.map((g) => g.model))].join(' | '),
+    accuracy: mean('accuracy')!,
+    macroF1: mean('macroF1')!,
+    microF1: mean('microF1')!,
+    weightedF1: mean('weightedF1')!,
+    top3: mean('top3'),
+    auc: mean('auc'),
+    brier: mean('brier')!,
+    ece: mean('ece')!,
+    fitSeconds: mean('fitSeconds')!,
+    predictMsPerReport: mean('predictMsPerReport')!,
+    nTrain: groups.reduce((s, g) => s + g.nTrain, 0),
+    nTest: groups.reduce((s, g) => s + g.nTest, 0),
+    classes: Math.max(...groups.map((g) => g.classes)),
+    groups,
+  };
+}

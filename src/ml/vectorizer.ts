@@ -143,7 +143,9 @@ export class FittedVectorizer {
     nText: number;
   }): FittedVectorizer {
     const vocab = new Map<string, number>();
-    o.terms.forEach((t, i) => vocab.set(t, i));
+    o.terms.forEach((t, i) => {
+      vocab.set(t, i);
+    });
     return new FittedVectorizer(o.params, vocab, Float32Array.from(o.idf), o.terms, o.nText);
   }
 }

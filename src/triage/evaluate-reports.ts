@@ -248,7 +248,9 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
   const K = classes.length;
   const y = Int32Array.from(allY, (l) => index.get(l) ?? 0);
   const proba = new Float64Array(allY.length * K);
-  allP.forEach((row, i) => proba.set(row, i * K));
+  allP.forEach((row, i) => {
+    proba.set(row, i * K);
+  });
   const m = classificationMetrics(y, proba, classes);
   return {
     label: opts.label,

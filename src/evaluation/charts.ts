@@ -118,7 +118,7 @@ export async function evaluationCharts(m: ClassificationMetrics): Promise<Chart[
         layer: [
           {
             data: { values: m.reliability },
-            mark: { type: 'line', point: true },
+            mark: { type: 'line', color: '#1f77b4' },
             encoding: {
               x: {
                 field: 'confidence',
@@ -132,7 +132,15 @@ export async function evaluationCharts(m: ClassificationMetrics): Promise<Chart[
                 title: 'observed accuracy',
                 scale: { domain: [0, 1] },
               },
-              size: { field: 'count', type: 'quantitative', title: 'reports' },
+            },
+          },
+          {
+            data: { values: m.reliability },
+            mark: { type: 'circle', color: '#1f77b4', opacity: 0.8 },
+            encoding: {
+              x: { field: 'confidence', type: 'quantitative' },
+              y: { field: 'accuracy', type: 'quantitative' },
+              size: { field: 'count', type: 'quantitative', title: 'reports', scale: { range: [20, 400] } },
             },
           },
           {

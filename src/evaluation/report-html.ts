@@ -28,7 +28,10 @@ function section(s: ReportSection): string {
   const m = s.metrics;
   const summary = table(
     ['measure', 'value'],
-    Object.entries(s.summary).map(([k, v]) => [k, typeof v === 'number' ? fmt(v) : (v ?? '–')]),
+    Object.entries(s.summary).map(([k, v]) => [
+      k,
+      typeof v === 'number' ? (Number.isInteger(v) ? String(v) : fmt(v)) : (v ?? '–'),
+    ]),
   );
   const perClass = table(
     ['class', 'precision', 'recall', 'F1', 'support', 'AUC', 'AP'],

@@ -1,3 +1,4 @@
+export * from './artifact.ts';
 export * from './calibration.ts';
 export * from './complement-nb.ts';
 export * from './folds.ts';

@@ -44,6 +44,8 @@ export class LinearSvm {
     // a binary problem per class; two classes need only one
     const problems = K === 2 ? 1 : K;
     for (let k = 0; k < problems; k++) {
+      // with two classes the one problem is "class 1 versus class 0"
+      const positive = K === 2 ? 1 : k;
       w.fill(0);
       alpha.fill(0);
       let b = 0;
@@ -59,7 +61,7 @@ export class LinearSvm {
         let pgMin = Number.POSITIVE_INFINITY;
         for (let t = 0; t < n; t++) {
           const i = order[t]!;
-          const yi = codes[i] === k ? 1 : -1;
+          const yi = codes[i] === positive ? 1 : -1;
           let dot = b;
           for (let p = indptr[i]!; p < indptr[i + 1]!; p++) dot += w[indices[p]!]! * data[p]!;
           const G = yi * dot - 1 + Dii[i]! * alpha[i]!;

@@ -159,6 +159,7 @@ export class FittedTextClassifier {
 
 export interface CandidateScore {
   model: ModelSpec;
+  vectorizer: VectorizerParams;
   description: string;
   accuracy: number;
   macroF1: number;
@@ -199,7 +200,8 @@ export interface SelectionOptions {
   seed: number;
   /** what "best" means: the mean of accuracy and macro-F1 balances common and rare classes */
   metric: 'accuracy' | 'macroF1' | 'mean';
-  vectorizer?: VectorizerParams;
+  /** vectorizer settings to try (n-gram ranges, say); each is crossed with every model */
+  vectorizers?: VectorizerParams[];
   onProgress?: (done: number, total: number, what: string) => void;
 }
 
@@ -211,10 +213,11 @@ export interface SelectionOptions {
 export function selectModel(
   docs: TokenizedDoc[],
   y: string[],
-  candidates: ModelSpec[],
+  models: ModelSpec[],
   opts: SelectionOptions,
 ): SelectionResult {
-  const vecParams = opts.vectorizer ?? DEFAULT_VECTORIZER;
+  const vecList = opts.vectorizers ?? [DEFAULT_VECTORIZER];
+  const candidates = vecList.flatMap((v) => models.map((m) => ({ vectorizer: v, model: m })));
   const classes = [...new Set(y)].sort();
   const K = classes.length;
   const index = new Map(classes.map((c, i) => [c, i]));
@@ -228,28 +231,31 @@ export function selectModel(
     const trainIdx: number[] = [];
     const testIdx: number[] = [];
     for (let i = 0; i < y.length; i++) (folds[i] === f ? testIdx : trainIdx).push(i);
-    const vec = new TfidfVectorizer(vecParams).fit(trainIdx.map((i) => docs[i]!));
-    const Xall = vec.transform(docs);
-    const Xtr = selectRows(Xall, trainIdx);
-    const Xte = selectRows(Xall, testIdx);
     const ytr = trainIdx.map((i) => y[i]!);
-    candidates.forEach((spec, c) => {
-      const t0 = performance.now();
-      const model = fitModel(spec, Xtr, ytr, opts.seed);
-      const s = model.decision(Xte);
-      seconds[c]! += (performance.now() - t0) / 1000;
-      // map the fold model's classes (a class may be missing from a fold) onto all classes
-      const Kf = model.classes.length;
-      const target = oof[c]!;
-      testIdx.forEach((row, r) => {
-        for (let k = 0; k < K; k++) target[row * K + k] = -1e9;
-        for (let kf = 0; kf < Kf; kf++) target[row * K + index.get(model.classes[kf]!)!] = s[r * Kf + kf]!;
+    vecList.forEach((vecParams, v) => {
+      const vec = new TfidfVectorizer(vecParams).fit(trainIdx.map((i) => docs[i]!));
+      const Xall = vec.transform(docs);
+      const Xtr = selectRows(Xall, trainIdx);
+      const Xte = selectRows(Xall, testIdx);
+      models.forEach((spec, m) => {
+        const c = v * models.length + m;
+        const t0 = performance.now();
+        const model = fitModel(spec, Xtr, ytr, opts.seed);
+        const s = model.decision(Xte);
+        seconds[c]! += (performance.now() - t0) / 1000;
+        // map the fold model's classes (a class may be missing from a fold) onto all classes
+        const Kf = model.classes.length;
+        const target = oof[c]!;
+        testIdx.forEach((row, r) => {
+          for (let k = 0; k < K; k++) target[row * K + k] = -1e9;
+          for (let kf = 0; kf < Kf; kf++) target[row * K + index.get(model.classes[kf]!)!] = s[r * Kf + kf]!;
+        });
+        done++;
+        opts.onProgress?.(done, total, describeCandidate(candidates[c]!));
       });
-      done++;
-      opts.onProgress?.(done, total, describeModel(spec));
     });
   }
-  const scored: CandidateScore[] = candidates.map((spec, c) => {
+  const scored: CandidateScore[] = candidates.map((cand, c) => {
     const pred = new Int32Array(y.length);
     const s = oof[c]!;
     for (let i = 0; i < y.length; i++) {
@@ -264,7 +270,7 @@ export function selectModel(
         : opts.metric === 'macroF1'
           ? m.macroF1
           : (m.accuracy + m.macroF1) / 2;
-    return { model: spec, description: describeModel(spec), ...m, score, seconds: seconds[c]! };
+    return { ...cand, description: describeCandidate(cand), ...m, score, seconds: seconds[c]! };
   });
   let bestIdx = 0;
   scored.forEach((s, i) => {
@@ -272,8 +278,17 @@ export function selectModel(
   });
   const temperature = fitTemperature(oof[bestIdx]!, K, codes);
   return {
-    best: { vectorizer: vecParams, model: candidates[bestIdx]!, seed: opts.seed },
+    best: { vectorizer: candidates[bestIdx]!.vectorizer, model: candidates[bestIdx]!.model, seed: opts.seed },
     temperature,
     candidates: scored,
   };
+}
+
+function ngramLabel(v: VectorizerParams): string {
+  const r = v.fields.map((f) => `${f.ngrams[0]}-${f.ngrams[1]}`);
+  return [...new Set(r)].join('/');
+}
+
+export function describeCandidate(c: { vectorizer: VectorizerParams; model: ModelSpec }): string {
+  return `${describeModel(c.model)} ngrams ${ngramLabel(c.vectorizer)}`;
 }

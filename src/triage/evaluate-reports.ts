@@ -5,7 +5,7 @@ import { kFoldSplits, stratifiedSplit, type TrainTest, timeSplit } from '../eval
 import {
   type CandidateScore,
   DEFAULT_VECTORIZER,
-  describeModel,
+  describeCandidate,
   type ModelSpec,
   selectModel,
   TextClassifier,
@@ -203,13 +203,19 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
     const trY = train.map((i) => data.labels[i]!);
     const K = new Set(trY).size;
     const vectorizer = { ...DEFAULT_VECTORIZER, metaFields };
+    const unigrams = {
+      ...vectorizer,
+      fields: vectorizer.fields.map((f) => ({ ...f, ngrams: [1, 1] as [number, number] })),
+    };
+    // n-gram range is part of the search where the data is small enough for it to pay
+    const vectorizers = trDocs.length <= 5000 ? [vectorizer, unigrams] : [vectorizer];
     const specs = candidatesFor(opts.model, trDocs.length, K);
     const t0 = performance.now();
     const selection = selectModel(trDocs, trY, specs, {
       folds: opts.cvFolds ?? 3,
       seed: opts.seed,
       metric: 'mean',
-      vectorizer,
+      vectorizers,
       onProgress: (d, t, what) =>
         opts.onProgress?.(`split ${s + 1}/${splits.length}: cross-validating ${what}`, d, t),
     });
@@ -218,7 +224,7 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
     const fitted = new TextClassifier(selection.best).fit(trDocs, trY, selection.temperature);
     fitSeconds += (performance.now() - t1) / 1000;
     nTrain += train.length;
-    lastModel = describeModel(selection.best.model);
+    lastModel = describeCandidate(selection.best);
     temperature = selection.temperature;
     candidates = selection.candidates;
     opts.onProgress?.(`split ${s + 1}/${splits.length}: predicting`, 0, testIdx.length);

@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import { ARTIFACT_FORMAT, ARTIFACT_VERSION, FittedTextClassifier } from './text-classifier.ts';
+
+/** Why an artifact could not be loaded: corrupt (checksum, JSON) or incompatible (format, version). */
+export class ArtifactError extends Error {
+  override readonly name = 'ArtifactError';
+}
+
+function sha256(s: string): string {
+  return createHash('sha256').update(s).digest('hex');
+}
+
+/** A fitted classifier as text: a small envelope (format, version, checksum) around its JSON. */
+export function serializeClassifier(model: FittedTextClassifier): string {
+  const payload = JSON.stringify(model.toJSON());
+  return JSON.stringify({
+    format: ARTIFACT_FORMAT,
+    version: ARTIFACT_VERSION,
+    sha256: sha256(payload),
+    payload,
+  });
+}
+
+export function deserializeClassifier(text: string): FittedTextClassifier {
+  let envelope: { format?: unknown; version?: unknown; sha256?: unknown; payload?: unknown };
+  try {
+    envelope = JSON.parse(text);
+  } catch (e) {
+    throw new ArtifactError(`model artifact is corrupt: not JSON (${(e as Error).message})`);
+  }
+  if (envelope.format !== ARTIFACT_FORMAT) {
+    throw new ArtifactError(`not an eightball model artifact (format ${JSON.stringify(envelope.format)})`);
+  }
+  if (envelope.version !== ARTIFACT_VERSION) {
+    throw new ArtifactError(
+      `model artifact version ${JSON.stringify(envelope.version)} is incompatible with this eightball (reads version ${ARTIFACT_VERSION}); retrain the model`,
+    );
+  }
+  if (typeof envelope.payload !== 'string' || sha256(envelope.payload) !== envelope.sha256) {
+    throw new ArtifactError('model artifact is corrupt: checksum mismatch');
+  }
+  try {
+    return FittedTextClassifier.fromJSON(JSON.parse(envelope.payload));
+  } catch (e) {
+    throw new ArtifactError(`model artifact is corrupt: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,190 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  ArtifactError,
+  CsrBuilder,
+  ComplementNb,
+  createRng,
+  DEFAULT_VECTORIZER,
+  deserializeClassifier,
+  fitTemperature,
+  lbfgs,
+  LinearSvm,
+  LogisticRegression,
+  serializeClassifier,
+  softmaxRows,
+  TextClassifier,
+  TfidfVectorizer,
+  type TokenizedDoc,
+  tokenizeDoc,
+} from '../../src/ml/index.ts';
+
+function doc(summary: string, description = '', meta: Record<string, string[]> = {}): TokenizedDoc {
+  return tokenizeDoc({ text: { summary, description }, meta });
+}
+
+/** Three topics with their own vocabulary and shared noise words. */
+function topics(n: number, seed: number): { docs: TokenizedDoc[]; y: string[] } {
+  const rng = createRng(seed);
+  const words: Record<string, string[]> = {
+    network: ['socket', 'timeout', 'proxy', 'dns', 'connection', 'http'],
+    graphics: ['render', 'canvas', 'webgl', 'shader', 'pixel', 'paint'],
+    storage: ['disk', 'quota', 'database', 'cache', 'write', 'file'],
+  };
+  const noise = ['firefox', 'crash', 'broken', 'page', 'window', 'error'];
+  const docs: TokenizedDoc[] = [];
+  const y: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const label = Object.keys(words)[i % 3]!;
+    const pick = (xs: string[]) => xs[Math.floor(rng() * xs.length)]!;
+    const text = [pick(words[label]!), pick(noise), pick(words[label]!), pick(noise)].join(' ');
+    docs.push(doc(text, `${pick(noise)} ${pick(words[label]!)}`));
+    y.push(label);
+  }
+  return { docs, y };
+}
+
+describe('TF-IDF vectorizer', () => {
+  it('gives smoothed idf, sublinear tf, and unit-length rows', () => {
+    const docs = [doc('crash crash crash on start'), doc('crash on exit'), doc('slow start')];
+    const vec = new TfidfVectorizer({ ...DEFAULT_VECTORIZER, minDf: 1, maxDfRatio: 1, fields: [{ name: 'summary', weight: 1, ngrams: [1, 1] }] }).fit(docs);
+    const j = vec.vocabulary.get('summary:crash')!;
+    assert.ok(Math.abs(vec.idf[j]! - (Math.log(4 / 3) + 1)) < 1e-6);
+    const X = vec.transform(docs);
+    for (let i = 0; i < X.nRows; i++) {
+      let s = 0;
+      for (let p = X.indptr[i]!; p < X.indptr[i + 1]!; p++) s += X.data[p]! ** 2;
+      assert.ok(Math.abs(s - 1) < 1e-5);
+    }
+    // doc 0: crash ×3 → 1 + ln 3 before normalisation
+    const row0 = new Map<number, number>();
+    for (let p = X.indptr[0]!; p < X.indptr[1]!; p++) row0.set(X.indices[p]!, X.data[p]!);
+    const start = vec.vocabulary.get('summary:start')!;
+    const ratio = row0.get(j)! / row0.get(start)!;
+    assert.ok(Math.abs(ratio - ((1 + Math.log(3)) * vec.idf[j]!) / vec.idf[start]!) < 1e-4);
+  });
+
+  it('prunes rare terms, makes bigrams, and one-hots metadata with an explicit missing value', () => {
+    const docs = [doc('tab crash', '', { os: ['Linux'] }), doc('tab crash', '', { os: [] }), doc('tab hang', '', { os: ['Mac'] })];
+    const vec = new TfidfVectorizer({ ...DEFAULT_VECTORIZER, metaFields: ['os'] }).fit(docs);
+    assert.ok(vec.vocabulary.has('summary:tab crash'));
+    assert.ok(!vec.vocabulary.has('summary:hang'), 'seen once: pruned by min_df 2');
+    assert.ok(vec.vocabulary.has('os=<missing>'));
+    assert.ok(vec.vocabulary.has('os=Linux'));
+  });
+});
+
+describe('linear models', () => {
+  const train = topics(300, 1);
+  const test = topics(90, 2);
+  const vec = new TfidfVectorizer(DEFAULT_VECTORIZER).fit(train.docs);
+  const Xtr = vec.transform(train.docs);
+  const Xte = vec.transform(test.docs);
+  for (const [name, model] of [
+    ['linear SVM', new LinearSvm({ C: 0.5 })],
+    ['logistic regression', new LogisticRegression({ C: 10 })],
+    ['complement NB', new ComplementNb({ alpha: 0.3 })],
+  ] as const) {
+    it(`${name} separates three topics it has not seen the test documents of`, () => {
+      const fitted = model.fit(Xtr, train.y);
+      assert.deepEqual(fitted.classes, ['graphics', 'network', 'storage']);
+      const s = fitted.decision(Xte);
+      let right = 0;
+      for (let i = 0; i < test.y.length; i++) {
+        let best = 0;
+        for (let k = 1; k < 3; k++) if (s[i * 3 + k]! > s[i * 3 + best]!) best = k;
+        if (fitted.classes[best] === test.y[i]) right++;
+      }
+      assert.ok(right / test.y.length > 0.95, `accuracy ${right / test.y.length}`);
+    });
+  }
+
+  it('the SVM is deterministic for a seed', () => {
+    const a = new LinearSvm({ C: 0.5, seed: 7 }).fit(Xtr, train.y);
+    const b = new LinearSvm({ C: 0.5, seed: 7 }).fit(Xtr, train.y);
+    assert.deepEqual(a.weights, b.weights);
+  });
+
+  it('two-class problems score both classes from one binary model', () => {
+    const b = new CsrBuilder(2);
+    b.addRow([0], [1]);
+    b.addRow([1], [1]);
+    b.addRow([0], [0.9]);
+    b.addRow([1], [0.8]);
+    const m = new LinearSvm({ C: 1 }).fit(b.build(), ['a', 'b', 'a', 'b']);
+    const s = m.decision(b.build());
+    assert.ok(s[0]! > s[1]! && s[3]! > s[2]!);
+  });
+});
+
+describe('L-BFGS', () => {
+  it('finds the minimum of the Rosenbrock function', () => {
+    const x = new Float64Array([-1.2, 1]);
+    lbfgs(
+      (v, g) => {
+        const [a, b] = [v[0]!, v[1]!];
+        g[0] = -2 * (1 - a) - 400 * a * (b - a * a);
+        g[1] = 200 * (b - a * a);
+        return (1 - a) ** 2 + 100 * (b - a * a) ** 2;
+      },
+      x,
+      { maxIter: 500, tol: 1e-10 },
+    );
+    assert.ok(Math.abs(x[0]! - 1) < 1e-3 && Math.abs(x[1]! - 1) < 1e-3, `${x[0]}, ${x[1]}`);
+  });
+});
+
+describe('temperature scaling', () => {
+  it('recovers the temperature that generated the labels', () => {
+    const rng = createRng(3);
+    const K = 4;
+    const n = 4000;
+    const T0 = 2.5;
+    const scores = new Float64Array(n * K);
+    for (let i = 0; i < scores.length; i++) scores[i] = (rng() - 0.5) * 12;
+    const p = softmaxRows(scores, K, T0);
+    const y = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      let u = rng();
+      let k = 0;
+      while (k < K - 1 && u > p[i * K + k]!) {
+        u -= p[i * K + k]!;
+        k++;
+      }
+      y[i] = k;
+    }
+    const T = fitTemperature(scores, K, y);
+    assert.ok(Math.abs(T - T0) < 0.25, `fitted ${T}`);
+  });
+});
+
+describe('the fitted text classifier', () => {
+  const train = topics(300, 5);
+  const fitted = new TextClassifier({ vectorizer: DEFAULT_VECTORIZER, model: { kind: 'svm', C: 0.5, classWeight: null }, seed: 1 }).fit(
+    train.docs,
+    train.y,
+    0.5,
+  );
+
+  it('ranks every label with probabilities that sum to one, and explains the top ones', () => {
+    const ranked = fitted.predict(doc('webgl shader fails to render'));
+    assert.equal(ranked.length, 3);
+    assert.equal(ranked[0]!.label, 'graphics');
+    assert.ok(Math.abs(ranked.reduce((s, r) => s + r.probability, 0) - 1) < 1e-9);
+    const why = fitted.explain(doc('webgl shader fails to render'));
+    assert.equal(why[0]!.label, 'graphics');
+    assert.ok(why[0]!.because.some((b) => b.feature === 'summary:webgl' || b.feature === 'summary:shader'));
+  });
+
+  it('round-trips through its artifact and refuses a corrupt or incompatible one', () => {
+    const text = serializeClassifier(fitted);
+    const back = deserializeClassifier(text);
+    const d = [doc('dns timeout behind proxy')];
+    assert.deepEqual(Array.from(back.predictProba(d)).map((v) => v.toFixed(6)), Array.from(fitted.predictProba(d)).map((v) => v.toFixed(6)));
+    const env = JSON.parse(text);
+    assert.throws(() => deserializeClassifier(JSON.stringify({ ...env, payload: env.payload.replace('graphics', 'graphicz') })), /checksum mismatch/);
+    assert.throws(() => deserializeClassifier(JSON.stringify({ ...env, version: 99 })), ArtifactError);
+    assert.throws(() => deserializeClassifier(JSON.stringify({ ...env, version: 99 })), /incompatible/);
+    assert.throws(() => deserializeClassifier(text.slice(0, 100)), /not JSON/);
+  });
+});

@@ -20,6 +20,18 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 
 const SIZE = { width: 360, height: 300 };
 
+/** The y = x reference line of ROC and reliability charts. */
+const DIAGONAL = {
+  data: {
+    values: [
+      { x: 0, y: 0 },
+      { x: 1, y: 1 },
+    ],
+  },
+  mark: { type: 'line', strokeDash: [4, 4], color: '#999' },
+  encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
+};
+
 /** The classes a crowded chart shows: the most frequent in the test set. */
 function topClasses(m: ClassificationMetrics, n: number): string[] {
   return [...m.perClass]
@@ -47,16 +59,7 @@ function curveSpec(
     },
   ];
   if (diagonal) {
-    layers.push({
-      data: {
-        values: [
-          { x: 0, y: 0 },
-          { x: 1, y: 1 },
-        ],
-      },
-      mark: { type: 'line', strokeDash: [4, 4], color: '#999' },
-      encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
-    });
+    layers.push(DIAGONAL);
   }
   return { title, ...SIZE, layer: layers } as TopLevelSpec;
 }
@@ -143,16 +146,7 @@ export async function evaluationCharts(m: ClassificationMetrics): Promise<Chart[
               size: { field: 'count', type: 'quantitative', title: 'reports', scale: { range: [20, 400] } },
             },
           },
-          {
-            data: {
-              values: [
-                { x: 0, y: 0 },
-                { x: 1, y: 1 },
-              ],
-            },
-            mark: { type: 'line', strokeDash: [4, 4], color: '#999' },
-            encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
-          },
+          DIAGONAL,
         ],
       } as TopLevelSpec,
     },

@@ -38,6 +38,16 @@ function rejectPrinter(quiet: boolean) {
   };
 }
 
+/** The progress bar and the Ctrl-C handling every import command shares. */
+function importUi(quiet: boolean) {
+  return {
+    bar: createProgress('importing', !quiet && process.stderr.isTTY === true),
+    intr: interruptSignal(() =>
+      process.stderr.write('\nstopping after the current batch (Ctrl-C again to quit now)\n'),
+    ),
+  };
+}
+
 function printSummary(s: ImportSummary, extra: string[], opts: { json?: boolean; rejects?: string }): void {
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ ...s, extra })}\n`);
@@ -134,10 +144,7 @@ Examples:
       const map = parseColumnMap(o.map);
       const rejects = rejectPrinter(quiet);
       const warnings: string[] = [];
-      const bar = createProgress('importing', !quiet && process.stderr.isTTY === true);
-      const intr = interruptSignal(() =>
-        process.stderr.write('\nstopping after the current batch (Ctrl-C again to quit now)\n'),
-      );
+      const { bar, intr } = importUi(quiet);
       try {
         const summary = await withStore(cmd, (store) =>
           importFile(store, {
@@ -218,10 +225,7 @@ Examples:
       const quiet = isQuiet(cmd);
       const config = configFrom(cmd, { bugzillaApiKey: o.apiKey });
       const rejects = rejectPrinter(quiet);
-      const bar = createProgress('importing', !quiet && process.stderr.isTTY === true);
-      const intr = interruptSignal(() =>
-        process.stderr.write('\nstopping after the current batch (Ctrl-C again to quit now)\n'),
-      );
+      const { bar, intr } = importUi(quiet);
       try {
         const summary = await withStore(cmd, (store) =>
           importBugzilla(store, {

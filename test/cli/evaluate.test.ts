@@ -19,7 +19,9 @@ function csv(): string {
   for (let i = 0; i < 120; i++) {
     const c = Object.keys(words)[i % 3]!;
     const w = words[c]!;
-    rows.push(`${i + 1},"${w[i % 4]} broken",<b>${w[(i + 1) % 4]}</b> fails,${c},2021-01-${String((i % 28) + 1).padStart(2, '0')}`);
+    rows.push(
+      `${i + 1},"${w[i % 4]} broken",<b>${w[(i + 1) % 4]}</b> fails,${c},2021-01-${String((i % 28) + 1).padStart(2, '0')}`,
+    );
   }
   rows.push('999,"<script>alert(1)</script> in title",x,Editor,2021-02-01');
   const p = join(dir, 'issues.csv');
@@ -31,10 +33,29 @@ describe('eightball evaluate', () => {
   const input = csv();
 
   it('prints the JSON contract', () => {
-    const r = spawnSync(process.execPath, [BIN, 'evaluate', '-i', input, '--label', 'component', '--split', 'random', '--json'], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [BIN, 'evaluate', '-i', input, '--label', 'component', '--split', 'random', '--json'],
+      { encoding: 'utf8' },
+    );
     assert.equal(r.status, 0, r.stderr);
     const j = JSON.parse(r.stdout);
-    for (const k of ['accuracy', 'macroF1', 'microF1', 'weightedF1', 'top3', 'auc', 'brier', 'ece', 'nTrain', 'nTest', 'classes', 'fitSeconds', 'predictMsPerReport', 'perClass']) {
+    for (const k of [
+      'accuracy',
+      'macroF1',
+      'microF1',
+      'weightedF1',
+      'top3',
+      'auc',
+      'brier',
+      'ece',
+      'nTrain',
+      'nTest',
+      'classes',
+      'fitSeconds',
+      'predictMsPerReport',
+      'perClass',
+    ]) {
       assert.ok(k in j, k);
     }
     assert.equal(j.classes, 3);
@@ -44,19 +65,30 @@ describe('eightball evaluate', () => {
 
   it('writes a self-contained HTML report with every chart, and escapes report text', () => {
     const html = join(dir, 'report.html');
-    const r = spawnSync(process.execPath, [BIN, 'evaluate', '-i', input, '--label', 'component', '--model', 'nb', '--html', html, '-q'], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [BIN, 'evaluate', '-i', input, '--label', 'component', '--model', 'nb', '--html', html, '-q'],
+      { encoding: 'utf8' },
+    );
     assert.equal(r.status, 0, r.stderr);
     const page = readFileSync(html, 'utf8');
-    for (const id of ['roc', 'pr', 'confusion', 'reliability', 'cost', 'coverage']) assert.match(page, new RegExp(`<figure id="${id}">[\\s\\S]*?<svg`));
+    for (const id of ['roc', 'pr', 'confusion', 'reliability', 'cost', 'coverage'])
+      assert.match(page, new RegExp(`<figure id="${id}">[\\s\\S]*?<svg`));
     assert.doesNotMatch(page, /<script/i);
     assert.match(page, /macro F1/);
   });
 
   it('exits 2 on a bad split or label', () => {
-    const bad = spawnSync(process.execPath, [BIN, 'evaluate', '-i', input, '--label', 'component', '--split', 'sideways'], { encoding: 'utf8' });
+    const bad = spawnSync(
+      process.execPath,
+      [BIN, 'evaluate', '-i', input, '--label', 'component', '--split', 'sideways'],
+      { encoding: 'utf8' },
+    );
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--split: "sideways"/);
-    const label = spawnSync(process.execPath, [BIN, 'evaluate', '-i', input, '--label', 'colour'], { encoding: 'utf8' });
+    const label = spawnSync(process.execPath, [BIN, 'evaluate', '-i', input, '--label', 'colour'], {
+      encoding: 'utf8',
+    });
     assert.equal(label.status, 2);
     assert.match(label.stderr, /--label: "colour"/);
   });

@@ -44,7 +44,14 @@ describe('classification metrics', () => {
     // item 4 (truth c, p_c 0.4) is second: top-3 and top-1 differ
     assert.equal(m.topK.top1, 0.5);
     assert.equal(m.topK.top3, 1);
-    const brier = ((0.3 ** 2 + 0.2 ** 2 + 0.1 ** 2) + (0.7 ** 2 + 0.6 ** 2 + 0.1 ** 2) + (0.1 ** 2 + 0.2 ** 2 + 0.1 ** 2) + (0.5 ** 2 + 0.1 ** 2 + 0.6 ** 2)) / 4;
+    const brier =
+      (0.3 ** 2 +
+        0.2 ** 2 +
+        0.1 ** 2 +
+        (0.7 ** 2 + 0.6 ** 2 + 0.1 ** 2) +
+        (0.1 ** 2 + 0.2 ** 2 + 0.1 ** 2) +
+        (0.5 ** 2 + 0.1 ** 2 + 0.6 ** 2)) /
+      4;
     assert.ok(Math.abs(m.brier - brier) < 1e-12);
     // bins: 0.5 (wrong), 0.6 (wrong), 0.7 (right), 0.8 (right), one per bin
     const ece = (Math.abs(0 - 0.5) + Math.abs(0 - 0.6) + Math.abs(1 - 0.7) + Math.abs(1 - 0.8)) / 4;
@@ -80,7 +87,10 @@ describe('splits', () => {
     assert.equal(s.test.filter((i) => labels[i] === 'b').length, 5);
     const folds = kFoldSplits(labels, 5, 1);
     const tested = folds.flatMap((f) => f.test).sort((a, b) => a - b);
-    assert.deepEqual(tested, labels.map((_, i) => i));
+    assert.deepEqual(
+      tested,
+      labels.map((_, i) => i),
+    );
     for (const f of folds) assert.equal(f.test.filter((i) => labels[i] === 'b').length, 4);
   });
 });

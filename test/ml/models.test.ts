@@ -2,15 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   ArtifactError,
-  CsrBuilder,
   ComplementNb,
+  CsrBuilder,
   createRng,
   DEFAULT_VECTORIZER,
   deserializeClassifier,
   fitTemperature,
-  lbfgs,
   LinearSvm,
   LogisticRegression,
+  lbfgs,
   serializeClassifier,
   softmaxRows,
   TextClassifier,
@@ -47,7 +47,12 @@ function topics(n: number, seed: number): { docs: TokenizedDoc[]; y: string[] } 
 describe('TF-IDF vectorizer', () => {
   it('gives smoothed idf, sublinear tf, and unit-length rows', () => {
     const docs = [doc('crash crash crash on start'), doc('crash on exit'), doc('slow start')];
-    const vec = new TfidfVectorizer({ ...DEFAULT_VECTORIZER, minDf: 1, maxDfRatio: 1, fields: [{ name: 'summary', weight: 1, ngrams: [1, 1] }] }).fit(docs);
+    const vec = new TfidfVectorizer({
+      ...DEFAULT_VECTORIZER,
+      minDf: 1,
+      maxDfRatio: 1,
+      fields: [{ name: 'summary', weight: 1, ngrams: [1, 1] }],
+    }).fit(docs);
     const j = vec.vocabulary.get('summary:crash')!;
     assert.ok(Math.abs(vec.idf[j]! - (Math.log(4 / 3) + 1)) < 1e-6);
     const X = vec.transform(docs);
@@ -65,7 +70,11 @@ describe('TF-IDF vectorizer', () => {
   });
 
   it('prunes rare terms, makes bigrams, and one-hots metadata with an explicit missing value', () => {
-    const docs = [doc('tab crash', '', { os: ['Linux'] }), doc('tab crash', '', { os: [] }), doc('tab hang', '', { os: ['Mac'] })];
+    const docs = [
+      doc('tab crash', '', { os: ['Linux'] }),
+      doc('tab crash', '', { os: [] }),
+      doc('tab hang', '', { os: ['Mac'] }),
+    ];
     const vec = new TfidfVectorizer({ ...DEFAULT_VECTORIZER, metaFields: ['os'] }).fit(docs);
     assert.ok(vec.vocabulary.has('summary:tab crash'));
     assert.ok(!vec.vocabulary.has('summary:hang'), 'seen once: pruned by min_df 2');
@@ -160,11 +169,11 @@ describe('temperature scaling', () => {
 
 describe('the fitted text classifier', () => {
   const train = topics(300, 5);
-  const fitted = new TextClassifier({ vectorizer: DEFAULT_VECTORIZER, model: { kind: 'svm', C: 0.5, classWeight: null }, seed: 1 }).fit(
-    train.docs,
-    train.y,
-    0.5,
-  );
+  const fitted = new TextClassifier({
+    vectorizer: DEFAULT_VECTORIZER,
+    model: { kind: 'svm', C: 0.5, classWeight: null },
+    seed: 1,
+  }).fit(train.docs, train.y, 0.5);
 
   it('ranks every label with probabilities that sum to one, and explains the top ones', () => {
     const ranked = fitted.predict(doc('webgl shader fails to render'));
@@ -180,9 +189,18 @@ describe('the fitted text classifier', () => {
     const text = serializeClassifier(fitted);
     const back = deserializeClassifier(text);
     const d = [doc('dns timeout behind proxy')];
-    assert.deepEqual(Array.from(back.predictProba(d)).map((v) => v.toFixed(6)), Array.from(fitted.predictProba(d)).map((v) => v.toFixed(6)));
+    assert.deepEqual(
+      Array.from(back.predictProba(d)).map((v) => v.toFixed(6)),
+      Array.from(fitted.predictProba(d)).map((v) => v.toFixed(6)),
+    );
     const env = JSON.parse(text);
-    assert.throws(() => deserializeClassifier(JSON.stringify({ ...env, payload: env.payload.replace('graphics', 'graphicz') })), /checksum mismatch/);
+    assert.throws(
+      () =>
+        deserializeClassifier(
+          JSON.stringify({ ...env, payload: env.payload.replace('graphics', 'graphicz') }),
+        ),
+      /checksum mismatch/,
+    );
     assert.throws(() => deserializeClassifier(JSON.stringify({ ...env, version: 99 })), ArtifactError);
     assert.throws(() => deserializeClassifier(JSON.stringify({ ...env, version: 99 })), /incompatible/);
     assert.throws(() => deserializeClassifier(text.slice(0, 100)), /not JSON/);

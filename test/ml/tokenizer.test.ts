@@ -5,13 +5,34 @@ import { charNgrams, tokenize } from '../../src/ml/tokenizer.ts';
 describe('tokenize', () => {
   it('splits identifiers but keeps them whole', () => {
     const t = tokenize('NullPointerException in getUserName and user_id_map');
-    for (const w of ['nullpointerexception', 'null', 'pointer', 'exception', 'getusername', 'user', 'name', 'user_id_map', 'map']) {
+    for (const w of [
+      'nullpointerexception',
+      'null',
+      'pointer',
+      'exception',
+      'getusername',
+      'user',
+      'name',
+      'user_id_map',
+      'map',
+    ]) {
       assert.ok(t.includes(w), `${w} in ${t.join(' ')}`);
     }
   });
   it('keeps paths, file names, dotted classes and error codes, and their parts', () => {
-    const t = tokenize('Crash in src/dom/base/nsDocument.cpp (org.apache.hadoop.hdfs.DFSClient) with NS_ERROR_FAILURE 0x80004005');
-    for (const w of ['src/dom/base/nsdocument.cpp', 'nsdocument', 'cpp', 'org.apache.hadoop.hdfs.dfsclient', 'dfsclient', 'hdfs', 'ns_error_failure', '0x80004005']) {
+    const t = tokenize(
+      'Crash in src/dom/base/nsDocument.cpp (org.apache.hadoop.hdfs.DFSClient) with NS_ERROR_FAILURE 0x80004005',
+    );
+    for (const w of [
+      'src/dom/base/nsdocument.cpp',
+      'nsdocument',
+      'cpp',
+      'org.apache.hadoop.hdfs.dfsclient',
+      'dfsclient',
+      'hdfs',
+      'ns_error_failure',
+      '0x80004005',
+    ]) {
       assert.ok(t.includes(w), `${w} in ${t.join(' ')}`);
     }
   });

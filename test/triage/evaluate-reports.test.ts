@@ -6,9 +6,27 @@ import { makeReport } from '../support/reports.ts';
 import { sharedFile, skipUnlessShared } from '../support/shared-data.ts';
 
 const TOPICS: Record<string, string[]> = {
-  Networking: ['socket timeout', 'proxy auth fails', 'dns lookup hangs', 'http2 connection reset', 'tls handshake error'],
-  Graphics: ['webgl context lost', 'canvas draws blurry', 'shader compile error', 'gpu process crash', 'svg filter slow'],
-  Storage: ['indexeddb quota exceeded', 'cache corrupt after update', 'localStorage lost', 'disk full write fails', 'sqlite busy'],
+  Networking: [
+    'socket timeout',
+    'proxy auth fails',
+    'dns lookup hangs',
+    'http2 connection reset',
+    'tls handshake error',
+  ],
+  Graphics: [
+    'webgl context lost',
+    'canvas draws blurry',
+    'shader compile error',
+    'gpu process crash',
+    'svg filter slow',
+  ],
+  Storage: [
+    'indexeddb quota exceeded',
+    'cache corrupt after update',
+    'localStorage lost',
+    'disk full write fails',
+    'sqlite busy',
+  ],
 };
 
 function corpus(n: number) {
@@ -27,19 +45,41 @@ function corpus(n: number) {
     );
   }
   // a rare class that must be dropped, and reported
-  reports.push(makeReport({ externalId: '9999', summary: 'typo in about dialog', component: 'About', createdAt: '2020-01-02T00:00:00.000Z' }));
+  reports.push(
+    makeReport({
+      externalId: '9999',
+      summary: 'typo in about dialog',
+      component: 'About',
+      createdAt: '2020-01-02T00:00:00.000Z',
+    }),
+  );
   return reports;
 }
 
 describe('evaluateReports', () => {
   it('trains on the oldest, tests on the newest, drops rare classes, and measures everything', () => {
-    const r = evaluateReports(corpus(120), { label: 'component', split: { kind: 'time' }, model: 'auto', seed: 1 });
+    const r = evaluateReports(corpus(120), {
+      label: 'component',
+      split: { kind: 'time' },
+      model: 'auto',
+      seed: 1,
+    });
     assert.equal(r.nTrain + r.nTest, 120);
     assert.equal(r.nTest, 30);
     assert.equal(r.classes, 3);
     assert.deepEqual(r.droppedClasses, [{ label: 'About', trainCount: 1 }]);
     assert.ok(r.accuracy > 0.9, `accuracy ${r.accuracy}`);
-    for (const k of ['macroF1', 'microF1', 'weightedF1', 'top3', 'auc', 'brier', 'ece', 'fitSeconds', 'predictMsPerReport'] as const) {
+    for (const k of [
+      'macroF1',
+      'microF1',
+      'weightedF1',
+      'top3',
+      'auc',
+      'brier',
+      'ece',
+      'fitSeconds',
+      'predictMsPerReport',
+    ] as const) {
       assert.equal(typeof r[k], 'number', k);
     }
     assert.equal(r.perClass.length, 3);
@@ -48,10 +88,22 @@ describe('evaluateReports', () => {
   });
 
   it('k-fold tests every report once; group-by gives one result per group and their mean', () => {
-    const kf = evaluateReports(corpus(90), { label: 'component', split: { kind: 'kfold', k: 3 }, model: 'nb', seed: 1, minClassSize: 2 });
+    const kf = evaluateReports(corpus(90), {
+      label: 'component',
+      split: { kind: 'kfold', k: 3 },
+      model: 'nb',
+      seed: 1,
+      minClassSize: 2,
+    });
     assert.equal(kf.nTest, 90);
     const reports = corpus(120).map((r, i) => ({ ...r, product: i % 2 === 0 ? 'Firefox' : 'Thunderbird' }));
-    const g = evaluateReports(reports, { label: 'component', split: { kind: 'random' }, groupBy: 'product', model: 'svm', seed: 1 });
+    const g = evaluateReports(reports, {
+      label: 'component',
+      split: { kind: 'random' },
+      groupBy: 'product',
+      model: 'svm',
+      seed: 1,
+    });
     assert.deepEqual(
       g.groups?.map((x) => x.group),
       ['Firefox', 'Thunderbird'],
@@ -62,28 +114,29 @@ describe('evaluateReports', () => {
 
   it('refuses a task with fewer than two learnable classes', () => {
     const one = corpus(30).map((r) => ({ ...r, component: 'Only' }));
-    assert.throws(() => evaluateReports(one, { label: 'component', split: { kind: 'time' }, model: 'nb', seed: 1 }), /fewer than two classes/);
+    assert.throws(
+      () => evaluateReports(one, { label: 'component', split: { kind: 'time' }, model: 'nb', seed: 1 }),
+      /fewer than two classes/,
+    );
   });
 
-  it(
-    'tells bugs from non-bugs on the labelled Mozilla reports better than the majority class',
-    { skip: skipUnlessShared('bugzilla', 'mozilla', 'labels-regression-bug-nobug.csv') },
-    async () => {
-      const { reports } = await loadReports(sharedFile('bugzilla', 'mozilla', 'bugs-2009-2018.jsonl'), {
-        labelsPath: sharedFile('bugzilla', 'mozilla', 'labels-regression-bug-nobug.csv'),
-      });
-      const r = evaluateReports(reports, {
-        label: 'labels.category',
-        labelMap: { nobug: 'nobug', '*': 'bug' },
-        split: { kind: 'kfold', k: 3 },
-        model: 'svm',
-        seed: 1,
-      });
-      assert.equal(r.nTest, 635);
-      assert.equal(r.classes, 2);
-      assert.ok(r.accuracy > 417 / 635, `accuracy ${r.accuracy} vs majority ${417 / 635}`);
-      assert.ok(r.auc! > 0.75, `AUC ${r.auc}`);
-      assert.ok(r.metrics.costCurve && r.metrics.costCurve.length === 101);
-    },
-  );
+  it('tells bugs from non-bugs on the labelled Mozilla reports better than the majority class', {
+    skip: skipUnlessShared('bugzilla', 'mozilla', 'labels-regression-bug-nobug.csv'),
+  }, async () => {
+    const { reports } = await loadReports(sharedFile('bugzilla', 'mozilla', 'bugs-2009-2018.jsonl'), {
+      labelsPath: sharedFile('bugzilla', 'mozilla', 'labels-regression-bug-nobug.csv'),
+    });
+    const r = evaluateReports(reports, {
+      label: 'labels.category',
+      labelMap: { nobug: 'nobug', '*': 'bug' },
+      split: { kind: 'kfold', k: 3 },
+      model: 'svm',
+      seed: 1,
+    });
+    assert.equal(r.nTest, 635);
+    assert.equal(r.classes, 2);
+    assert.ok(r.accuracy > 417 / 635, `accuracy ${r.accuracy} vs majority ${417 / 635}`);
+    assert.ok(r.auc! > 0.75, `AUC ${r.auc}`);
+    assert.ok(r.metrics.costCurve && r.metrics.costCurve.length === 101);
+  });
 });

@@ -19,10 +19,32 @@ export type ModelSpec =
   | { kind: 'logreg'; C: number; classWeight: 'balanced' | null }
   | { kind: 'nb'; alpha: number };
 
+/** How text becomes tokens, in a form an artifact can carry. */
+export interface TokenizerSpec {
+  /** drop English function words */
+  stopWords: boolean;
+  /** split camelCase/snake_case identifiers (keeping the whole too) */
+  splitIdentifiers: boolean;
+}
+
+/** Code-aware: what suits trackers full of class names, paths and stack traces. */
+export const CODE_TOKENIZER: TokenizerSpec = { stopWords: true, splitIdentifiers: true };
+/** Plain words: better on prose-heavy reports (measured on NLBSE'24 GitHub issues). */
+export const PLAIN_TOKENIZER: TokenizerSpec = { stopWords: false, splitIdentifiers: false };
+
+export function tokenizerOptions(spec: TokenizerSpec = CODE_TOKENIZER): TokenizerOptions {
+  return {
+    splitIdentifiers: spec.splitIdentifiers,
+    ...(spec.stopWords ? {} : { stopWords: new Set<string>() }),
+  };
+}
+
 export interface TextClassifierParams {
   vectorizer: VectorizerParams;
   model: ModelSpec;
   seed: number;
+  /** absent in artifacts written before it existed: code-aware */
+  tokenizer?: TokenizerSpec;
 }
 
 /** A document before tokenising: text per field and categorical values per field. */
@@ -91,6 +113,11 @@ export class FittedTextClassifier {
 
   get classes(): string[] {
     return this.model.classes;
+  }
+
+  /** Tokenise a raw document the way this classifier was trained. */
+  tokenize(doc: RawDoc): TokenizedDoc {
+    return tokenizeDoc(doc, tokenizerOptions(this.params.tokenizer));
   }
 
   decision(docs: TokenizedDoc[]): Float64Array {

@@ -4,13 +4,16 @@ import { type ClassificationMetrics, classificationMetrics } from '../evaluation
 import { kFoldSplits, stratifiedSplit, type TrainTest, timeSplit } from '../evaluation/splits.ts';
 import {
   type CandidateScore,
+  CODE_TOKENIZER,
   DEFAULT_VECTORIZER,
   describeCandidate,
   type ModelSpec,
+  PLAIN_TOKENIZER,
   selectModel,
   TextClassifier,
   type TokenizedDoc,
   tokenizeDoc,
+  tokenizerOptions,
 } from '../ml/index.ts';
 import { defaultMetaFields, docOf, labelOf } from './dataset.ts';
 
@@ -98,6 +101,8 @@ function percentile(xs: number[], q: number): number {
 
 interface Prepared {
   docs: TokenizedDoc[];
+  /** the same reports tokenised as plain words, for the tokenizer choice on small data */
+  plainDocs: TokenizedDoc[];
   labels: string[];
   reports: BugReport[];
 }
@@ -121,10 +126,12 @@ function prepare(
     kept.push(r);
     labels.push(l);
   }
+  const raw = kept.map((r) => docOf(r, textFields, metaFields));
   return {
     reports: kept,
     labels,
-    docs: kept.map((r) => tokenizeDoc(docOf(r, textFields, metaFields))),
+    docs: raw.map((d) => tokenizeDoc(d, tokenizerOptions(CODE_TOKENIZER))),
+    plainDocs: raw.map((d) => tokenizeDoc(d, tokenizerOptions(PLAIN_TOKENIZER))),
     unlabelled,
   };
 }
@@ -211,20 +218,43 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
     const vectorizers = trDocs.length <= 5000 ? [vectorizer, unigrams] : [vectorizer];
     const specs = candidatesFor(opts.model, trDocs.length, K);
     const t0 = performance.now();
-    const selection = selectModel(trDocs, trY, specs, {
-      folds: opts.cvFolds ?? 3,
-      seed: opts.seed,
-      metric: 'mean',
-      vectorizers,
-      onProgress: (d, t, what) =>
-        opts.onProgress?.(`split ${s + 1}/${splits.length}: cross-validating ${what}`, d, t),
-    });
+    const select = (docs: TokenizedDoc[], what: string) =>
+      selectModel(docs, trY, specs, {
+        folds: opts.cvFolds ?? 3,
+        seed: opts.seed,
+        metric: 'mean',
+        vectorizers,
+        onProgress: (d, t, c) =>
+          opts.onProgress?.(`split ${s + 1}/${splits.length}: cross-validating ${c}${what}`, d, t),
+      });
+    let selection = { ...select(trDocs, ''), tokenizer: CODE_TOKENIZER };
+    // the tokenizer is part of the search on small data too: prose-heavy trackers prefer plain words
+    if (trDocs.length <= 5000) {
+      const plain = select(
+        train.map((i) => data.plainDocs[i]!),
+        ', plain words',
+      );
+      const bestOf = (r: typeof plain) => Math.max(...r.candidates.map((c) => c.score));
+      if (bestOf(plain) > bestOf(selection)) {
+        selection = {
+          ...plain,
+          tokenizer: PLAIN_TOKENIZER,
+          candidates: [...plain.candidates, ...selection.candidates],
+        };
+      } else selection = { ...selection, candidates: [...selection.candidates, ...plain.candidates] };
+    }
     selectionSeconds += (performance.now() - t0) / 1000;
     const t1 = performance.now();
-    const fitted = new TextClassifier(selection.best).fit(trDocs, trY, selection.temperature);
+    const chosenDocs =
+      selection.tokenizer === PLAIN_TOKENIZER ? train.map((i) => data.plainDocs[i]!) : trDocs;
+    const fitted = new TextClassifier({ ...selection.best, tokenizer: selection.tokenizer }).fit(
+      chosenDocs,
+      trY,
+      selection.temperature,
+    );
     fitSeconds += (performance.now() - t1) / 1000;
     nTrain += train.length;
-    lastModel = describeCandidate(selection.best);
+    lastModel = `${describeCandidate(selection.best)}${selection.tokenizer === PLAIN_TOKENIZER ? ', plain words' : ''}`;
     temperature = selection.temperature;
     candidates = selection.candidates;
     opts.onProgress?.(`split ${s + 1}/${splits.length}: predicting`, 0, testIdx.length);
@@ -232,8 +262,7 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
     for (const i of testIdx) {
       const r = test.reports[i]!;
       const t = performance.now();
-      const doc = tokenizeDoc(docOf(r, textFields, metaFields));
-      const p = fitted.predictProba([doc]);
+      const p = fitted.predictProba([fitted.tokenize(docOf(r, textFields, metaFields))]);
       predictTimes.push(performance.now() - t);
       allY.push(test.labels[i]!);
       allP.push(Array.from(p));

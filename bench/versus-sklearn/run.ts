@@ -109,7 +109,7 @@ for (const ds of DATASETS) {
   }
   const r = JSON.parse(eb.stdout);
   lines.push(
-    `| ${ds.name} | ${ds.task} | **eightball** ${r.model} | **${f3(r.macroF1)}** | **${f3(r.accuracy)}** | **${f3(r.top3)}** | ${f2(r.fitSeconds)} (+${f2(r.selectionSeconds ?? 0)} CV) | ${f2(r.predictMsPerReport)} (p99 ${f2(r.predictMsP99 ?? 0)}) | ${Math.round(r.peakRssMiB)} |`,
+    `| ${ds.name} | ${ds.task} | **eightball** ${String(r.model).replaceAll(' | ', '; ')} | **${f3(r.macroF1)}** | **${f3(r.accuracy)}** | **${f3(r.top3)}** | ${f2(r.fitSeconds)} (+${f2(r.selectionSeconds ?? 0)} CV) | ${f2(r.predictMsPerReport)} (p99 ${f2(r.predictMsP99 ?? 0)}) | ${Math.round(r.peakRssMiB)} |`,
   );
   process.stderr.write(`${ds.name}: scikit-learn...\n`);
   const sk = spawnSync(python, [join(here, 'sklearn_baseline.py'), dir], {

@@ -1,6 +1,5 @@
 import type { ErrorCode } from '../domain/index.ts';
 
-export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 /** 128 + SIGINT, as shells report a command stopped by Ctrl-C */

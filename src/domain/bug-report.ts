@@ -7,8 +7,6 @@ export interface TriageFields {
   priority: string | null;
 }
 
-export const TRIAGE_FIELDS = ['product', 'component', 'severity', 'type', 'priority'] as const;
-
 /**
  * One report from any tracker, normalised. Dates are ISO-8601 UTC strings.
  * `filed` holds the triage fields as they were when the report was filed; where the source has no
@@ -36,12 +34,6 @@ export interface BugReport extends TriageFields {
   raw: unknown;
 }
 
-/** A report without the bookkeeping a source fills in later. */
-export type BugReportDraft = Omit<BugReport, 'filed' | 'filedKnown' | 'source'> & {
-  filed?: TriageFields;
-  filedKnown?: boolean;
-};
-
 export function currentTriageFields(r: TriageFields): TriageFields {
   return {
     product: r.product,
@@ -49,15 +41,5 @@ export function currentTriageFields(r: TriageFields): TriageFields {
     severity: r.severity,
     type: r.type,
     priority: r.priority,
-  };
-}
-
-/** Fill the defaults a source may leave out: as-filed equals current when there is no history. */
-export function finishReport(draft: BugReportDraft, source: string): BugReport {
-  return {
-    ...draft,
-    source,
-    filed: draft.filed ?? currentTriageFields(draft),
-    filedKnown: draft.filedKnown ?? false,
   };
 }

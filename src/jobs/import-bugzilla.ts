@@ -3,8 +3,8 @@ import { EightballError } from '../domain/index.ts';
 import { type BugzillaQuery, bugzillaSourceName, readBugzillaRest } from '../sources/bugzilla-rest.ts';
 import type { RetryEvent } from '../sources/http-retry.ts';
 import { parseDate } from '../sources/values.ts';
-import { latestCheckpoint, type Store } from '../store/index.ts';
-import { type ImportSummary, type IngestProgress, ingest } from './ingest.ts';
+import { latestCheckpoint, latestImportRun, type Store } from '../store/index.ts';
+import { claimInput, type ImportSummary, type IngestProgress, ingest } from './ingest.ts';
 
 export interface BugzillaImportOptions {
   url: string;
@@ -56,6 +56,8 @@ export async function importBugzilla(
   const products = [...(opts.products ?? [])].sort();
   const components = [...(opts.components ?? [])].sort();
   const target = JSON.stringify({ url, products, components });
+  const previous = await latestImportRun(store.db, source, target);
+  await claimInput(store, previous, `${url} into source "${source}"`);
   let since: string | null = null;
   if (opts.since) {
     const d = parseDate(opts.since);

@@ -11,7 +11,7 @@ import {
 import { labelJoiner, readLabelsFile } from '../sources/labels-file.ts';
 import type { SourceWarning } from '../sources/source-item.ts';
 import { latestImportRun, type Store } from '../store/index.ts';
-import { type ImportSummary, type IngestProgress, ingest } from './ingest.ts';
+import { claimInput, type ImportSummary, type IngestProgress, ingest } from './ingest.ts';
 
 export interface FileImportOptions {
   path: string;
@@ -36,9 +36,6 @@ export interface FileImportSummary extends ImportSummary {
   unmatchedLabels: number;
 }
 
-/** A run that has not written a heartbeat for this long is taken to be dead (killed, crashed). */
-const STALE_RUN_MS = 30_000;
-
 /** Import one dump file into the store; the same call serves the CLI and the import job. */
 export async function importFile(store: Store, opts: FileImportOptions): Promise<FileImportSummary> {
   let st: ReturnType<typeof statSync>;
@@ -55,15 +52,7 @@ export async function importFile(store: Store, opts: FileImportOptions): Promise
 
   let skip = 0;
   const previous = await latestImportRun(store.db, source, target);
-  if (previous && previous.status === 'running') {
-    const age = Date.now() - Date.parse(previous.heartbeat_at);
-    if (age < STALE_RUN_MS) {
-      throw new EightballError(
-        'usage',
-        `another import of ${opts.path} into source "${source}" is running (run #${previous.id}, last seen ${Math.round(age / 1000)} s ago)`,
-      );
-    }
-  }
+  await claimInput(store, previous, `${opts.path} into source "${source}"`);
   if (
     !opts.restart &&
     !opts.strict &&
@@ -112,7 +101,6 @@ export async function importFile(store: Store, opts: FileImportOptions): Promise
       enrich: joiner?.join,
     },
   );
-  // a completed run starts the next one from the top: its checkpoint is no longer a resume point
   return {
     ...summary,
     format,

@@ -1,9 +1,11 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { hostname } from 'node:os';
 import type { BugReport, RecordError } from '../domain/index.ts';
 import { EightballError, formatRecordError } from '../domain/index.ts';
 import type { SourceItem } from '../sources/source-item.ts';
 import {
   finishImportRun,
+  type ImportRunRow,
   type ImportRunStart,
   type RunProgress,
   recordRunProgress,
@@ -61,6 +63,52 @@ export interface IngestPlan {
   sourceProgress?: () => { bytesRead?: number; bytesTotal?: number };
 }
 
+/** A run on another machine that has not written a heartbeat for this long is taken to be dead. */
+const STALE_RUN_MS = 30_000;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Refuse to start while another import of the same input is still running. A run marked
+ * "running" whose process is gone (killed, crashed) does not block: the new run resumes it. On
+ * this machine that is known at once from its pid; from another machine, by its stale heartbeat.
+ */
+export async function claimInput(store: Store, previous: ImportRunRow | null, what: string): Promise<void> {
+  if (previous?.status !== 'running') return;
+  const opts = JSON.parse(previous.options) as { pid?: unknown; host?: unknown };
+  const sameHost = opts.host === hostname() && typeof opts.pid === 'number';
+  const age = Date.now() - Date.parse(previous.heartbeat_at);
+  const alive = sameHost ? opts.pid !== process.pid && processAlive(opts.pid as number) : age < STALE_RUN_MS;
+  if (alive) {
+    throw new EightballError(
+      'usage',
+      `another import of ${what} is running (run #${previous.id}${sameHost ? `, pid ${opts.pid}` : ''}, last progress ${Math.round(age / 1000)} s ago)`,
+    );
+  }
+  // its last committed batch and checkpoint stand; the run itself is over
+  await finishImportRun(
+    store.db,
+    previous.id,
+    'interrupted',
+    {
+      imported: previous.imported,
+      updated: previous.updated,
+      unchanged: previous.unchanged,
+      rejected: previous.rejected,
+      checkpoint: previous.checkpoint,
+    },
+    'the importing process ended without finishing (killed or crashed)',
+  );
+}
+
 /** An error raised inside the strict transaction only to roll it back. */
 class StrictRollback extends Error {}
 
@@ -103,7 +151,11 @@ export async function ingest(
   opts: IngestOptions = {},
 ): Promise<ImportSummary> {
   const batchSize = opts.batchSize ?? 500;
-  const runId = await startImportRun(store.db, plan.run);
+  // who runs it, so the next run can tell a live import from one that crashed
+  const runId = await startImportRun(store.db, {
+    ...plan.run,
+    options: { ...plan.run.options, pid: process.pid, host: hostname() },
+  });
   const counts: ImportCounts = { imported: 0, updated: 0, unchanged: 0, rejected: 0 };
   const rejects = new RejectsWriter(opts.rejectsPath);
   let checkpoint: string | null = plan.run.checkpoint ?? null;

@@ -50,9 +50,13 @@ export const DEFAULT_VECTORIZER: VectorizerParams = {
 /** Feature names: `summary:crash`, `summary:crash on`, `description:#ove`, `platform=Linux`. */
 function termsOf(field: TextFieldSpec, tokens: string[], out: string[]): void {
   const [lo, hi] = field.ngrams;
+  const prefix = `${field.name}:`;
   for (let n = lo; n <= hi; n++) {
     for (let i = 0; i + n <= tokens.length; i++) {
-      out.push(n === 1 ? `${field.name}:${tokens[i]}` : `${field.name}:${tokens.slice(i, i + n).join(' ')}`);
+      // unigrams and bigrams are nearly all the terms: build them without an intermediate array
+      if (n === 1) out.push(prefix + tokens[i]);
+      else if (n === 2) out.push(`${prefix}${tokens[i]} ${tokens[i + 1]}`);
+      else out.push(prefix + tokens.slice(i, i + n).join(' '));
     }
   }
   if (field.charNgrams) {

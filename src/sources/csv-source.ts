@@ -6,6 +6,9 @@ import { displayName, progressStream, readHead } from './file-reading.ts';
 import { buildReport, isMappableField, MAPPABLE_FIELDS, type RawFields } from './report-fields.ts';
 import type { SourceItem, SourceOptions } from './source-item.ts';
 
+/** Larger than any real report (descriptions with pasted logs run to a few hundred KB). */
+const MAX_RECORD_BYTES = 4 * 1024 * 1024;
+
 /** A field (or `labels.NAME`) and the header of the column it reads from. */
 export type ColumnMap = Record<string, string>;
 
@@ -131,6 +134,7 @@ export async function* readCsvReports(path: string, opts: CsvSourceOptions): Asy
   // Tab-separated research dumps put bare quotes inside fields; they do not use CSV quoting.
   const quote = delimiter === '\t' ? false : '"';
   const skipped: SourceItem[] = [];
+  let lastSkippedLine = -1;
   const parser = progressStream(path, opts).pipe(
     parse({
       delimiter,
@@ -141,8 +145,14 @@ export async function* readCsvReports(path: string, opts: CsvSourceOptions): Asy
       skip_empty_lines: true,
       info: true,
       skip_records_with_error: true,
+      // files whose line endings change half-way still split into records
+      record_delimiter: ['\r\n', '\n'],
+      // an unclosed quote would otherwise swallow the rest of the file into one field
+      max_record_size: MAX_RECORD_BYTES,
       on_skip: (err) => {
-        if (!err) return;
+        // one runaway record can fail several times over as the parser recovers: report it once
+        if (!err || Number(err.lines) === lastSkippedLine) return;
+        lastSkippedLine = Number(err.lines);
         skipped.push({
           kind: 'error',
           error: {

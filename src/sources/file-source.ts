@@ -14,10 +14,6 @@ import type { SourceItem, SourceOptions } from './source-item.ts';
 export const FILE_FORMATS = ['auto', 'bugzilla-json', 'github-json', 'jira-json', 'csv', 'blia-xml'] as const;
 export type FileFormat = (typeof FILE_FORMATS)[number];
 
-export function isFileFormat(s: string): s is FileFormat {
-  return (FILE_FORMATS as readonly string[]).includes(s);
-}
-
 type JsonFormat = 'bugzilla-json' | 'github-json' | 'jira-json';
 
 function jsonFormatOf(v: unknown): JsonFormat | null {

@@ -7,12 +7,6 @@ import { type ReportRowWriter, sqliteReportWriter } from './sqlite-report-writer
 
 export type UpsertOutcome = 'imported' | 'updated' | 'unchanged';
 
-export interface UpsertCounts {
-  imported: number;
-  updated: number;
-  unchanged: number;
-}
-
 type Db = Kysely<Database> | Transaction<Database>;
 
 interface Existing {

@@ -12,6 +12,7 @@ import {
   selectModel,
   TextClassifier,
   type TokenizedDoc,
+  type TokenizerSpec,
   tokenizeDoc,
   tokenizerOptions,
 } from '../ml/index.ts';
@@ -100,9 +101,9 @@ function percentile(xs: number[], q: number): number {
 }
 
 interface Prepared {
-  docs: TokenizedDoc[];
-  /** the same reports tokenised as plain words, for the tokenizer choice on small data */
-  plainDocs: TokenizedDoc[];
+  /** report i tokenised the given way; computed on first use, since test reports are tokenised at
+   * prediction time and plain-word tokens are only wanted on small data */
+  tokens: (i: number, spec: TokenizerSpec) => TokenizedDoc;
   labels: string[];
   reports: BugReport[];
 }
@@ -126,14 +127,17 @@ function prepare(
     kept.push(r);
     labels.push(l);
   }
-  const raw = kept.map((r) => docOf(r, textFields, metaFields));
-  return {
-    reports: kept,
-    labels,
-    docs: raw.map((d) => tokenizeDoc(d, tokenizerOptions(CODE_TOKENIZER))),
-    plainDocs: raw.map((d) => tokenizeDoc(d, tokenizerOptions(PLAIN_TOKENIZER))),
-    unlabelled,
+  const cache = new Map<TokenizerSpec, TokenizedDoc[]>();
+  const tokens = (i: number, spec: TokenizerSpec): TokenizedDoc => {
+    let docs = cache.get(spec);
+    if (!docs) {
+      docs = new Array<TokenizedDoc>(kept.length);
+      cache.set(spec, docs);
+    }
+    docs[i] ??= tokenizeDoc(docOf(kept[i]!, textFields, metaFields), tokenizerOptions(spec));
+    return docs[i]!;
   };
+  return { reports: kept, labels, tokens, unlabelled };
 }
 
 function splitName(s: SplitSpec): string {
@@ -206,7 +210,7 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
         testIdx.map((i) => plain(test, i)),
       );
     }
-    const trDocs = train.map((i) => data.docs[i]!);
+    const trDocs = train.map((i) => data.tokens(i, CODE_TOKENIZER));
     const trY = train.map((i) => data.labels[i]!);
     const K = new Set(trY).size;
     const vectorizer = { ...DEFAULT_VECTORIZER, metaFields };
@@ -231,7 +235,7 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
     // the tokenizer is part of the search on small data too: prose-heavy trackers prefer plain words
     if (trDocs.length <= 5000) {
       const plain = select(
-        train.map((i) => data.plainDocs[i]!),
+        train.map((i) => data.tokens(i, PLAIN_TOKENIZER)),
         ', plain words',
       );
       const bestOf = (r: typeof plain) => Math.max(...r.candidates.map((c) => c.score));
@@ -246,7 +250,7 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
     selectionSeconds += (performance.now() - t0) / 1000;
     const t1 = performance.now();
     const chosenDocs =
-      selection.tokenizer === PLAIN_TOKENIZER ? train.map((i) => data.plainDocs[i]!) : trDocs;
+      selection.tokenizer === PLAIN_TOKENIZER ? train.map((i) => data.tokens(i, PLAIN_TOKENIZER)) : trDocs;
     const fitted = new TextClassifier({ ...selection.best, tokenizer: selection.tokenizer }).fit(
       chosenDocs,
       trY,

@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { hostname, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { importFile } from '../../src/jobs/import-file.ts';
-import { countReports, getReport, latestImportRun, type Store } from '../../src/store/index.ts';
+import {
+  countReports,
+  getReport,
+  latestImportRun,
+  type Store,
+  startImportRun,
+} from '../../src/store/index.ts';
 import { DIALECTS } from '../support/dialects.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'eightball-import-'));
@@ -114,6 +120,37 @@ for (const dialect of DIALECTS) {
       assert.equal(s.unmatchedLabels, 1);
       assert.deepEqual((await getReport(store.db, 'labelled', '1'))?.labels, { category: 'nobug' });
       assert.deepEqual((await getReport(store.db, 'labelled', '3'))?.labels, {});
+    });
+
+    it('refuses to run beside a live import of the same file, and takes over a dead one', async () => {
+      const path = writeCsv('busy.csv', 10);
+      const target = resolve(path);
+      const live = await startImportRun(store.db, {
+        source: 'busy',
+        kind: 'file',
+        target,
+        fingerprint: 'x',
+        // our parent process: alive, and not us
+        options: { pid: process.ppid, host: hostname() },
+      });
+      await assert.rejects(
+        importFile(store, { path, source: 'busy' }),
+        new RegExp(`another import of .* is running \\(run #${live}, pid ${process.ppid}`),
+      );
+      await store.db
+        .updateTable('import_runs')
+        .set({ options: JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname() }) })
+        .where('id', '=', live)
+        .execute();
+      const s = await importFile(store, { path, source: 'busy' });
+      assert.equal(s.imported, 10);
+      const dead = await store.db
+        .selectFrom('import_runs')
+        .select(['status', 'message'])
+        .where('id', '=', live)
+        .executeTakeFirstOrThrow();
+      assert.equal(dead.status, 'interrupted');
+      assert.match(dead.message ?? '', /ended without finishing/);
     });
 
     it('refuses an unknown format with a clear message', async () => {

@@ -104,6 +104,24 @@ describe('CSV import', () => {
     });
   });
 
+  it('reads a file whose line endings change half-way, and bounds a runaway quoted field', async () => {
+    const mixed = await readCsv('mixed.csv', 'id;summary\r\n1;First\r\n2;Second\n3;Third\n');
+    assert.deepEqual(
+      mixed.items.map((i) => (i.kind === 'report' ? i.report.summary : 'error')),
+      ['First', 'Second', 'Third'],
+    );
+    const runaway = await readCsv(
+      'runaway.csv',
+      `id,summary\n1,"never closed ${'x'.repeat(5 * 1024 * 1024)}\n2,fine\n`,
+    );
+    assert.equal(runaway.items.length, 1);
+    assert.equal(runaway.items[0]!.kind, 'error');
+    assert.match(
+      runaway.items[0]!.kind === 'error' ? runaway.items[0]!.error.reason : '',
+      /malformed CSV: Max Record Size/,
+    );
+  });
+
   it('refuses a file with no summary column, naming the columns it has', async () => {
     await assert.rejects(readCsv('nosum.csv', 'a,b\n1,2\n'), /no summary column.*columns: a, b/);
   });

@@ -2,8 +2,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { EightballError } from '../../domain/index.ts';
-import { evaluationCharts } from '../../evaluation/charts.ts';
-import { type ReportSection, renderReportHtml } from '../../evaluation/report-html.ts';
 import { parseColumnMap } from '../../sources/csv-source.ts';
 import { FILE_FORMATS, type FileFormat } from '../../sources/file-source.ts';
 import { loadReports } from '../../sources/load-reports.ts';
@@ -14,6 +12,7 @@ import {
   type ModelChoice,
   type SplitSpec,
 } from '../../triage/evaluate-reports.ts';
+import { evaluationHtml, evaluationJson } from '../../triage/evaluation-report.ts';
 import { isQuiet } from '../context.ts';
 import { createProgress } from '../progress.ts';
 
@@ -57,24 +56,6 @@ function parseList(s: string, allowed: readonly string[], flag: string): string[
   return xs;
 }
 
-/** The JSON contract of `evaluate --json`: the summary, per class and per group, without curves. */
-function toJson(r: EvaluationResult): object {
-  const { metrics: m, groups, ...rest } = r;
-  return {
-    ...rest,
-    peakRssMiB: process.resourceUsage().maxRSS / 1024,
-    macroPrecision: m.macroPrecision,
-    macroRecall: m.macroRecall,
-    topK: m.topK,
-    rmse: m.rmse,
-    logLoss: m.logLoss,
-    coverage: m.coverage,
-    reliability: m.reliability,
-    classNames: m.classes,
-    ...(groups ? { groups: groups.map((g) => toJson(g)) } : {}),
-  };
-}
-
 function printText(r: EvaluationResult): void {
   const f = (v: number | null) => (v === null ? '–' : v.toFixed(3));
   const line = (g: EvaluationResult, name: string) =>
@@ -89,44 +70,6 @@ function printText(r: EvaluationResult): void {
       `dropped ${r.droppedClasses.length} class(es) with fewer than 5 training reports (${r.droppedReports.train} train, ${r.droppedReports.test} test reports)\n`,
     );
   }
-}
-
-async function sections(r: EvaluationResult): Promise<ReportSection[]> {
-  const one = async (g: EvaluationResult, title: string): Promise<ReportSection> => ({
-    title,
-    summary: {
-      model: g.model,
-      'train reports': g.nTrain,
-      'test reports': g.nTest,
-      classes: g.classes,
-      accuracy: g.accuracy,
-      'macro F1': g.macroF1,
-      'weighted F1': g.weightedF1,
-      'top-3 accuracy': g.top3,
-      'ROC AUC (macro, one vs rest)': g.auc,
-      Brier: g.brier,
-      ECE: g.ece,
-      temperature: g.temperature,
-      'fit seconds': g.fitSeconds,
-      'predict ms/report': g.predictMsPerReport,
-    },
-    metrics: g.metrics,
-    charts: await evaluationCharts(g.metrics),
-    notes: [
-      `split: ${g.split}; model chosen by 3-fold cross-validation on the training data: ${g.candidates
-        .map((c) => `${c.description} acc ${c.accuracy.toFixed(3)} macro-F1 ${c.macroF1.toFixed(3)}`)
-        .join('; ')}`,
-      ...(g.droppedClasses.length > 0
-        ? [
-            `dropped classes with fewer than 5 training reports: ${g.droppedClasses.map((d) => `${d.label} (${d.trainCount})`).join(', ')}`,
-          ]
-        : []),
-    ],
-  });
-  if (!r.groups) return [await one(r, `${r.label}`)];
-  const out: ReportSection[] = [];
-  for (const g of r.groups) out.push(await one(g, `${r.label}, group ${g.group}`));
-  return out;
 }
 
 export function registerEvaluate(program: Command): void {
@@ -234,13 +177,10 @@ Examples:
       } finally {
         bar.stop();
       }
-      if (o.json) process.stdout.write(`${JSON.stringify(toJson(result))}\n`);
+      if (o.json) process.stdout.write(`${JSON.stringify(evaluationJson(result))}\n`);
       else printText(result);
       if (o.html) {
-        writeFileSync(
-          o.html,
-          renderReportHtml(`eightball evaluation: ${o.label} on ${o.input}`, await sections(result)),
-        );
+        writeFileSync(o.html, await evaluationHtml(result, `eightball evaluation: ${o.label} on ${o.input}`));
         if (!quiet) process.stderr.write(`wrote ${o.html}\n`);
       }
     });

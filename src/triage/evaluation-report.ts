@@ -1,0 +1,64 @@
+import { evaluationCharts } from '../evaluation/charts.ts';
+import { type ReportSection, renderReportHtml } from '../evaluation/report-html.ts';
+import type { EvaluationResult } from './evaluate-reports.ts';
+
+/** The JSON contract of `evaluate --json`: the summary, per class and per group, without curves. */
+export function evaluationJson(r: EvaluationResult): object {
+  const { metrics: m, groups, ...rest } = r;
+  return {
+    ...rest,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    macroPrecision: m.macroPrecision,
+    macroRecall: m.macroRecall,
+    topK: m.topK,
+    rmse: m.rmse,
+    logLoss: m.logLoss,
+    coverage: m.coverage,
+    reliability: m.reliability,
+    classNames: m.classes,
+    ...(groups ? { groups: groups.map((g) => evaluationJson(g)) } : {}),
+  };
+}
+
+async function sections(r: EvaluationResult): Promise<ReportSection[]> {
+  const one = async (g: EvaluationResult, title: string): Promise<ReportSection> => ({
+    title,
+    summary: {
+      model: g.model,
+      'train reports': g.nTrain,
+      'test reports': g.nTest,
+      classes: g.classes,
+      accuracy: g.accuracy,
+      'macro F1': g.macroF1,
+      'weighted F1': g.weightedF1,
+      'top-3 accuracy': g.top3,
+      'ROC AUC (macro, one vs rest)': g.auc,
+      Brier: g.brier,
+      ECE: g.ece,
+      temperature: g.temperature,
+      'fit seconds': g.fitSeconds,
+      'predict ms/report': g.predictMsPerReport,
+    },
+    metrics: g.metrics,
+    charts: await evaluationCharts(g.metrics),
+    notes: [
+      `split: ${g.split}; model chosen by 3-fold cross-validation on the training data: ${g.candidates
+        .map((c) => `${c.description} acc ${c.accuracy.toFixed(3)} macro-F1 ${c.macroF1.toFixed(3)}`)
+        .join('; ')}`,
+      ...(g.droppedClasses.length > 0
+        ? [
+            `dropped classes with fewer than 5 training reports: ${g.droppedClasses.map((d) => `${d.label} (${d.trainCount})`).join(', ')}`,
+          ]
+        : []),
+    ],
+  });
+  if (!r.groups) return [await one(r, `${r.label}`)];
+  const out: ReportSection[] = [];
+  for (const g of r.groups) out.push(await one(g, `${r.label}, group ${g.group}`));
+  return out;
+}
+
+/** The evaluation report page: one section per model (per group with --group-by), charts inline. */
+export async function evaluationHtml(r: EvaluationResult, title: string): Promise<string> {
+  return renderReportHtml(title, await sections(r));
+}

@@ -62,7 +62,7 @@ export function tokenize(text: string, options: TokenizerOptions = {}): string[]
     stopWords: options.stopWords ?? ENGLISH_STOP_WORDS,
     splitIdentifiers: options.splitIdentifiers ?? true,
     minLength: options.minLength ?? 2,
-    maxChars: options.maxChars ?? 3000,
+    maxChars: options.maxChars ?? 4000,
   };
   const cut = text.length > opts.maxChars ? text.slice(0, opts.maxChars) : text;
   // "doesn't" → "does not": the negation survives as a token

@@ -7,7 +7,6 @@ export function evaluationJson(r: EvaluationResult): object {
   const { metrics: m, groups, ...rest } = r;
   return {
     ...rest,
-    peakRssMiB: process.resourceUsage().maxRSS / 1024,
     macroPrecision: m.macroPrecision,
     macroRecall: m.macroRecall,
     topK: m.topK,

@@ -177,7 +177,10 @@ Examples:
       } finally {
         bar.stop();
       }
-      if (o.json) process.stdout.write(`${JSON.stringify(evaluationJson(result))}\n`);
+      if (o.json)
+        process.stdout.write(
+          `${JSON.stringify({ ...evaluationJson(result), peakRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`,
+        );
       else printText(result);
       if (o.html) {
         writeFileSync(o.html, await evaluationHtml(result, `eightball evaluation: ${o.label} on ${o.input}`));

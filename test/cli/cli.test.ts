@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -33,6 +33,20 @@ describe('the eightball command', () => {
     const bz = run(['import', 'bugzilla', '--help']);
     assert.match(bz.stdout, /--product/);
     assert.match(bz.stdout, /Retry-After/);
+  });
+
+  it('exits quietly when its reader stops reading (eightball ... | head)', async () => {
+    const child = spawn(process.execPath, [BIN, 'import', 'file', '--help'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const code = await new Promise((r) => child.on('exit', r));
+    assert.equal(code, 0);
+    assert.doesNotMatch(stderr, /EPIPE|Unhandled/);
   });
 
   it('prints its version', () => {

@@ -4,7 +4,10 @@ import { isEightballError } from '../domain/index.ts';
 import { registerDb } from './commands/db.ts';
 import { registerEvaluate } from './commands/evaluate.ts';
 import { registerImport } from './commands/import.ts';
+import { registerModels } from './commands/models.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerStats } from './commands/stats.ts';
+import { registerUsers } from './commands/users.ts';
 import { EXIT_FAILURE, EXIT_USAGE, exitCodeFor } from './exit-codes.ts';
 import { VERSION } from './version.ts';
 
@@ -36,11 +39,16 @@ Exit codes: 0 success, 1 failure, 2 usage error, 130 interrupted.
 Examples:
   $ eightball import file ../shared/data/bugzilla/list-exports/Mozilla.csv
   $ eightball stats
+  $ eightball train && eightball predict --summary "Crash when printing"
+  $ eightball serve
   $ eightball import file ../shared/data/bugzilla/list-exports/Eclipse.csv --help`,
     );
   registerImport(program);
   registerStats(program);
   registerEvaluate(program);
+  registerModels(program);
+  registerServe(program);
+  registerUsers(program);
   registerDb(program);
   // every subcommand reports usage errors the same way and exits 2 through the handler below
   const configure = (cmd: Command) => {

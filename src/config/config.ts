@@ -22,6 +22,8 @@ export const ConfigSchema = z.object({
     .regex(/^smtps?:\/\/.+/, 'must be smtp://HOST:PORT')
     .optional(),
   bugzillaApiKey: z.string().min(1).optional(),
+  /** requests per minute per client to classify (API) and suggest (new-report page) */
+  classifyRateLimit: z.coerce.number().int().min(1).max(10_000_000).default(1200),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -36,6 +38,7 @@ export const ENV_VARS: Record<string, keyof Config> = {
   EIGHTBALL_SMTP_URL: 'smtpUrl',
   EIGHTBALL_BUGZILLA_API_KEY: 'bugzillaApiKey',
   EIGHTBALL_LOG_LEVEL: 'logLevel',
+  EIGHTBALL_CLASSIFY_RATE_LIMIT: 'classifyRateLimit',
 };
 
 const ENV_NAME_OF = Object.fromEntries(Object.entries(ENV_VARS).map(([k, v]) => [v, k])) as Record<

@@ -7,6 +7,7 @@ export * from './linear-model.ts';
 export * from './linear-svm.ts';
 export * from './logistic-regression.ts';
 export * from './random.ts';
+export * from './similarity.ts';
 export * from './sparse.ts';
 export * from './text-classifier.ts';
 export * from './tokenizer.ts';

@@ -1,6 +1,9 @@
+export * from './account-repository.ts';
 export * from './database.ts';
 export * from './import-run-repository.ts';
 export * from './migrate.ts';
+export * from './model-repository.ts';
+export * from './prediction-repository.ts';
 export * from './report-repository.ts';
 export * from './report-rows.ts';
 export type * from './schema.ts';

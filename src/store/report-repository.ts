@@ -169,3 +169,102 @@ export async function* iterateReports(
     after = Number(rows[rows.length - 1]!.id);
   }
 }
+
+export interface StoredReport {
+  id: number;
+  report: BugReport;
+}
+
+/** Stream stored reports with their row ids (for joining corrections and predictions). */
+export async function* iterateStoredReports(
+  db: Db,
+  opts: { source?: string; pageSize?: number } = {},
+): AsyncGenerator<StoredReport> {
+  const pageSize = opts.pageSize ?? 1000;
+  let after = 0;
+  for (;;) {
+    let q = db.selectFrom('bug_reports').selectAll().where('id', '>', after).orderBy('id').limit(pageSize);
+    if (opts.source) q = q.where('source', '=', opts.source);
+    const rows = await q.execute();
+    for (const row of rows) yield { id: Number(row.id), report: rowToReport(row) };
+    if (rows.length < pageSize) return;
+    after = Number(rows[rows.length - 1]!.id);
+  }
+}
+
+export async function getReportById(db: Db, id: number): Promise<StoredReport | null> {
+  const row = await db.selectFrom('bug_reports').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? { id: Number(row.id), report: rowToReport(row) } : null;
+}
+
+export async function reportIdOf(db: Db, source: string, externalId: string): Promise<number | null> {
+  const row = await db
+    .selectFrom('bug_reports')
+    .select('id')
+    .where('source', '=', source)
+    .where('external_id', '=', externalId)
+    .executeTakeFirst();
+  return row ? Number(row.id) : null;
+}
+
+export interface ReportListFilter {
+  /** words that must all appear in the summary or description */
+  q?: string | undefined;
+  product?: string | undefined;
+  component?: string | undefined;
+  source?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+export interface ReportListItem {
+  id: number;
+  source: string;
+  externalId: string;
+  summary: string;
+  product: string | null;
+  component: string | null;
+  type: string | null;
+  createdAt: string | null;
+}
+
+/** Newest first, filtered in the database; `q` is matched with LIKE on bound parameters. */
+export async function listReports(
+  db: Db,
+  f: ReportListFilter,
+): Promise<{ total: number; items: ReportListItem[] }> {
+  let q = db.selectFrom('bug_reports');
+  if (f.product) q = q.where('product', '=', f.product);
+  if (f.component) q = q.where('component', '=', f.component);
+  if (f.source) q = q.where('source', '=', f.source);
+  // case-insensitive on both dialects; % and _ in a word act as wildcards, which is harmless here
+  for (const word of (f.q ?? '').toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8)) {
+    const like = `%${word}%`;
+    q = q.where((eb) =>
+      eb.or([
+        eb(eb.fn<string>('lower', ['summary']), 'like', like),
+        eb(eb.fn<string>('lower', ['description']), 'like', like),
+      ]),
+    );
+  }
+  const total = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const rows = await q
+    .select(['id', 'source', 'external_id', 'summary', 'product', 'component', 'type', 'created_at'])
+    .orderBy('id', 'desc')
+    .limit(f.limit)
+    .offset(f.offset)
+    .execute();
+  return {
+    total: Number(total.n),
+    items: rows.map((r) => ({
+      id: Number(r.id),
+      source: r.source,
+      externalId: r.external_id,
+      summary: r.summary,
+      product: r.product,
+      component: r.component,
+      type: r.type,
+      createdAt: r.created_at,
+    })),
+  };
+}

@@ -63,12 +63,118 @@ export interface ImportRunsTable {
   message: string | null;
 }
 
+export type Role = 'reporter' | 'triager' | 'admin';
+
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  /** scrypt$N$r$p$salt$hash */
+  password_hash: string;
+  role: Role;
+  must_change_password: number;
+  disabled: number;
+  created_at: string;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  /** sha-256 of the token: the token itself is shown once and never stored */
+  token_hash: string;
+  /** the first characters, so a person can tell tokens apart */
+  prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface SessionsTable {
+  sid: string;
+  data: string;
+  expires_at: string;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface ModelVersionsTable {
+  id: Generated<number>;
+  task: string;
+  version: number;
+  created_at: string;
+  activated_at: string | null;
+  active: number;
+  label_source: string;
+  description: string;
+  /** JSON: the validation summary */
+  metrics: string;
+  threshold: number;
+  report_html: string;
+  /** the serialized classifier (ml/artifact.ts) */
+  artifact: string;
+}
+
+export interface PredictionsTable {
+  id: Generated<number>;
+  report_id: number;
+  task: string;
+  model_id: number;
+  label: string | null;
+  probability: number;
+  abstained: number;
+  /** JSON: the top labels with probabilities */
+  ranking: string;
+  created_at: string;
+}
+
+export interface CorrectionsTable {
+  id: Generated<number>;
+  report_id: number;
+  task: string;
+  label: string;
+  accepted: number;
+  user_id: number;
+  created_at: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  user_id: number | null;
+  action: string;
+  detail: string;
+  created_at: string;
+}
+
+export interface DataSourcesTable {
+  id: Generated<number>;
+  name: string;
+  kind: string;
+  location: string;
+  query: string;
+  schedule: string | null;
+  created_at: string;
+}
+
 export interface Database {
   bug_reports: BugReportsTable;
   import_runs: ImportRunsTable;
+  users: UsersTable;
+  api_tokens: ApiTokensTable;
+  sessions: SessionsTable;
+  settings: SettingsTable;
+  model_versions: ModelVersionsTable;
+  predictions: PredictionsTable;
+  corrections: CorrectionsTable;
+  audit_log: AuditLogTable;
+  data_sources: DataSourcesTable;
 }
 
 export type BugReportRow = Selectable<BugReportsTable>;
 export type NewBugReportRow = Insertable<BugReportsTable>;
 export type BugReportUpdate = Updateable<BugReportsTable>;
 export type ImportRunRow = Selectable<ImportRunsTable>;
+export type UserRow = Selectable<UsersTable>;
+export type ModelVersionRow = Selectable<ModelVersionsTable>;

@@ -62,3 +62,20 @@ export async function storeStats(
     byYear: norm(byYear),
   };
 }
+
+/** The most common values of a report column (for pick lists), most frequent first. */
+export async function commonValues(
+  db: Kysely<Database>,
+  column: 'product' | 'platform' | 'op_sys' | 'severity',
+  limit = 200,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('bug_reports')
+    .select([column, (eb) => eb.fn.countAll<number>().as('n')])
+    .where(column, 'is not', null)
+    .groupBy(column)
+    .orderBy('n', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => String((r as Record<string, unknown>)[column]));
+}

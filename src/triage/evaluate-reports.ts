@@ -1,5 +1,6 @@
 import type { BugReport } from '../domain/index.ts';
 import { EightballError } from '../domain/index.ts';
+import type { ScoredAnswer } from '../evaluation/abstention.ts';
 import { type ClassificationMetrics, classificationMetrics } from '../evaluation/metrics.ts';
 import { kFoldSplits, stratifiedSplit, type TrainTest, timeSplit } from '../evaluation/splits.ts';
 import {
@@ -7,6 +8,7 @@ import {
   CODE_TOKENIZER,
   DEFAULT_VECTORIZER,
   describeCandidate,
+  type FittedTextClassifier,
   type ModelSpec,
   PLAIN_TOKENIZER,
   selectModel,
@@ -43,6 +45,8 @@ export interface EvaluateOptions {
   /** sees each split's texts and labels: lets a benchmark run another library on the same split */
   onSplit?: (train: { text: string; label: string }[], test: { text: string; label: string }[]) => void;
   onProgress?: (what: string, done: number, total: number) => void;
+  /** keep the (last split's) fitted classifier and its answers on the test reports */
+  keepModel?: boolean;
 }
 
 export interface EvaluationSummary {
@@ -74,6 +78,10 @@ export interface EvaluationResult extends EvaluationSummary {
   perClass: ClassificationMetrics['perClass'];
   metrics: ClassificationMetrics;
   groups?: (EvaluationResult & { group: string })[];
+  /** with `keepModel`: the fitted classifier of the last split */
+  fitted?: FittedTextClassifier;
+  /** with `keepModel`: every test report's top probability and whether the top label was right */
+  validation?: ScoredAnswer[];
 }
 
 function candidatesFor(choice: ModelChoice, nTrain: number, K: number): ModelSpec[] {
@@ -182,6 +190,7 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
   let lastModel = '';
   let temperature = 1;
   let candidates: CandidateScore[] = [];
+  let kept: FittedTextClassifier | undefined;
   splits.forEach((split, s) => {
     const counts = new Map<string, number>();
     for (const i of split.train) counts.set(data.labels[i]!, (counts.get(data.labels[i]!) ?? 0) + 1);
@@ -261,6 +270,7 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
     lastModel = `${describeCandidate(selection.best)}${selection.tokenizer === PLAIN_TOKENIZER ? ', plain words' : ''}`;
     temperature = selection.temperature;
     candidates = selection.candidates;
+    if (opts.keepModel) kept = fitted;
     opts.onProgress?.(`split ${s + 1}/${splits.length}: predicting`, 0, testIdx.length);
     // one report at a time, as the service answers them: that is the latency that matters
     for (const i of testIdx) {
@@ -322,7 +332,18 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
     },
     perClass: m.perClass,
     metrics: m,
+    ...(opts.keepModel && kept ? { fitted: kept, validation: topAnswers(y, proba, K) } : {}),
   };
+}
+
+function topAnswers(y: Int32Array, proba: Float64Array, K: number): ScoredAnswer[] {
+  const out: ScoredAnswer[] = [];
+  for (let i = 0; i < y.length; i++) {
+    let best = 0;
+    for (let k = 1; k < K; k++) if (proba[i * K + k]! > proba[i * K + best]!) best = k;
+    out.push({ probability: proba[i * K + best]!, correct: best === y[i] });
+  }
+  return out;
 }
 
 const MEAN_KEYS = [

@@ -1,0 +1,206 @@
+import type { Command } from 'commander';
+import { EightballError } from '../../domain/index.ts';
+import { listModelVersions } from '../../store/index.ts';
+import {
+  activateTaskVersion,
+  assertTask,
+  type Classification,
+  Predictor,
+  ReportInputSchema,
+  rollbackTask,
+  TASKS,
+  type TaskName,
+  trainTask,
+} from '../../triage/index.ts';
+import { withStore } from '../context.ts';
+import { createProgress } from '../progress.ts';
+
+const pct = (x: number | null | undefined) => (typeof x === 'number' ? `${(100 * x).toFixed(1)}%` : '-');
+
+export function registerModels(program: Command): void {
+  program
+    .command('train')
+    .description(
+      'train a task on the stored reports, validate it on a time split and store a new model version',
+    )
+    .option('-t, --task <task>', `the task: ${TASKS.join(', ')} (default: every task)`)
+    .option('--force', 'activate the new version even if it scores worse than the active one')
+    .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10), 42)
+    .option('--json', 'print one JSON object per task')
+    .addHelpText(
+      'after',
+      `
+Labels: category from Bugzilla's type (or the task's label source set on the admin page), component
+from product::component; a triager's correction in eightball always wins. Features are the fields
+as filed. The oldest 75% of labelled reports train, the newest 25% validate; the served model is then
+refitted on all of them. Classes with fewer than 5 training reports are dropped and listed.
+A new version is activated only if it is not worse than the active one (or with --force).
+
+Examples:
+  $ eightball import file ../shared/data/bugzilla/mozilla/bugs-2009-2018.jsonl
+  $ eightball train
+  $ eightball train --task component --force`,
+    )
+    .action(async (o, cmd: Command) => {
+      const tasks: TaskName[] = o.task ? [assertTask(o.task)] : [...TASKS];
+      await withStore(cmd, async (store) => {
+        for (const task of tasks) {
+          const bar = createProgress(`train ${task}`);
+          let outcome: Awaited<ReturnType<typeof trainTask>>;
+          try {
+            outcome = await trainTask(store, task, {
+              force: o.force === true,
+              seed: o.seed,
+              onProgress: (what, done, total) => bar.update(done, total > 0 ? total : undefined, what),
+            });
+          } catch (e) {
+            bar.stop();
+            if (tasks.length > 1 && e instanceof EightballError && e.code === 'rejected') {
+              process.stderr.write(`eightball: ${task}: ${e.message}\n`);
+              process.exitCode = 1;
+              continue;
+            }
+            throw e;
+          }
+          bar.stop();
+          if (o.json) {
+            process.stdout.write(`${JSON.stringify(outcome)}\n`);
+            continue;
+          }
+          const t = outcome.threshold;
+          process.stdout.write(
+            `${task} v${outcome.version} (model ${outcome.id}): ${outcome.model}\n` +
+              `  ${outcome.nLabelled} labelled reports (label source ${outcome.labelSource}, ${outcome.nCorrections} corrections)\n` +
+              `  validation: accuracy ${pct(outcome.accuracy)}, macro-F1 ${pct(outcome.macroF1)}, top-3 ${pct(outcome.top3)}, ECE ${outcome.ece.toFixed(3)}\n` +
+              `  threshold ${t.threshold.toFixed(3)} (wrong answer costs ${t.cost}): answers ${pct(t.coverage)} of reports at ${pct(t.precision)} precision\n` +
+              `  ${outcome.activated ? 'activated' : 'NOT activated'}: ${outcome.reason}\n`,
+          );
+        }
+      });
+    });
+
+  program
+    .command('models')
+    .description('list the model versions of every task; * marks the active one')
+    .option('-t, --task <task>', 'only this task')
+    .option('--json', 'print a JSON array')
+    .action(async (o, cmd: Command) => {
+      await withStore(cmd, async (store) => {
+        const rows = await listModelVersions(store.db, o.task ? assertTask(o.task) : undefined);
+        if (o.json) {
+          process.stdout.write(
+            `${JSON.stringify(rows.map((r) => ({ ...r, active: r.active === 1, metrics: summaryOf(r.metrics) })))}\n`,
+          );
+          return;
+        }
+        if (rows.length === 0) {
+          process.stdout.write('no models yet: run eightball train\n');
+          return;
+        }
+        for (const r of rows) {
+          const m = summaryOf(r.metrics);
+          process.stdout.write(
+            `${r.active === 1 ? '*' : ' '} ${r.task.padEnd(10)} v${String(r.version).padEnd(3)} id ${String(r.id).padEnd(4)} ${r.created_at.slice(0, 19)}  acc ${pct(m.accuracy)}  macro-F1 ${pct(m.macroF1)}  threshold ${r.threshold.toFixed(3)}  ${r.description}\n`,
+          );
+        }
+      });
+    });
+
+  program
+    .command('activate')
+    .description(
+      'make a model version the active one of its task (the predictor swaps to it without a restart)',
+    )
+    .argument('<task>', `the task: ${TASKS.join(', ')}`)
+    .argument('[version]', 'the version number (default: the newest)')
+    .action(async (task: string, version: string | undefined, _o, cmd: Command) => {
+      const v = version === undefined ? undefined : Number.parseInt(version, 10);
+      if (v !== undefined && !(v > 0))
+        throw new EightballError('usage', `version must be a positive number, not "${version}"`);
+      await withStore(cmd, async (store) => {
+        const m = await activateTaskVersion(store, assertTask(task), v, null);
+        process.stdout.write(`${m.task} v${m.version} is active\n`);
+      });
+    });
+
+  program
+    .command('rollback')
+    .description('go back to the version of a task that was active before the current one')
+    .argument('<task>', `the task: ${TASKS.join(', ')}`)
+    .action(async (task: string, _o, cmd: Command) => {
+      await withStore(cmd, async (store) => {
+        const m = await rollbackTask(store, assertTask(task), null);
+        process.stdout.write(`${m.task} v${m.version} is active again\n`);
+      });
+    });
+
+  program
+    .command('predict')
+    .description('classify one report with the active models: category, components, why, and similar reports')
+    .requiredOption('-s, --summary <text>', 'the report summary (title)')
+    .option('-d, --description <text>', 'the report description')
+    .option('--product <name>')
+    .option('--platform <name>')
+    .option('--op-sys <name>')
+    .option('--severity <name>')
+    .option('--json', 'print one JSON object')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ eightball predict --summary "Crash when opening a PDF" --description "Steps: ..."
+  $ eightball predict -s "Add dark mode to preferences" --json | jq .answers.category`,
+    )
+    .action(async (o, cmd: Command) => {
+      const parsed = ReportInputSchema.safeParse({
+        summary: o.summary,
+        description: o.description,
+        product: o.product,
+        platform: o.platform,
+        opSys: o.opSys,
+        severity: o.severity,
+      });
+      if (!parsed.success) {
+        const i = parsed.error.issues[0]!;
+        throw new EightballError('usage', `--${String(i.path[0])}: ${i.message}`);
+      }
+      await withStore(cmd, async (store) => {
+        const predictor = new Predictor(store);
+        await predictor.similarReady();
+        const c = await predictor.classify(parsed.data);
+        if (Object.keys(c.answers).length === 0) {
+          throw new EightballError('not-found', 'no active model: run eightball train first');
+        }
+        process.stdout.write(o.json ? `${JSON.stringify(c)}\n` : formatClassification(c));
+      });
+    });
+}
+
+function summaryOf(metrics: string): { accuracy?: number; macroF1?: number; top3?: number | null } {
+  const m = JSON.parse(metrics) as Record<string, unknown>;
+  return {
+    accuracy: m.accuracy as number,
+    macroF1: m.macroF1 as number,
+    top3: (m.top3 as number | null) ?? null,
+  };
+}
+
+export function formatClassification(c: Classification): string {
+  const out: string[] = [];
+  for (const a of Object.values(c.answers)) {
+    out.push(
+      a.needsHuman
+        ? `${a.task}: needs a human (top ${pct(a.probability)} < threshold ${pct(a.threshold)})`
+        : `${a.task}: ${a.label} (${pct(a.probability)})`,
+    );
+    for (const r of a.ranking.slice(0, 3)) out.push(`  ${pct(r.probability).padStart(6)}  ${r.label}`);
+    const why = a.explanation[0];
+    if (why) out.push(`  why ${why.label}: ${why.because.map((b) => b.feature).join(', ')}`);
+  }
+  if (c.similar.length > 0) {
+    out.push('similar reports:');
+    for (const s of c.similar)
+      out.push(`  ${s.similarity.toFixed(2)}  ${s.source}:${s.externalId}  ${s.summary}`);
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,248 @@
+import type { Kysely } from 'kysely';
+import type { Database, Role, UserRow } from './schema.ts';
+
+export interface NewUser {
+  username: string;
+  passwordHash: string;
+  role: Role;
+  mustChangePassword: boolean;
+}
+
+export async function insertUser(db: Kysely<Database>, u: NewUser, now: string): Promise<number> {
+  const row = await db
+    .insertInto('users')
+    .values({
+      username: u.username,
+      password_hash: u.passwordHash,
+      role: u.role,
+      must_change_password: u.mustChangePassword ? 1 : 0,
+      disabled: 0,
+      created_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+export async function findUserByName(db: Kysely<Database>, username: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+}
+
+export async function findUserById(db: Kysely<Database>, id: number): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listUsers(db: Kysely<Database>): Promise<UserRow[]> {
+  return db.selectFrom('users').selectAll().orderBy('username').execute();
+}
+
+export async function countUsers(db: Kysely<Database>): Promise<number> {
+  const r = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function updateUser(
+  db: Kysely<Database>,
+  id: number,
+  changes: Partial<Pick<UserRow, 'password_hash' | 'role' | 'must_change_password' | 'disabled'>>,
+): Promise<void> {
+  await db.updateTable('users').set(changes).where('id', '=', id).execute();
+}
+
+export interface TokenRow {
+  id: number;
+  user_id: number;
+  name: string;
+  prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+  username: string;
+}
+
+export async function insertToken(
+  db: Kysely<Database>,
+  t: { userId: number; name: string; tokenHash: string; prefix: string },
+  now: string,
+): Promise<number> {
+  const row = await db
+    .insertInto('api_tokens')
+    .values({ user_id: t.userId, name: t.name, token_hash: t.tokenHash, prefix: t.prefix, created_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+/** The live (not revoked) token with this hash, with its user. */
+export async function findTokenUser(
+  db: Kysely<Database>,
+  tokenHash: string,
+): Promise<{ tokenId: number; user: UserRow } | undefined> {
+  const t = await db
+    .selectFrom('api_tokens')
+    .select(['id', 'user_id'])
+    .where('token_hash', '=', tokenHash)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (!t) return undefined;
+  const user = await findUserById(db, Number(t.user_id));
+  return user ? { tokenId: Number(t.id), user } : undefined;
+}
+
+export async function touchToken(db: Kysely<Database>, id: number, now: string): Promise<void> {
+  await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', id).execute();
+}
+
+export async function listTokens(db: Kysely<Database>): Promise<TokenRow[]> {
+  const rows = await db
+    .selectFrom('api_tokens')
+    .innerJoin('users', 'users.id', 'api_tokens.user_id')
+    .select([
+      'api_tokens.id',
+      'api_tokens.user_id',
+      'api_tokens.name',
+      'api_tokens.prefix',
+      'api_tokens.created_at',
+      'api_tokens.last_used_at',
+      'api_tokens.revoked_at',
+      'users.username',
+    ])
+    .orderBy('api_tokens.id', 'desc')
+    .execute();
+  return rows.map((r) => ({ ...r, id: Number(r.id), user_id: Number(r.user_id) }));
+}
+
+export async function revokeToken(db: Kysely<Database>, id: number, now: string): Promise<boolean> {
+  const r = await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: now })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+export async function addAudit(
+  db: Kysely<Database>,
+  entry: { userId: number | null; action: string; detail: string },
+  now: string,
+): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({ user_id: entry.userId, action: entry.action, detail: entry.detail, created_at: now })
+    .execute();
+}
+
+export async function listAudit(
+  db: Kysely<Database>,
+  limit = 100,
+): Promise<{ id: number; username: string | null; action: string; detail: string; created_at: string }[]> {
+  const rows = await db
+    .selectFrom('audit_log')
+    .leftJoin('users', 'users.id', 'audit_log.user_id')
+    .select([
+      'audit_log.id',
+      'users.username',
+      'audit_log.action',
+      'audit_log.detail',
+      'audit_log.created_at',
+    ])
+    .orderBy('audit_log.id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ ...r, id: Number(r.id) }));
+}
+
+export async function getSetting(db: Kysely<Database>, key: string): Promise<string | undefined> {
+  const r = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+  return r?.value;
+}
+
+export async function setSetting(db: Kysely<Database>, key: string, value: string): Promise<void> {
+  await db
+    .insertInto('settings')
+    .values({ key, value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute();
+}
+
+/** Insert only if absent, and return what is stored: two servers starting at once agree on one value. */
+export async function ensureSetting(db: Kysely<Database>, key: string, value: string): Promise<string> {
+  await db
+    .insertInto('settings')
+    .values({ key, value })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+  return (await getSetting(db, key))!;
+}
+
+export interface SessionRecord {
+  data: string;
+  expiresAt: string;
+}
+
+export async function getSession(
+  db: Kysely<Database>,
+  sid: string,
+  now: string,
+): Promise<string | undefined> {
+  const r = await db
+    .selectFrom('sessions')
+    .select('data')
+    .where('sid', '=', sid)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return r?.data;
+}
+
+export async function putSession(db: Kysely<Database>, sid: string, s: SessionRecord): Promise<void> {
+  await db
+    .insertInto('sessions')
+    .values({ sid, data: s.data, expires_at: s.expiresAt })
+    .onConflict((oc) => oc.column('sid').doUpdateSet({ data: s.data, expires_at: s.expiresAt }))
+    .execute();
+}
+
+export async function deleteSession(db: Kysely<Database>, sid: string): Promise<void> {
+  await db.deleteFrom('sessions').where('sid', '=', sid).execute();
+}
+
+export async function deleteExpiredSessions(db: Kysely<Database>, now: string): Promise<void> {
+  await db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
+}
+
+export interface DataSourceRow {
+  id: number;
+  name: string;
+  kind: string;
+  location: string;
+  query: string;
+  schedule: string | null;
+  created_at: string;
+}
+
+export async function listDataSources(db: Kysely<Database>): Promise<DataSourceRow[]> {
+  const rows = await db.selectFrom('data_sources').selectAll().orderBy('name').execute();
+  return rows.map((r) => ({ ...r, id: Number(r.id) }));
+}
+
+export async function insertDataSource(
+  db: Kysely<Database>,
+  s: Omit<DataSourceRow, 'id' | 'created_at'>,
+  now: string,
+): Promise<number> {
+  const r = await db
+    .insertInto('data_sources')
+    .values({ ...s, created_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(r.id);
+}
+
+export async function deleteDataSource(db: Kysely<Database>, id: number): Promise<boolean> {
+  const r = await db.deleteFrom('data_sources').where('id', '=', id).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}

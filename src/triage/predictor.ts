@@ -1,0 +1,224 @@
+import type { BugReport } from '../domain/index.ts';
+import {
+  deserializeClassifier,
+  type Explanation,
+  type FittedTextClassifier,
+  type RankedLabel,
+  SimilarityIndex,
+} from '../ml/index.ts';
+import {
+  activeModelIds,
+  getModelVersion,
+  iterateStoredReports,
+  type ModelVersionRow,
+  type Store,
+} from '../store/index.ts';
+import { docOf } from './dataset.ts';
+import { type ReportInput, reportFromInput } from './report-input.ts';
+import { TASKS, type TaskName } from './tasks.ts';
+
+export interface TaskAnswer {
+  task: TaskName;
+  modelId: number;
+  version: number;
+  /** the top label, or null when the model abstains */
+  label: string | null;
+  probability: number;
+  threshold: number;
+  /** below the threshold: a person should decide among `ranking` */
+  needsHuman: boolean;
+  /** the top labels, most probable first */
+  ranking: RankedLabel[];
+  explanation: Explanation[];
+}
+
+export interface SimilarReport {
+  id: number;
+  source: string;
+  externalId: string;
+  summary: string;
+  url: string | null;
+  similarity: number;
+}
+
+export interface Classification {
+  answers: Partial<Record<TaskName, TaskAnswer>>;
+  similar: SimilarReport[];
+}
+
+interface Loaded {
+  row: Omit<ModelVersionRow, 'artifact' | 'report_html'>;
+  classifier: FittedTextClassifier;
+  textFields: string[];
+  metaFields: string[];
+}
+
+interface Neighbourhood {
+  modelId: number;
+  index: SimilarityIndex;
+  items: Omit<SimilarReport, 'similarity'>[];
+}
+
+export interface PredictorOptions {
+  /** how often to look for a newly activated version; 0 looks on every call */
+  refreshMs?: number;
+  /** the most recent reports indexed for "similar reports" */
+  similarLimit?: number;
+  ranking?: number;
+}
+
+/**
+ * Answers for a new report from the active version of every task. Loads each version once and
+ * swaps to another when it is activated (in this process or any other sharing the database),
+ * without a restart: a cheap query of the active ids, at most every `refreshMs`.
+ */
+export class Predictor {
+  private loaded = new Map<TaskName, Loaded>();
+  private checkedAt = -Infinity;
+  private refreshing: Promise<void> | null = null;
+  private neighbourhood: Neighbourhood | null = null;
+  private indexing: Promise<void> | null = null;
+  private readonly refreshMs: number;
+  private readonly similarLimit: number;
+  private readonly rankingSize: number;
+
+  constructor(
+    private readonly store: Store,
+    opts: PredictorOptions = {},
+  ) {
+    this.refreshMs = opts.refreshMs ?? 2000;
+    this.similarLimit = opts.similarLimit ?? 50_000;
+    this.rankingSize = opts.ranking ?? 5;
+  }
+
+  /** The loaded version per task, after making sure it is the active one. */
+  async models(): Promise<Map<TaskName, Loaded>> {
+    await this.refresh();
+    return this.loaded;
+  }
+
+  async refresh(force = false): Promise<void> {
+    if (!force && performance.now() - this.checkedAt < this.refreshMs) return;
+    this.refreshing ??= this.reload().finally(() => {
+      this.refreshing = null;
+    });
+    await this.refreshing;
+  }
+
+  private async reload(): Promise<void> {
+    const active = await activeModelIds(this.store.db);
+    this.checkedAt = performance.now();
+    for (const task of TASKS) {
+      const id = active.get(task);
+      if (id === undefined) {
+        this.loaded.delete(task);
+        continue;
+      }
+      if (this.loaded.get(task)?.row.id === id) continue;
+      const row = await getModelVersion(this.store.db, id);
+      if (!row) continue;
+      const classifier = deserializeClassifier(row.artifact);
+      const { artifact: _a, report_html: _h, ...summary } = row;
+      const metaFields = (JSON.parse(row.metrics) as { metaFields?: string[] }).metaFields ?? [];
+      this.loaded.set(task, {
+        row: summary,
+        classifier,
+        textFields: classifier.params.vectorizer.fields.map((f) => f.name),
+        metaFields,
+      });
+    }
+    const basis = this.loaded.get('component') ?? this.loaded.get('category');
+    if (basis && this.neighbourhood?.modelId !== basis.row.id && !this.indexing) {
+      this.indexing = this.buildIndex(basis).finally(() => {
+        this.indexing = null;
+      });
+    }
+  }
+
+  /** Resolves when the similar-reports index of the current models is built. */
+  async similarReady(): Promise<void> {
+    await this.refresh();
+    await this.indexing;
+  }
+
+  /** Index the newest stored reports in the vector space of one model's text features. */
+  private async buildIndex(basis: Loaded): Promise<void> {
+    // a ring of the newest `similarLimit` reports, so a large store never sits in memory whole
+    const ring: { id: number; report: BugReport }[] = [];
+    let seen = 0;
+    for await (const r of iterateStoredReports(this.store.db)) {
+      ring[seen % this.similarLimit] = r;
+      seen++;
+    }
+    const cut = seen % this.similarLimit;
+    const rows = seen > this.similarLimit ? [...ring.slice(cut), ...ring.slice(0, cut)] : ring;
+    const index = new SimilarityIndex();
+    const items: Neighbourhood['items'] = [];
+    const batch = 500;
+    for (let i = 0; i < rows.length; i += batch) {
+      const part = rows.slice(i, i + batch);
+      const docs = part.map(({ report }) => basis.classifier.tokenize(docOf(report, basis.textFields, [])));
+      index.add(basis.classifier.vectorizer.transform(docs));
+      for (const { id, report } of part) items.push(itemOf(id, report));
+      // yield to the event loop between batches: a serving process keeps answering meanwhile
+      await new Promise((r) => setImmediate(r));
+    }
+    this.neighbourhood = { modelId: basis.row.id, index, items };
+  }
+
+  /** Make a newly stored report findable as "similar" at once. */
+  remember(id: number, report: BugReport): void {
+    const n = this.neighbourhood;
+    const basis = this.loaded.get('component') ?? this.loaded.get('category');
+    if (!n || !basis || basis.row.id !== n.modelId) return;
+    const doc = basis.classifier.tokenize(docOf(report, basis.textFields, []));
+    n.index.add(basis.classifier.vectorizer.transform([doc]));
+    n.items.push(itemOf(id, report));
+  }
+
+  async classify(
+    input: ReportInput,
+    opts: { similar?: number; excludeId?: number } = {},
+  ): Promise<Classification> {
+    const models = await this.models();
+    const report = reportFromInput(input);
+    const answers: Classification['answers'] = {};
+    for (const [task, m] of models) {
+      const doc = m.classifier.tokenize(docOf(report, m.textFields, m.metaFields));
+      const explanation = m.classifier.explain(doc, 3, 8);
+      const ranking = m.classifier.predict(doc).slice(0, this.rankingSize);
+      const top = ranking[0]!;
+      const needsHuman = top.probability < m.row.threshold;
+      answers[task] = {
+        task,
+        modelId: m.row.id,
+        version: m.row.version,
+        label: needsHuman ? null : top.label,
+        probability: top.probability,
+        threshold: m.row.threshold,
+        needsHuman,
+        ranking,
+        explanation,
+      };
+    }
+    return { answers, similar: this.similar(report, opts.similar ?? 5, opts.excludeId) };
+  }
+
+  private similar(report: BugReport, k: number, excludeId?: number): SimilarReport[] {
+    const n = this.neighbourhood;
+    if (!n || k <= 0) return [];
+    const basis = [...this.loaded.values()].find((m) => m.row.id === n.modelId);
+    if (!basis) return [];
+    const doc = basis.classifier.tokenize(docOf(report, basis.textFields, []));
+    const Q = basis.classifier.vectorizer.transform([doc]);
+    return n.index
+      .query(Q, 0, k + 1, 0.05)
+      .map((hit) => ({ ...n.items[hit.item]!, similarity: hit.score }))
+      .filter((s) => s.id !== excludeId)
+      .slice(0, k);
+  }
+}
+
+function itemOf(id: number, r: BugReport): Omit<SimilarReport, 'similarity'> {
+  return { id, source: r.source, externalId: r.externalId, summary: r.summary, url: r.url };
+}

@@ -1,0 +1,168 @@
+import type { BugReport } from '../domain/index.ts';
+import { EightballError } from '../domain/index.ts';
+import { chooseThreshold, type ThresholdChoice } from '../evaluation/abstention.ts';
+import { serializeClassifier, TextClassifier } from '../ml/index.ts';
+import {
+  activateModelVersion,
+  activeModelSummary,
+  correctionsByReport,
+  insertModelVersion,
+  iterateStoredReports,
+  type Store,
+} from '../store/index.ts';
+import { docOf } from './dataset.ts';
+import { evaluateReports } from './evaluate-reports.ts';
+import { evaluationHtml, evaluationJson } from './evaluation-report.ts';
+import { labelFromSource, metaFieldsFor, type TaskName, taskSettings } from './tasks.ts';
+
+/** Rare classes: fewer reports than this in the training part and the class is dropped, and listed. */
+export const MIN_CLASS_SIZE = 5;
+/** A new version may trail the active one by this much (mean of accuracy and macro-F1) and still count as not worse. */
+export const NOT_WORSE_TOLERANCE = 0.005;
+
+const LABEL_KEY = '__eightball_label';
+
+export interface TrainOptions {
+  /** activate regardless of the active version's score (for a first model this is implied) */
+  force?: boolean;
+  seed?: number;
+  onProgress?: (what: string, done: number, total: number) => void;
+  now?: () => string;
+}
+
+export interface TrainOutcome {
+  task: TaskName;
+  id: number;
+  version: number;
+  activated: boolean;
+  reason: string;
+  labelSource: string;
+  nLabelled: number;
+  nCorrections: number;
+  accuracy: number;
+  macroF1: number;
+  top3: number | null;
+  ece: number;
+  threshold: ThresholdChoice;
+  model: string;
+}
+
+/** The selection score a version is compared by: it balances common and rare classes. */
+export function versionScore(m: { accuracy: number; macroF1: number }): number {
+  return (m.accuracy + m.macroF1) / 2;
+}
+
+/**
+ * Train a task on the stored reports: label by the task's source (corrections win), features as
+ * filed, validate on a time split (oldest 75% / newest 25%), choose the abstention threshold by
+ * cost on the validation answers, refit on every labelled report, store the version with its
+ * metrics and report, and activate it unless it is worse than the active one.
+ */
+export async function trainTask(
+  store: Store,
+  task: TaskName,
+  opts: TrainOptions = {},
+): Promise<TrainOutcome> {
+  const now = opts.now ?? (() => new Date().toISOString());
+  const settings = await taskSettings(store, task);
+  const corrections = await correctionsByReport(store.db, task);
+  const reports: BugReport[] = [];
+  let scanned = 0;
+  for await (const { id, report } of iterateStoredReports(store.db)) {
+    scanned++;
+    const label = corrections.get(id) ?? labelFromSource(report, settings.labelSource);
+    if (label === null) continue;
+    reports.push({ ...report, labels: { ...report.labels, [LABEL_KEY]: label } });
+    if (scanned % 5000 === 0) opts.onProgress?.('reading reports', scanned, 0);
+  }
+  if (reports.length === 0) {
+    throw new EightballError(
+      'rejected',
+      `no stored report has a ${task} label from "${settings.labelSource}" (${scanned} reports scanned): import reports or change the task's label source`,
+    );
+  }
+  const metaFields = metaFieldsFor(task, settings.labelSource);
+  const result = evaluateReports(reports, {
+    label: `labels.${LABEL_KEY}`,
+    metaFields,
+    split: { kind: 'time' },
+    model: 'auto',
+    seed: opts.seed ?? 42,
+    minClassSize: MIN_CLASS_SIZE,
+    keepModel: true,
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  });
+  const validated = result.fitted!;
+  const threshold = chooseThreshold(result.validation!, settings.cost);
+
+  // the served model learns from every labelled report, newest included, with the validated settings
+  opts.onProgress?.('fitting on all labelled reports', 0, 1);
+  const counts = new Map<string, number>();
+  for (const r of reports) counts.set(r.labels[LABEL_KEY]!, (counts.get(r.labels[LABEL_KEY]!) ?? 0) + 1);
+  const kept = reports.filter((r) => counts.get(r.labels[LABEL_KEY]!)! >= MIN_CLASS_SIZE);
+  const textFields = validated.params.vectorizer.fields.map((f) => f.name);
+  const docs = kept.map((r) => validated.tokenize(docOf(r, textFields, metaFields)));
+  const final = new TextClassifier(validated.params).fit(
+    docs,
+    kept.map((r) => r.labels[LABEL_KEY]!),
+    validated.temperature,
+  );
+  opts.onProgress?.('fitting on all labelled reports', 1, 1);
+
+  const title = `eightball ${task} model, trained ${now().slice(0, 10)}`;
+  const metrics = {
+    ...evaluationJson({ ...result, label: task }),
+    threshold,
+    labelSource: settings.labelSource,
+    nLabelled: reports.length,
+    nServed: kept.length,
+    nCorrections: corrections.size,
+    metaFields,
+  };
+  const active = await activeModelSummary(store.db, task);
+  const { id, version } = await insertModelVersion(store.db, {
+    task,
+    created_at: now(),
+    label_source: settings.labelSource,
+    description: result.model,
+    metrics: JSON.stringify(metrics),
+    threshold: threshold.threshold,
+    report_html: await evaluationHtml({ ...result, label: task }, title),
+    artifact: serializeClassifier(final),
+  });
+  let activated = false;
+  let reason: string;
+  if (!active) {
+    activated = true;
+    reason = 'first version of this task';
+  } else {
+    const old = JSON.parse(active.metrics) as { accuracy: number; macroF1: number };
+    const delta = versionScore(result) - versionScore(old);
+    if (opts.force) {
+      activated = true;
+      reason = `--force (score ${delta >= 0 ? '+' : ''}${delta.toFixed(3)} against v${active.version})`;
+    } else if (delta >= -NOT_WORSE_TOLERANCE) {
+      activated = true;
+      reason = `not worse than v${active.version} (score ${delta >= 0 ? '+' : ''}${delta.toFixed(3)})`;
+    } else {
+      reason = `worse than active v${active.version} by ${(-delta).toFixed(3)} (mean of accuracy and macro-F1); use --force to activate anyway`;
+    }
+  }
+  if (activated) await activateModelVersion(store.db, id, now());
+  return {
+    task,
+    id,
+    version,
+    activated,
+    reason,
+    labelSource: settings.labelSource,
+    nLabelled: reports.length,
+    nCorrections: corrections.size,
+    accuracy: result.accuracy,
+    macroF1: result.macroF1,
+    top3: result.top3,
+    ece: result.ece,
+    threshold,
+    model: result.model,
+  };
+}

@@ -1,0 +1,345 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { EightballError } from '../../domain/index.ts';
+import {
+  addAudit,
+  deleteDataSource,
+  findUserById,
+  insertDataSource,
+  listAudit,
+  listDataSources,
+  listTokens,
+  listUsers,
+  revokeToken,
+  updateUser,
+} from '../../store/index.ts';
+import {
+  createApiToken,
+  createUser,
+  generatePassword,
+  isRole,
+  isTaskName,
+  ROLES,
+  saveTaskSettings,
+  TASKS,
+  taskSettings,
+} from '../../triage/index.ts';
+import { requireRole } from '../auth.ts';
+import { html, type SafeHtml } from '../html.ts';
+import type { Flash } from '../layout.ts';
+
+const str = (max: number, pattern?: string) =>
+  ({ type: 'string', maxLength: max, ...(pattern ? { pattern } : {}) }) as const;
+const idParams = {
+  type: 'object',
+  properties: { id: { type: 'integer', minimum: 1 } },
+  required: ['id'],
+} as const;
+const withCsrf = (props: Record<string, object>, required: string[]) =>
+  ({
+    type: 'object',
+    required,
+    properties: { ...props, _csrf: str(200) },
+    additionalProperties: false,
+  }) as const;
+
+export const adminRoutes: FastifyPluginAsync = async (app) => {
+  const { store } = app.services;
+  // auth at onRequest (before the body is read and validated), CSRF at preHandler (after)
+  const admin = { onRequest: requireRole('admin'), preHandler: app.csrfProtection };
+  const now = () => new Date().toISOString();
+
+  const adminPage = async (extra?: SafeHtml, flash?: Flash) => {
+    const [users, tokens, sources, audit, settings] = await Promise.all([
+      listUsers(store.db),
+      listTokens(store.db),
+      listDataSources(store.db),
+      listAudit(store.db, 50),
+      Promise.all(TASKS.map(async (t) => ({ task: t, ...(await taskSettings(store, t)) }))),
+    ]);
+    return { users, tokens, sources, audit, settings, extra, flash };
+  };
+
+  const render = (csrf: string, d: Awaited<ReturnType<typeof adminPage>>) => {
+    const roleSelect = (id: string, current?: string) =>
+      html`<select id="${id}" name="role">${ROLES.map((r) => html`<option value="${r}"${r === current ? html` selected` : ''}>${r}</option>`)}</select>`;
+    const hidden = html`<input type="hidden" name="_csrf" value="${csrf}">`;
+    return html`<h1>Admin</h1>
+${d.extra ?? ''}
+<section><h2>Users</h2>
+<div class="scroll"><table><thead><tr><th scope="col">User</th><th scope="col">Role</th><th scope="col">State</th><th scope="col">Change</th></tr></thead><tbody>
+${d.users.map(
+  (
+    u,
+  ) => html`<tr><td>${u.username}</td><td>${u.role}</td><td>${u.disabled === 1 ? 'disabled' : u.must_change_password === 1 ? 'must change password' : 'active'}</td>
+<td><form method="post" action="/admin/users/${u.id}" class="inline">${hidden}
+<label class="sr" for="role-${u.id}">Role of ${u.username}</label>${roleSelect(`role-${u.id}`, u.role)}
+<label><input type="checkbox" name="disabled" value="true"${u.disabled === 1 ? html` checked` : ''}> disabled</label>
+<button type="submit">Save</button></form></td></tr>`,
+)}</tbody></table></div>
+<form method="post" action="/admin/users" class="inline">${hidden}
+<label for="new-username">New user</label> <input id="new-username" name="username" required maxlength="64" pattern="[A-Za-z0-9_.@\\-]{2,64}">
+<label for="new-role">role</label> ${roleSelect('new-role', 'reporter')}
+<button type="submit">Add user</button></form>
+<p class="hint">A new user gets a one-time password, shown once here, to change at first login.</p>
+</section>
+
+<section><h2>API tokens</h2>
+<div class="scroll"><table><thead><tr><th scope="col">Name</th><th scope="col">User</th><th scope="col">Token</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">State</th></tr></thead><tbody>
+${d.tokens.map(
+  (
+    t,
+  ) => html`<tr><td>${t.name}</td><td>${t.username}</td><td><code>${t.prefix}…</code></td><td>${t.created_at.slice(0, 16)}</td><td>${t.last_used_at?.slice(0, 16) ?? 'never'}</td>
+<td>${t.revoked_at ? `revoked ${t.revoked_at.slice(0, 16)}` : html`<form method="post" action="/admin/tokens/${t.id}/revoke" class="inline">${hidden}<button type="submit">Revoke</button></form>`}</td></tr>`,
+)}</tbody></table></div>
+<form method="post" action="/admin/tokens" class="inline">${hidden}
+<label for="token-name">Token name</label> <input id="token-name" name="name" required maxlength="100">
+<label for="token-user">for user</label> <select id="token-user" name="userId">${d.users.map((u) => html`<option value="${u.id}">${u.username} (${u.role})</option>`)}</select>
+<button type="submit">Create token</button></form>
+</section>
+
+<section><h2>Tasks and thresholds</h2>
+<p class="hint">Label source: <code>type</code>, <code>severity-enhancement</code>, <code>product::component</code>, <code>labels.NAME</code> or another report field. The cost of a wrong answer (a right one earns 1, abstaining 0) sets the next training's threshold; a model's threshold can be changed on its page.</p>
+${d.settings.map(
+  (s) => html`<form method="post" action="/admin/tasks/${s.task}" class="inline">${hidden}
+<strong>${s.task}</strong>
+<label for="src-${s.task}">label source</label> <input id="src-${s.task}" name="labelSource" value="${s.labelSource}" required maxlength="100">
+<label for="cost-${s.task}">cost of a wrong answer</label> <input id="cost-${s.task}" name="cost" type="number" min="0" max="100" step="0.1" value="${s.cost}" required>
+<button type="submit">Save ${s.task}</button></form>`,
+)}
+</section>
+
+<section><h2>Data sources</h2>
+<div class="scroll"><table><thead><tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Where</th><th scope="col">Query</th><th scope="col">Schedule</th><th scope="col"></th></tr></thead><tbody>
+${d.sources.map(
+  (
+    s,
+  ) => html`<tr><td>${s.name}</td><td>${s.kind}</td><td>${s.location}</td><td>${s.query}</td><td>${s.schedule ?? 'manual'}</td>
+<td><form method="post" action="/admin/sources/${s.id}/delete" class="inline">${hidden}<button type="submit">Remove</button></form></td></tr>`,
+)}</tbody></table></div>
+<form method="post" action="/admin/sources" class="inline">${hidden}
+<label for="src-name">Name</label> <input id="src-name" name="name" required maxlength="100">
+<label for="src-kind">kind</label> <select id="src-kind" name="kind"><option value="bugzilla">Bugzilla REST</option><option value="file">file</option></select>
+<label for="src-loc">URL or path</label> <input id="src-loc" name="location" required maxlength="500">
+<label for="src-q">query</label> <input id="src-q" name="query" maxlength="500" placeholder="product=Firefox">
+<label for="src-s">schedule (cron)</label> <input id="src-s" name="schedule" maxlength="100" placeholder="0 * * * *">
+<button type="submit">Add source</button></form>
+</section>
+
+<section><h2>Audit log</h2>
+<div class="scroll"><table><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Detail</th></tr></thead><tbody>
+${d.audit.map((a) => html`<tr><td>${a.created_at.slice(0, 19).replace('T', ' ')}</td><td>${a.username ?? '–'}</td><td>${a.action}</td><td>${a.detail}</td></tr>`)}
+</tbody></table></div></section>`;
+  };
+
+  const show = async (reply: import('fastify').FastifyReply, extra?: SafeHtml, flash?: Flash) => {
+    const csrf = reply.generateCsrf();
+    return reply.page('Admin', render(csrf, await adminPage(extra)), flash);
+  };
+
+  app.get('/admin', { onRequest: requireRole('admin') }, async (_req, reply) => show(reply));
+
+  app.post<{ Body: { username: string; role: string } }>(
+    '/admin/users',
+    {
+      ...admin,
+      schema: {
+        body: withCsrf({ username: str(64), role: { type: 'string', enum: [...ROLES] } }, [
+          'username',
+          'role',
+        ]),
+      },
+    },
+    async (req, reply) => {
+      const role = req.body.role;
+      if (!isRole(role)) throw new EightballError('usage', 'role');
+      const password = generatePassword();
+      await createUser(
+        store,
+        { username: req.body.username, password, role, mustChangePassword: true },
+        req.user!.id,
+      );
+      return show(
+        reply,
+        html`<div class="once" role="status"><p>User <strong>${req.body.username}</strong> (${role}) created. One-time password, shown only now:</p><p><code>${password}</code></p></div>`,
+      );
+    },
+  );
+
+  app.post<{ Params: { id: number }; Body: { role: string; disabled?: string } }>(
+    '/admin/users/:id',
+    {
+      ...admin,
+      schema: {
+        params: idParams,
+        body: withCsrf(
+          { role: { type: 'string', enum: [...ROLES] }, disabled: { type: 'string', enum: ['true'] } },
+          ['role'],
+        ),
+      },
+    },
+    async (req, reply) => {
+      const u = await findUserById(store.db, req.params.id);
+      if (!u) throw new EightballError('not-found', `user ${req.params.id} not found`);
+      const role = req.body.role;
+      if (!isRole(role)) throw new EightballError('usage', 'role');
+      const disabled = req.body.disabled === 'true' ? 1 : 0;
+      if (Number(u.id) === req.user!.id && (role !== 'admin' || disabled === 1)) {
+        return show(reply, undefined, {
+          kind: 'error',
+          text: 'You cannot demote or disable yourself: ask another admin.',
+        });
+      }
+      await updateUser(store.db, Number(u.id), { role, disabled });
+      await addAudit(
+        store.db,
+        {
+          userId: req.user!.id,
+          action: 'user.update',
+          detail: `${u.username}: role ${role}${disabled ? ', disabled' : ''}`,
+        },
+        now(),
+      );
+      return show(reply, undefined, { kind: 'ok', text: `${u.username} saved.` });
+    },
+  );
+
+  app.post<{ Body: { name: string; userId: string } }>(
+    '/admin/tokens',
+    {
+      ...admin,
+      schema: { body: withCsrf({ name: str(100), userId: str(20, '^[0-9]+$') }, ['name', 'userId']) },
+    },
+    async (req, reply) => {
+      const owner = await findUserById(store.db, Number(req.body.userId));
+      if (!owner) throw new EightballError('not-found', `user ${req.body.userId} not found`);
+      const name = req.body.name.trim();
+      if (!name) throw Object.assign(new EightballError('usage', 'name: required'), { field: 'name' });
+      const { token } = await createApiToken(store, Number(owner.id), name, req.user!.id);
+      return show(
+        reply,
+        html`<div class="once" role="status"><p>Token <strong>${name}</strong> for ${owner.username} (${owner.role}), shown only now:</p><p><code>${token}</code></p><p>Send it as <code>Authorization: Bearer ${token.slice(0, 7)}…</code></p></div>`,
+      );
+    },
+  );
+
+  app.post<{ Params: { id: number } }>(
+    '/admin/tokens/:id/revoke',
+    { ...admin, schema: { params: idParams, body: withCsrf({}, []) } },
+    async (req, reply) => {
+      const done = await revokeToken(store.db, req.params.id, now());
+      if (done)
+        await addAudit(
+          store.db,
+          { userId: req.user!.id, action: 'token.revoke', detail: `token ${req.params.id}` },
+          now(),
+        );
+      return show(
+        reply,
+        undefined,
+        done ? { kind: 'ok', text: 'Token revoked.' } : { kind: 'error', text: 'No such live token.' },
+      );
+    },
+  );
+
+  app.post<{ Params: { task: string }; Body: { labelSource: string; cost: string } }>(
+    '/admin/tasks/:task',
+    {
+      ...admin,
+      schema: {
+        params: {
+          type: 'object',
+          properties: { task: { type: 'string', enum: [...TASKS] } },
+          required: ['task'],
+        },
+        body: withCsrf({ labelSource: str(100), cost: str(10, '^[0-9]+(\\.[0-9]+)?$') }, [
+          'labelSource',
+          'cost',
+        ]),
+      },
+    },
+    async (req, reply) => {
+      const task = req.params.task;
+      if (!isTaskName(task)) throw new EightballError('not-found', 'task');
+      await saveTaskSettings(store, task, {
+        labelSource: req.body.labelSource.trim(),
+        cost: Number(req.body.cost),
+      });
+      await addAudit(
+        store.db,
+        {
+          userId: req.user!.id,
+          action: 'task.settings',
+          detail: `${task}: label source ${req.body.labelSource}, cost ${req.body.cost}`,
+        },
+        now(),
+      );
+      return show(reply, undefined, {
+        kind: 'ok',
+        text: `${task} saved: it applies from the next training.`,
+      });
+    },
+  );
+
+  app.post<{ Body: { name: string; kind: string; location: string; query?: string; schedule?: string } }>(
+    '/admin/sources',
+    {
+      ...admin,
+      schema: {
+        body: withCsrf(
+          {
+            name: str(100),
+            kind: { type: 'string', enum: ['bugzilla', 'file'] },
+            location: str(500),
+            query: str(500),
+            schedule: str(100, '^[0-9*/,\\- ]*$'),
+          },
+          ['name', 'kind', 'location'],
+        ),
+      },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      if (b.kind === 'bugzilla' && !/^https?:\/\/\S+$/.test(b.location)) {
+        throw Object.assign(new EightballError('usage', 'location: a Bugzilla source needs an http(s) URL'), {
+          field: 'location',
+        });
+      }
+      await insertDataSource(
+        store.db,
+        {
+          name: b.name.trim(),
+          kind: b.kind,
+          location: b.location.trim(),
+          query: b.query?.trim() ?? '',
+          schedule: b.schedule?.trim() || null,
+        },
+        now(),
+      );
+      await addAudit(
+        store.db,
+        { userId: req.user!.id, action: 'source.create', detail: `${b.name}: ${b.kind} ${b.location}` },
+        now(),
+      );
+      return show(reply, undefined, { kind: 'ok', text: `Source ${b.name} added.` });
+    },
+  );
+
+  app.post<{ Params: { id: number } }>(
+    '/admin/sources/:id/delete',
+    { ...admin, schema: { params: idParams, body: withCsrf({}, []) } },
+    async (req, reply) => {
+      const done = await deleteDataSource(store.db, req.params.id);
+      if (done)
+        await addAudit(
+          store.db,
+          { userId: req.user!.id, action: 'source.delete', detail: `source ${req.params.id}` },
+          now(),
+        );
+      return show(
+        reply,
+        undefined,
+        done ? { kind: 'ok', text: 'Source removed.' } : { kind: 'error', text: 'No such source.' },
+      );
+    },
+  );
+};

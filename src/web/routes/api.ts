@@ -1,0 +1,315 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { EightballError } from '../../domain/index.ts';
+import { correctionsFor, getReportById, listModelVersions, predictionsFor } from '../../store/index.ts';
+import {
+  activateTaskVersion,
+  authenticateToken,
+  isTaskName,
+  ReportInputSchema,
+  recordFeedback,
+  submitReport,
+  TASKS,
+} from '../../triage/index.ts';
+import { apiError, requireRole } from '../auth.ts';
+
+const str = (max: number, description?: string) =>
+  ({ type: 'string', maxLength: max, ...(description ? { description } : {}) }) as const;
+
+const reportInput = {
+  type: 'object',
+  required: ['summary'],
+  properties: {
+    summary: { type: 'string', minLength: 1, maxLength: 1000, description: 'the title of the report' },
+    description: str(65_536, 'the first comment'),
+    product: str(200),
+    component: str(200),
+    platform: str(200),
+    opSys: str(200),
+    severity: str(200),
+    version: str(200),
+  },
+  additionalProperties: false,
+} as const;
+
+const ranked = {
+  type: 'array',
+  items: {
+    type: 'object',
+    properties: { label: { type: 'string' }, probability: { type: 'number' } },
+  },
+} as const;
+
+const answer = {
+  type: 'object',
+  properties: {
+    task: { type: 'string' },
+    modelId: { type: 'integer' },
+    version: { type: 'integer' },
+    label: { type: ['string', 'null'], description: 'null when the model abstains (needsHuman)' },
+    probability: { type: 'number' },
+    threshold: { type: 'number' },
+    needsHuman: { type: 'boolean' },
+    ranking: ranked,
+    explanation: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          label: { type: 'string' },
+          probability: { type: 'number' },
+          because: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { feature: { type: 'string' }, weight: { type: 'number' } },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+const classification = {
+  type: 'object',
+  properties: {
+    answers: { type: 'object', properties: { category: answer, component: answer } },
+    similar: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'integer' },
+          source: { type: 'string' },
+          externalId: { type: 'string' },
+          summary: { type: 'string' },
+          url: { type: ['string', 'null'] },
+          similarity: { type: 'number' },
+        },
+      },
+    },
+  },
+} as const;
+
+const errorBody = {
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      properties: { code: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' } },
+    },
+  },
+} as const;
+
+const errors = {
+  400: errorBody,
+  401: errorBody,
+  403: errorBody,
+  404: errorBody,
+  413: errorBody,
+  429: errorBody,
+};
+const idParams = {
+  type: 'object',
+  properties: { id: { type: 'integer', minimum: 1 } },
+  required: ['id'],
+} as const;
+
+function parseInput(body: unknown) {
+  const parsed = ReportInputSchema.safeParse(body);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw Object.assign(new EightballError('usage', `${String(i.path[0])}: ${i.message}`), {
+      field: String(i.path[0]),
+    });
+  }
+  return parsed.data;
+}
+
+/** The JSON API: Bearer tokens only (no cookies, so no CSRF), JSON errors with a code and the field. */
+export const apiRoutes: FastifyPluginAsync<{ classifyRateLimit: number }> = async (app, opts) => {
+  const { store, predictor } = app.services;
+
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.url.startsWith('/api/v1/openapi.json')) return;
+    const h = req.headers.authorization;
+    if (!h) return;
+    const m = /^Bearer (\S+)$/.exec(h);
+    const user = m ? await authenticateToken(store, m[1]!) : null;
+    if (!user) return apiError(reply, 401, 'unauthorized', 'the API token is invalid or revoked');
+    req.user = { id: Number(user.id), username: user.username, role: user.role, mustChangePassword: false };
+    req.authVia = 'token';
+  });
+
+  const classifyLimit = {
+    rateLimit: {
+      max: opts.classifyRateLimit,
+      timeWindow: '1 minute',
+      keyGenerator: (req: { user: { id: number } | null; ip: string }) =>
+        req.user ? `user:${req.user.id}` : req.ip,
+    },
+  };
+
+  app.post(
+    '/classify',
+    {
+      onRequest: requireRole('reporter'),
+      config: classifyLimit,
+      schema: {
+        tags: ['classify'],
+        summary: 'Classify a report without storing it',
+        body: reportInput,
+        response: { 200: classification, ...errors },
+      },
+    },
+    async (req) => predictor.classify(parseInput(req.body)),
+  );
+
+  app.post(
+    '/reports',
+    {
+      onRequest: requireRole('reporter'),
+      schema: {
+        tags: ['reports'],
+        summary: 'File a report: it is stored with its predictions',
+        body: reportInput,
+        response: {
+          201: {
+            type: 'object',
+            properties: { id: { type: 'integer' }, url: { type: 'string' }, ...classification.properties },
+          },
+          ...errors,
+        },
+      },
+    },
+    async (req, reply) => {
+      const input = parseInput(req.body);
+      const { id, classification: c } = await submitReport(store, predictor, {
+        ...input,
+        reporter: req.user!.username,
+      });
+      return reply.code(201).send({ id, url: `/reports/${id}`, ...c });
+    },
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/reports/:id',
+    {
+      onRequest: requireRole('reporter'),
+      schema: {
+        tags: ['reports'],
+        summary: 'A stored report with its predictions and corrections',
+        params: idParams,
+      },
+    },
+    async (req, reply) => {
+      const found = await getReportById(store.db, req.params.id);
+      if (!found) return apiError(reply, 404, 'not-found', `report ${req.params.id} not found`, 'id');
+      const { raw: _raw, ...report } = found.report;
+      return {
+        id: found.id,
+        report,
+        predictions: await predictionsFor(store.db, found.id),
+        corrections: await correctionsFor(store.db, found.id),
+      };
+    },
+  );
+
+  app.post<{ Params: { id: number }; Body: { task: string; label: string; accepted?: boolean } }>(
+    '/reports/:id/feedback',
+    {
+      onRequest: requireRole('triager'),
+      schema: {
+        tags: ['reports'],
+        summary: "Accept or correct a report's label for a task: used by the next training",
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['task', 'label'],
+          properties: {
+            task: { type: 'string', enum: [...TASKS] },
+            label: { type: 'string', minLength: 1, maxLength: 200 },
+            accepted: { type: 'boolean', description: 'true when the prediction was right' },
+          },
+          additionalProperties: false,
+        },
+        response: { 204: { type: 'null' }, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const { task, label, accepted } = req.body;
+      if (!isTaskName(task)) return apiError(reply, 400, 'bad-request', `unknown task ${task}`, 'task');
+      await recordFeedback(store, req.params.id, { task, label, accepted: accepted === true }, req.user!.id);
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/models',
+    {
+      onRequest: requireRole('reporter'),
+      schema: { tags: ['models'], summary: 'Every model version of every task, newest first' },
+    },
+    async () =>
+      (await listModelVersions(store.db)).map((m) => ({
+        id: m.id,
+        task: m.task,
+        version: m.version,
+        active: m.active === 1,
+        createdAt: m.created_at,
+        activatedAt: m.activated_at,
+        description: m.description,
+        labelSource: m.label_source,
+        threshold: m.threshold,
+        metrics: pick(JSON.parse(m.metrics) as Record<string, unknown>),
+      })),
+  );
+
+  app.post<{ Params: { task: string }; Body: { version?: number } | undefined }>(
+    '/models/:task/activate',
+    {
+      onRequest: requireRole('admin'),
+      schema: {
+        tags: ['models'],
+        summary: "Activate a task's version (the newest without a version)",
+        params: {
+          type: 'object',
+          properties: { task: { type: 'string', enum: [...TASKS] } },
+          required: ['task'],
+        },
+        body: {
+          type: 'object',
+          properties: { version: { type: 'integer', minimum: 1 } },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (req, reply) => {
+      const task = req.params.task;
+      if (!isTaskName(task)) return apiError(reply, 404, 'not-found', `unknown task ${task}`, 'task');
+      const m = await activateTaskVersion(store, task, req.body?.version, req.user!.id);
+      return { id: m.id, task: m.task, version: m.version, active: true };
+    },
+  );
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+};
+
+const SUMMARY_KEYS = [
+  'accuracy',
+  'macroF1',
+  'microF1',
+  'weightedF1',
+  'top3',
+  'auc',
+  'brier',
+  'ece',
+  'nTrain',
+  'nTest',
+  'classes',
+  'threshold',
+];
+
+function pick(m: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(SUMMARY_KEYS.filter((k) => k in m).map((k) => [k, m[k]]));
+}

@@ -17,29 +17,28 @@ export interface ThresholdChoice {
 
 /**
  * The confidence threshold that maximises expected gain on validation answers when a right answer
- * earns 1, an abstention 0 and a wrong answer costs `cost`. Every distinct probability is a
- * candidate, so the choice is exact for the validation set; ties go to the lower threshold
- * (more answers).
+ * earns 1, an abstention 0 and a wrong answer costs `cost`. Candidates are a grid of hundredths
+ * from 0 to 0.99: a threshold fitted to the exact validation probabilities would overfit them
+ * (a model sure of everything would get a threshold of 0.9997 and abstain on the next 0.9996).
+ * Ties go to the lower threshold (more answers); when every threshold loses, it is 1 (abstain).
  */
 export function chooseThreshold(answers: ScoredAnswer[], cost: number): ThresholdChoice {
   const n = answers.length;
-  if (n === 0) return { threshold: 0, precision: 0, coverage: 0, utility: 0, cost };
-  const sorted = [...answers].sort((a, b) => b.probability - a.probability);
-  // answering everything at or above sorted[i].probability: walk down, scoring as we go
-  let best: ThresholdChoice = { threshold: 1.000001, precision: 1, coverage: 0, utility: 0, cost };
-  let right = 0;
-  let gain = 0;
-  for (let i = 0; i < n; i++) {
-    const a = sorted[i]!;
-    if (a.correct) {
-      right++;
-      gain += 1;
-    } else gain -= cost;
-    // only cut between distinct probabilities: equal scores are answered together
-    if (i + 1 < n && sorted[i + 1]!.probability === a.probability) continue;
-    const utility = gain / n;
-    if (utility >= best.utility) {
-      best = { threshold: a.probability, precision: right / (i + 1), coverage: (i + 1) / n, utility, cost };
+  if (n === 0) return { threshold: 1, precision: 1, coverage: 0, utility: 0, cost };
+  let best: ThresholdChoice = { threshold: 1, precision: 1, coverage: 0, utility: 0, cost };
+  for (let step = 99; step >= 0; step--) {
+    const t = step / 100;
+    let right = 0;
+    let answered = 0;
+    for (const a of answers) {
+      if (a.probability >= t) {
+        answered++;
+        if (a.correct) right++;
+      }
+    }
+    const utility = (right - cost * (answered - right)) / n;
+    if (answered > 0 && utility >= best.utility) {
+      best = { threshold: t, precision: right / answered, coverage: answered / n, utility, cost };
     }
   }
   return best;

@@ -227,6 +227,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return reply.message('Not found', `There is no page at ${req.url.split('?')[0]}.`);
   });
 
+  // browsers ask for it on every page; there is none, and a 404 would litter their consoles
+  app.get('/favicon.ico', { logLevel: 'warn' }, async (_req, reply) => reply.code(204).send());
+
   app.get('/healthz', { logLevel: 'warn' }, async (_req, reply) => {
     try {
       await opts.store.db.selectFrom('settings').select('key').limit(1).execute();

@@ -25,8 +25,13 @@
       s.className = 'answer';
       s.dataset.task = a.task;
       const h = el('h3', `${a.task}: `);
-      if (a.needsHuman) h.append(el('span', 'needs a human', 'abstain'));
-      else {
+      if (a.needsHuman) {
+        h.append(el('span', 'needs a human', 'abstain'));
+        h.append(
+          ' ',
+          el('span', `(best ${pct(a.probability)}, below the ${pct(a.threshold)} threshold)`, 'p'),
+        );
+      } else {
         h.append(el('strong', a.label));
         h.append(` ${pct(a.probability)}`);
       }

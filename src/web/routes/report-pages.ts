@@ -60,7 +60,7 @@ export function classificationHtml(c: Classification): SafeHtml {
     return html`<p>No model is active yet: a triager trains one with <code>eightball train</code>.</p>`;
   return html`${tasks.map(
     (a) => html`<section class="answer" aria-label="${a.task}">
-<h3>${a.task}: ${a.needsHuman ? html`<span class="abstain">needs a human</span>` : html`<strong>${a.label}</strong> ${pct(a.probability)}`}</h3>
+<h3>${a.task}: ${a.needsHuman ? html`<span class="abstain">needs a human</span> <span class="p">(best ${pct(a.probability)}, below the ${pct(a.threshold)} threshold)</span>` : html`<strong>${a.label}</strong> ${pct(a.probability)}`}</h3>
 <ol class="ranking">${a.ranking
       .slice(0, 3)
       .map(

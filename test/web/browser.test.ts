@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+import { openStore, upsertReports } from '../../src/store/index.ts';
+import { createUser, trainTask } from '../../src/triage/index.ts';
+import { type ServeProcess, startServe } from '../support/serve-process.ts';
+import { triageCorpus } from '../support/triage-corpus.ts';
+
+const CHROMIUM = process.env.EIGHTBALL_CHROMIUM ?? '/usr/bin/chromium';
+const ARTIFACTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../artifacts/screenshots');
+const skip = existsSync(CHROMIUM)
+  ? false
+  : `no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set EIGHTBALL_CHROMIUM)`;
+
+describe('the web app in headless Chromium', { skip }, () => {
+  let serve: ServeProcess;
+  let browser: Browser;
+
+  before(async () => {
+    const db = `sqlite:${join(mkdtempSync(join(tmpdir(), 'eightball-browser-')), 'eightball.db')}`;
+    const store = await openStore(db);
+    await upsertReports(store.db, triageCorpus(160));
+    await trainTask(store, 'category');
+    await trainTask(store, 'component');
+    await createUser(store, { username: 'rita', password: 'correct horse battery', role: 'triager' }, null);
+    await createUser(store, { username: 'ada', password: 'correct horse battery', role: 'admin' }, null);
+    await store.close();
+    serve = await startServe(['--db', db]);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    if (serve) assert.equal(await serve.stop(), 0, 'serve exits 0 on SIGTERM');
+  });
+
+  it('logs in, shows suggestions while typing, files the report and finds it in the list', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    await page.goto(`${serve.url}/login`);
+    await page.fill('#username', 'rita');
+    await page.fill('#password', 'correct horse battery');
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${serve.url}/`);
+    await page.fill('#summary', 'print preview margin broken');
+    await page.fill('#description', 'the printer page footer is cut off in landscape');
+    const component = page.locator('#suggestions section[data-task=component]');
+    await component.waitFor({ timeout: 10_000 });
+    assert.match(await component.innerText(), /Core::Printing/);
+    assert.match(await page.locator('#suggestions').innerText(), /Similar reports/);
+    await page.screenshot({ path: join(ARTIFACTS, 'new-report.png'), fullPage: true });
+    await page.click('#report-form button[type=submit]');
+    await page.waitForURL(/\/reports\/\d+$/);
+    assert.match(await page.locator('h1').innerText(), /print preview margin broken/);
+    await page.screenshot({ path: join(ARTIFACTS, 'report-detail.png'), fullPage: true });
+    await page.goto(`${serve.url}/reports?q=preview+margin+broken`);
+    const row = page.locator('tbody tr', { hasText: 'print preview margin broken' });
+    assert.equal(await row.count(), 1);
+    await page.screenshot({ path: join(ARTIFACTS, 'reports.png'), fullPage: true });
+    assert.deepEqual(errors, [], 'no script errors and no CSP violations');
+    await page.close();
+  });
+
+  it('is readable on a phone', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+    const page = await ctx.newPage();
+    await page.goto(`${serve.url}/login`);
+    await page.fill('#username', 'rita');
+    await page.fill('#password', 'correct horse battery');
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${serve.url}/`);
+    await page.fill('#summary', 'dns proxy timeout');
+    await page.locator('#suggestions section[data-task=component]').waitFor({ timeout: 10_000 });
+    // nothing wider than the screen: no sideways scrolling of the page
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `page is ${overflow}px wider than the phone`);
+    await page.screenshot({ path: join(ARTIFACTS, 'new-report-phone.png'), fullPage: true });
+    await ctx.close();
+  });
+
+  it('shows an admin the models with their charts, and the admin page', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${serve.url}/login`);
+    await page.fill('#username', 'ada');
+    await page.fill('#password', 'correct horse battery');
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${serve.url}/`);
+    await page.goto(`${serve.url}/models`);
+    await page.screenshot({ path: join(ARTIFACTS, 'models.png'), fullPage: true });
+    await page.click('a[href^="/models/"]');
+    const report = page.frameLocator('iframe.report');
+    await report.locator('svg').first().waitFor({ timeout: 10_000 });
+    assert.ok((await report.locator('svg').count()) >= 5);
+    await page.screenshot({ path: join(ARTIFACTS, 'model-detail.png'), fullPage: false });
+    await page.goto(`${serve.url}/admin`);
+    await page.fill('#token-name', 'ci bot');
+    await page.click('form[action="/admin/tokens"] button');
+    assert.match(await page.locator('.once').innerText(), /eb_/);
+    await page.screenshot({ path: join(ARTIFACTS, 'admin.png'), fullPage: true });
+    await page.close();
+  });
+});

@@ -92,7 +92,16 @@ describe('the web app in headless Chromium', { skip }, () => {
     await page.fill('#summary', 'dns proxy timeout');
     await page.locator('#suggestions section[data-task=component]').waitFor({ timeout: 10_000 });
     // nothing wider than the screen: no sideways scrolling of the page
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate(
+      // runs in the page, where document and window exist
+      () => {
+        const g = globalThis as unknown as {
+          document: { documentElement: { scrollWidth: number } };
+          innerWidth: number;
+        };
+        return g.document.documentElement.scrollWidth - g.innerWidth;
+      },
+    );
     assert.ok(overflow <= 1, `page is ${overflow}px wider than the phone`);
     await page.screenshot({ path: join(ARTIFACTS, 'new-report-phone.png'), fullPage: true });
     await ctx.close();

@@ -41,26 +41,60 @@ export class SimilarityIndex {
     }
   }
 
+  private scores = new Float64Array(0);
+  private touched = new Int32Array(0);
+
   /** The `k` most similar items to row `row` of Q, best first; items with no shared feature never appear. */
-  query(Q: CsrMatrix, row: number, k: number, minScore = 0): Neighbour[] {
+  query(Q: CsrMatrix, row: number, k: number, minScore = 0, maxTerms = 32): Neighbour[] {
     const start = Q.indptr[row]!;
     const end = Q.indptr[row + 1]!;
     let norm = 0;
     for (let j = start; j < end; j++) norm += Q.data[j]! * Q.data[j]!;
     norm = Math.sqrt(norm) || 1;
-    const scores = new Map<number, number>();
-    for (let j = start; j < end; j++) {
+    // only the query's heaviest terms walk their postings: the light ones are the common words
+    // with the longest lists and the least say in the cosine (scores are then a close lower bound)
+    let order: number[] = [];
+    for (let j = start; j < end; j++) order.push(j);
+    if (order.length > maxTerms) order = order.sort((a, b) => Q.data[b]! - Q.data[a]!).slice(0, maxTerms);
+    // dense accumulators reused across queries: a Map per query costs more than the arithmetic
+    if (this.scores.length < this.n) {
+      this.scores = new Float64Array(Math.max(this.n, this.scores.length * 2));
+      this.touched = new Int32Array(this.scores.length);
+    }
+    const scores = this.scores;
+    const touched = this.touched;
+    let nTouched = 0;
+    // a term in more than a quarter of the reports tells little about which ones are alike
+    const common = Math.max(1000, this.n / 4);
+    for (const j of order) {
       const p = this.postings.get(Q.indices[j]!);
-      if (!p) continue;
+      if (!p || p.rows.length > common) continue;
       const q = Q.data[j]! / norm;
-      for (let t = 0; t < p.rows.length; t++) {
-        const item = p.rows[t]!;
-        scores.set(item, (scores.get(item) ?? 0) + q * p.values[t]!);
+      const rows = p.rows;
+      const values = p.values;
+      for (let t = 0; t < rows.length; t++) {
+        const item = rows[t]!;
+        if (scores[item] === 0) touched[nTouched++] = item;
+        scores[item]! += q * values[t]!;
       }
     }
-    const out: Neighbour[] = [];
-    for (const [item, score] of scores) if (score > minScore) out.push({ item, score });
-    out.sort((a, b) => b.score - a.score || a.item - b.item);
-    return out.slice(0, k);
+    // keep the k best in a small sorted buffer rather than sorting every touched item
+    const best: Neighbour[] = [];
+    for (let t = 0; t < nTouched; t++) {
+      const item = touched[t]!;
+      const score = scores[item]!;
+      scores[item] = 0;
+      if (score <= minScore) continue;
+      if (best.length === k && score <= best[k - 1]!.score) continue;
+      let at = best.length;
+      while (
+        at > 0 &&
+        (best[at - 1]!.score < score || (best[at - 1]!.score === score && best[at - 1]!.item > item))
+      )
+        at--;
+      best.splice(at, 0, { item, score });
+      if (best.length > k) best.pop();
+    }
+    return best;
   }
 }

@@ -131,7 +131,16 @@ export class FittedTextClassifier {
 
   /** Every label, most probable first. */
   predict(doc: TokenizedDoc): RankedLabel[] {
-    const p = this.predictProba([doc]);
+    return this.rank(
+      softmaxRows(
+        this.model.decision(this.vectorizer.transform([doc])),
+        this.classes.length,
+        this.temperature,
+      ),
+    );
+  }
+
+  private rank(p: Float64Array): RankedLabel[] {
     return this.classes
       .map((label, k) => ({ label, probability: p[k]! }))
       .sort((a, b) => b.probability - a.probability || (a.label < b.label ? -1 : 1));
@@ -139,9 +148,21 @@ export class FittedTextClassifier {
 
   /** The terms and fields behind each of the top labels. */
   explain(doc: TokenizedDoc, topLabels = 3, topTerms = 8): Explanation[] {
+    return this.analyze(doc, topLabels, topTerms).explanation;
+  }
+
+  /**
+   * Ranking and explanation from one pass over the document: what a service answering one report
+   * at a time wants (vectorising twice would double the cost).
+   */
+  analyze(
+    doc: TokenizedDoc,
+    topLabels = 3,
+    topTerms = 8,
+  ): { ranking: RankedLabel[]; explanation: Explanation[] } {
     const X = this.vectorizer.transform([doc]);
-    const ranked = this.predict(doc).slice(0, topLabels);
-    return ranked.map((r) => {
+    const ranking = this.rank(softmaxRows(this.model.decision(X), this.classes.length, this.temperature));
+    const explanation = ranking.slice(0, topLabels).map((r) => {
       const k = this.classes.indexOf(r.label);
       const contrib = this.model.contributions(X, 0, k, topTerms);
       const total = contrib.reduce((s, c) => s + c.value, 0) || 1;
@@ -154,6 +175,7 @@ export class FittedTextClassifier {
         })),
       };
     });
+    return { ranking, explanation };
   }
 
   toJSON(): object {

@@ -9,9 +9,11 @@ import {
   insertToken,
   insertUser,
   type Role,
+  revokeToken,
   type Store,
   touchToken,
   type UserRow,
+  updateUser,
 } from '../store/index.ts';
 
 const scrypt = promisify(scryptCb) as (
@@ -165,10 +167,67 @@ export async function createApiToken(
   return { id, token };
 }
 
+const lastTouched = new Map<number, number>();
+
+/**
+ * Tokens seen in the last few seconds, by hash: a busy API client would otherwise cost two
+ * queries per request. A token revoked (or a user disabled) in this process is dropped at once
+ * (`forgetTokens`); another server sharing the database notices within TOKEN_CACHE_MS.
+ */
+export const TOKEN_CACHE_MS = 5000;
+const tokenCache = new Map<string, { tokenId: number; user: UserRow; until: number }>();
+
+export function forgetTokens(): void {
+  tokenCache.clear();
+}
+
 export async function authenticateToken(store: Store, token: string): Promise<UserRow | null> {
   if (!/^eb_[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
-  const found = await findTokenUser(store.db, hashToken(token));
-  if (!found || found.user.disabled === 1) return null;
-  await touchToken(store.db, found.tokenId, new Date().toISOString());
+  const hash = hashToken(token);
+  const now0 = Date.now();
+  const cached = tokenCache.get(hash);
+  if (cached && cached.until > now0) return cached.user;
+  const found = await findTokenUser(store.db, hash);
+  if (!found || found.user.disabled === 1) {
+    tokenCache.delete(hash);
+    return null;
+  }
+  if (tokenCache.size > 10_000) tokenCache.clear();
+  tokenCache.set(hash, { ...found, until: now0 + TOKEN_CACHE_MS });
+  // "last used" to the minute is enough: a write per request would cost more than the request
+  const now = Date.now();
+  if (now - (lastTouched.get(found.tokenId) ?? 0) > 60_000) {
+    lastTouched.set(found.tokenId, now);
+    await touchToken(store.db, found.tokenId, new Date(now).toISOString());
+  }
   return found.user;
+}
+
+/** Revoke a token: refused at once by this process, within TOKEN_CACHE_MS by any other. */
+export async function revokeApiToken(store: Store, id: number, actorId: number | null): Promise<boolean> {
+  const now = new Date().toISOString();
+  const done = await revokeToken(store.db, id, now);
+  forgetTokens();
+  if (done) await addAudit(store.db, { userId: actorId, action: 'token.revoke', detail: `token ${id}` }, now);
+  return done;
+}
+
+/** Change a user's role or disable them; their tokens follow at once in this process. */
+export async function updateUserAccess(
+  store: Store,
+  user: { id: number; username: string },
+  access: { role: Role; disabled: boolean },
+  actorId: number | null,
+): Promise<void> {
+  await updateUser(store.db, user.id, { role: access.role, disabled: access.disabled ? 1 : 0 });
+  forgetTokens();
+  await addAudit(
+    store.db,
+    {
+      userId: actorId,
+      action: 'user.update',
+      detail: `${user.username}: role ${access.role}${access.disabled ? ', disabled' : ''}`,
+    },
+    new Date().toISOString(),
+  );
 }

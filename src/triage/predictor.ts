@@ -5,6 +5,7 @@ import {
   type FittedTextClassifier,
   type RankedLabel,
   SimilarityIndex,
+  type TokenizedDoc,
 } from '../ml/index.ts';
 import {
   activeModelIds,
@@ -183,10 +184,23 @@ export class Predictor {
     const models = await this.models();
     const report = reportFromInput(input);
     const answers: Classification['answers'] = {};
+    // tokenising is the dearest step: once per tokenizer, shared by the tasks and the similarity search
+    const tokensBy = new Map<string, TokenizedDoc>();
+    const tokensFor = (m: Loaded): TokenizedDoc => {
+      const key = JSON.stringify(m.classifier.params.tokenizer ?? null);
+      let t = tokensBy.get(key);
+      if (!t) {
+        t = m.classifier.tokenize(docOf(report, m.textFields, []));
+        tokensBy.set(key, t);
+      }
+      return t;
+    };
     for (const [task, m] of models) {
-      const doc = m.classifier.tokenize(docOf(report, m.textFields, m.metaFields));
-      const explanation = m.classifier.explain(doc, 3, 8);
-      const ranking = m.classifier.predict(doc).slice(0, this.rankingSize);
+      const text = tokensFor(m);
+      const doc = { text: text.text, meta: docOf(report, [], m.metaFields).meta };
+      const analysis = m.classifier.analyze(doc, 3, 8);
+      const explanation = analysis.explanation;
+      const ranking = analysis.ranking.slice(0, this.rankingSize);
       const top = ranking[0]!;
       const needsHuman = top.probability < m.row.threshold;
       answers[task] = {
@@ -201,16 +215,15 @@ export class Predictor {
         explanation,
       };
     }
-    return { answers, similar: this.similar(report, opts.similar ?? 5, opts.excludeId) };
+    return { answers, similar: this.similar(tokensFor, opts.similar ?? 5, opts.excludeId) };
   }
 
-  private similar(report: BugReport, k: number, excludeId?: number): SimilarReport[] {
+  private similar(tokensFor: (m: Loaded) => TokenizedDoc, k: number, excludeId?: number): SimilarReport[] {
     const n = this.neighbourhood;
     if (!n || k <= 0) return [];
     const basis = [...this.loaded.values()].find((m) => m.row.id === n.modelId);
     if (!basis) return [];
-    const doc = basis.classifier.tokenize(docOf(report, basis.textFields, []));
-    const Q = basis.classifier.vectorizer.transform([doc]);
+    const Q = basis.classifier.vectorizer.transform([{ text: tokensFor(basis).text, meta: {} }]);
     return n.index
       .query(Q, 0, k + 1, 0.05)
       .map((hit) => ({ ...n.items[hit.item]!, similarity: hit.score }))

@@ -1,7 +1,14 @@
 import type { Command } from 'commander';
 import { EightballError } from '../../domain/index.ts';
-import { findUserByName, listTokens, listUsers, revokeToken } from '../../store/index.ts';
-import { createApiToken, createUser, generatePassword, isRole, ROLES } from '../../triage/index.ts';
+import { findUserByName, listTokens, listUsers } from '../../store/index.ts';
+import {
+  createApiToken,
+  createUser,
+  generatePassword,
+  isRole,
+  ROLES,
+  revokeApiToken,
+} from '../../triage/index.ts';
 import { withStore } from '../context.ts';
 
 export function registerUsers(program: Command): void {
@@ -69,7 +76,7 @@ export function registerUsers(program: Command): void {
     .argument('<id>')
     .action(async (id: string, _o, cmd: Command) => {
       await withStore(cmd, async (store) => {
-        if (!(await revokeToken(store.db, Number(id), new Date().toISOString()))) {
+        if (!(await revokeApiToken(store, Number(id), null))) {
           throw new EightballError('not-found', `no live token ${id}`);
         }
         process.stdout.write(`token ${id} revoked\n`);

@@ -9,8 +9,6 @@ import {
   listDataSources,
   listTokens,
   listUsers,
-  revokeToken,
-  updateUser,
 } from '../../store/index.ts';
 import {
   createApiToken,
@@ -19,9 +17,11 @@ import {
   isRole,
   isTaskName,
   ROLES,
+  revokeApiToken,
   saveTaskSettings,
   TASKS,
   taskSettings,
+  updateUserAccess,
 } from '../../triage/index.ts';
 import { requireRole } from '../auth.ts';
 import { html, type SafeHtml } from '../html.ts';
@@ -189,15 +189,11 @@ ${d.audit.map((a) => html`<tr><td>${a.created_at.slice(0, 19).replace('T', ' ')}
           text: 'You cannot demote or disable yourself: ask another admin.',
         });
       }
-      await updateUser(store.db, Number(u.id), { role, disabled });
-      await addAudit(
-        store.db,
-        {
-          userId: req.user!.id,
-          action: 'user.update',
-          detail: `${u.username}: role ${role}${disabled ? ', disabled' : ''}`,
-        },
-        now(),
+      await updateUserAccess(
+        store,
+        { id: Number(u.id), username: u.username },
+        { role, disabled: disabled === 1 },
+        req.user!.id,
       );
       return show(reply, undefined, { kind: 'ok', text: `${u.username} saved.` });
     },
@@ -226,13 +222,7 @@ ${d.audit.map((a) => html`<tr><td>${a.created_at.slice(0, 19).replace('T', ' ')}
     '/admin/tokens/:id/revoke',
     { ...admin, schema: { params: idParams, body: withCsrf({}, []) } },
     async (req, reply) => {
-      const done = await revokeToken(store.db, req.params.id, now());
-      if (done)
-        await addAudit(
-          store.db,
-          { userId: req.user!.id, action: 'token.revoke', detail: `token ${req.params.id}` },
-          now(),
-        );
+      const done = await revokeApiToken(store, req.params.id, req.user!.id);
       return show(
         reply,
         undefined,

@@ -1,7 +1,7 @@
 // bench/http: classify requests per second and latency over loopback, against a real
 // `eightball serve` process holding the models trained on Jira HIVE (component: 58 classes after
 // dropping those with fewer than 5 training reports; category: the issue type).
-// Usage: npm run bench:http [-- --connections 16 --seconds 15]
+// Usage: npm run bench:http [-- --connections 16 --seconds 15 --workers 1]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -21,6 +21,7 @@ const arg = (name: string, dflt: number) => {
 };
 const connections = arg('connections', 16);
 const seconds = arg('seconds', 15);
+const workers = arg('workers', 1);
 
 const dir = mkdtempSync(join(tmpdir(), 'eightball-http-'));
 const db = `sqlite:${join(dir, 'bench.db')}`;
@@ -44,10 +45,14 @@ const uid = await createUser(
 const { token } = await createApiToken(store, uid, 'bench', null);
 await store.close();
 
-const child = spawn(process.execPath, [join(root, 'bin/eightball.js'), '--db', db, 'serve', '--port', '0'], {
-  env: { ...process.env, EIGHTBALL_LOG_LEVEL: 'warn', EIGHTBALL_CLASSIFY_RATE_LIMIT: '10000000' },
-  stdio: ['ignore', 'ignore', 'pipe'],
-});
+const child = spawn(
+  process.execPath,
+  [join(root, 'bin/eightball.js'), '--db', db, 'serve', '--port', '0', '--workers', String(workers)],
+  {
+    env: { ...process.env, EIGHTBALL_LOG_LEVEL: 'warn', EIGHTBALL_CLASSIFY_RATE_LIMIT: '10000000' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  },
+);
 const url = await new Promise<string>((ok, fail) => {
   let err = '';
   child.stderr!.on('data', (d: Buffer) => {
@@ -91,8 +96,8 @@ const comp = trained.find((t) => t.task === 'component');
 process.stdout.write(
   `# eightball HTTP classify benchmark
 
-Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB; Node ${process.version}; ${new Date().toISOString().slice(0, 10)}. Command: \`npm run bench:http -- --connections ${connections} --seconds ${seconds}\`.
-Server: one \`eightball serve\` process (SQLite); load: autocannon in another process on the same ${cpus().length} cores, ${connections} connections, ${seconds} s after a 3 s warm-up.
+Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB; Node ${process.version}; ${new Date().toISOString().slice(0, 10)}. Command: \`npm run bench:http -- --connections ${connections} --seconds ${seconds} --workers ${workers}\`.
+Server: \`eightball serve --workers ${workers}\` (SQLite); load: autocannon in another process on the same ${cpus().length} cores, ${connections} connections, ${seconds} s after a 3 s warm-up.
 Models: ${trained.map((t) => `${t.task} ${t.model} (${t.task === 'component' ? `${comp ? (JSON.parse(JSON.stringify(t)) as { accuracy: number }).accuracy.toFixed(3) : ''} accuracy` : `${t.accuracy.toFixed(3)} accuracy`})`).join('; ')}; every answer carries both tasks, their explanations and 5 similar reports.
 
 | requests | errors | non-2xx | req/s (mean) | latency p50 ms | p97.5 ms | p99 ms | max ms |

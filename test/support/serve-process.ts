@@ -13,8 +13,12 @@ export interface ServeProcess {
 }
 
 /** `eightball serve` on port 0 as a real process; resolves once it says where it listens. */
-export function startServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [BIN, ...args, 'serve', '--port', '0'], {
+export function startServe(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  serveArgs: string[] = [],
+): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [BIN, ...args, 'serve', '--port', '0', ...serveArgs], {
     env: { ...process.env, EIGHTBALL_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

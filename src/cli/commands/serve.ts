@@ -1,8 +1,88 @@
+import cluster from 'node:cluster';
 import type { Command } from 'commander';
+import type { Config } from '../../config/config.ts';
+import { EightballError } from '../../domain/index.ts';
 import { openStore } from '../../store/index.ts';
 import { ensureFirstAdmin, Predictor } from '../../triage/index.ts';
 import { buildApp } from '../../web/app.ts';
 import { configFrom } from '../context.ts';
+
+function stopSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}
+
+/** One server process: the app over the store, until SIGTERM/SIGINT, then a clean drain. */
+async function runServer(config: Config, announce: boolean): Promise<void> {
+  // listen for the stop signal before anyone can learn we are up and send it
+  const stopped = stopSignal();
+  const store = await openStore(config.databaseUrl);
+  const predictor = new Predictor(store);
+  const app = await buildApp({
+    store,
+    predictor,
+    classifyRateLimit: config.classifyRateLimit,
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+  });
+  // load the active models before the first request, so it is not the slow one
+  await predictor.refresh(true);
+  const address = await app.listen({ host: config.host, port: config.port });
+  if (announce) process.stderr.write(`eightball: serving ${store.displayUrl} on ${address}\n`);
+  else process.send?.({ listening: address });
+  await stopped;
+  if (announce) process.stderr.write('eightball: stopping: finishing requests in hand\n');
+  await app.close();
+  await store.close();
+}
+
+/**
+ * N server processes sharing the port (node:cluster): one per core. A worker that dies is
+ * replaced; SIGTERM reaches every worker, each drains, then the primary exits.
+ */
+async function runCluster(workers: number): Promise<void> {
+  const stopped = stopSignal();
+  let stopping = false;
+  const started: Promise<string>[] = [];
+  const fork = () => {
+    const w = cluster.fork({ EIGHTBALL_SERVE_WORKER: '1' });
+    started.push(
+      new Promise((resolve) =>
+        w.on('message', (m: { listening?: string }) => {
+          if (m.listening) resolve(m.listening);
+        }),
+      ),
+    );
+    w.on('exit', (code, signal) => {
+      if (stopping) return;
+      process.stderr.write(`eightball: worker ${w.process.pid} died (${signal ?? code}); starting another\n`);
+      setTimeout(fork, 1000);
+    });
+  };
+  for (let i = 0; i < workers; i++) fork();
+  const [address] = await Promise.all(started);
+  // with port 0 every worker shares the port the first one got
+  process.stderr.write(`eightball: serving with ${workers} workers on ${address}\n`);
+  await stopped;
+  stopping = true;
+  process.stderr.write('eightball: stopping: workers finish the requests in hand\n');
+  await Promise.all(
+    Object.values(cluster.workers ?? {}).map(
+      (w) =>
+        new Promise<void>((resolve) => {
+          if (!w || w.isDead()) return resolve();
+          w.once('exit', () => resolve());
+          w.process.kill('SIGTERM');
+        }),
+    ),
+  );
+}
 
 export function registerServe(program: Command): void {
   program
@@ -10,48 +90,44 @@ export function registerServe(program: Command): void {
     .description('run the web app and the JSON API (pages, /api/v1, /healthz)')
     .option('--host <host>', 'address to listen on (EIGHTBALL_HOST; default 127.0.0.1)')
     .option('--port <port>', 'port to listen on, 0 for any free one (EIGHTBALL_PORT; default 8080)')
+    .option(
+      '--workers <n>',
+      'server processes sharing the port, e.g. one per core',
+      (v) => Number.parseInt(v, 10),
+      1,
+    )
     .addHelpText(
       'after',
       `
 On an empty database the first start creates the user "admin" and prints its one-time password
 once; the first login must change it. SIGTERM or Ctrl-C stops taking requests, finishes the ones in
-hand and exits 0.
+hand and exits 0. With --workers N, rate limits count per worker.
 
 Examples:
   $ eightball serve
+  $ eightball serve --workers 2
   $ EIGHTBALL_DATABASE_URL=postgres://eightball@db/eightball eightball serve --host 0.0.0.0 --port 80`,
     )
     .action(async (o, cmd: Command) => {
       const config = configFrom(cmd, { host: o.host, port: o.port });
+      if (process.env.EIGHTBALL_SERVE_WORKER === '1' && cluster.isWorker) {
+        await runServer(config, false);
+        // the IPC channel to the primary would keep this process alive
+        process.disconnect?.();
+        return;
+      }
+      if (!(o.workers >= 1 && o.workers <= 64))
+        throw new EightballError('usage', '--workers: a number from 1 to 64');
+      // the primary migrates and creates the first admin once, before any worker starts
       const store = await openStore(config.databaseUrl);
       const first = await ensureFirstAdmin(store);
+      await store.close();
       if (first) {
         process.stderr.write(
           `eightball: created user "${first.username}" with the one-time password\n\n    ${first.password}\n\nLog in and choose your own; it is not shown again.\n`,
         );
       }
-      const predictor = new Predictor(store);
-      const app = await buildApp({
-        store,
-        predictor,
-        classifyRateLimit: config.classifyRateLimit,
-        logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
-      });
-      // load the active models before the first request, so it is not the slow one
-      await predictor.refresh(true);
-      const address = await app.listen({ host: config.host, port: config.port });
-      process.stderr.write(`eightball: serving ${store.displayUrl} on ${address}\n`);
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGTERM', stop);
-          process.off('SIGINT', stop);
-          process.stderr.write('eightball: stopping: finishing requests in hand\n');
-          resolve();
-        };
-        process.on('SIGTERM', stop);
-        process.on('SIGINT', stop);
-      });
-      await app.close();
-      await store.close();
+      if (o.workers === 1) await runServer(config, true);
+      else await runCluster(o.workers);
     });
 }

@@ -8,3 +8,5 @@ export * from './report-repository.ts';
 export * from './report-rows.ts';
 export type * from './schema.ts';
 export * from './stats-queries.ts';
+export * from './job-repository.ts';
+export * from './batch-repository.ts';

@@ -3,11 +3,13 @@ import { EightballError } from '../domain/index.ts';
 import type { Store } from './database.ts';
 import * as m001 from './migrations/001-initial.ts';
 import * as m002 from './migrations/002-triage.ts';
+import * as m003 from './migrations/003-jobs.ts';
 
 /** Migrations are code, listed here in order: a bundle or a compiled build finds them without a file scan. */
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
   '002-triage': m002,
+  '003-jobs': m003,
 };
 
 class StaticProvider implements MigrationProvider {

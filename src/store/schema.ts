@@ -158,6 +158,67 @@ export interface DataSourcesTable {
   created_at: string;
 }
 
+export type JobStateName = 'waiting' | 'active' | 'completed' | 'dead' | 'cancelled';
+
+export interface JobsTable {
+  id: Generated<number>;
+  name: string;
+  /** JSON */
+  data: string;
+  state: JobStateName;
+  priority: number;
+  attempts: number;
+  max_attempts: number;
+  backoff_ms: number;
+  /** not before this time (delays and retry backoff) */
+  run_at: string;
+  lease_owner: string | null;
+  /** an active job whose lease ran out belongs to a worker that died */
+  lease_until: string | null;
+  cancel_requested: number;
+  /** JSON {done, total, message} */
+  progress: string | null;
+  /** JSON */
+  result: string | null;
+  error: string | null;
+  dedup_key: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export interface BatchesTable {
+  id: Generated<number>;
+  total: number;
+  user_id: number | null;
+  created_at: string;
+}
+
+export interface BatchItemsTable {
+  batch_id: number;
+  idx: number;
+  input: string;
+  result: string | null;
+  worker: string | null;
+  done_at: string | null;
+}
+
+export interface SubscriptionsTable {
+  id: Generated<number>;
+  user_id: number;
+  email: string;
+  task: string;
+  label: string;
+  created_at: string;
+}
+
+export interface NotificationsTable {
+  subscription_id: number;
+  report_id: number;
+  state: string;
+  sent_at: string | null;
+}
+
 export interface Database {
   bug_reports: BugReportsTable;
   import_runs: ImportRunsTable;
@@ -170,6 +231,11 @@ export interface Database {
   corrections: CorrectionsTable;
   audit_log: AuditLogTable;
   data_sources: DataSourcesTable;
+  jobs: JobsTable;
+  batches: BatchesTable;
+  batch_items: BatchItemsTable;
+  subscriptions: SubscriptionsTable;
+  notifications: NotificationsTable;
 }
 
 export type BugReportRow = Selectable<BugReportsTable>;
@@ -178,3 +244,4 @@ export type BugReportUpdate = Updateable<BugReportsTable>;
 export type ImportRunRow = Selectable<ImportRunsTable>;
 export type UserRow = Selectable<UsersTable>;
 export type ModelVersionRow = Selectable<ModelVersionsTable>;
+export type JobRow = Selectable<JobsTable>;

@@ -1,0 +1,36 @@
+import { EightballError } from '../domain/index.ts';
+import { insertBatch, type Store } from '../store/index.ts';
+import { type ReportInput, ReportInputSchema } from '../triage/index.ts';
+import type { JobInfo, JobQueue } from './queue.ts';
+
+export const MAX_BATCH = 10_000;
+export const CHUNK_SIZE = 100;
+
+/** Check every report of a batch before anything is stored: a bad one names its index and field. */
+export function parseBatch(reports: unknown[]): ReportInput[] {
+  if (reports.length === 0 || reports.length > MAX_BATCH) {
+    throw Object.assign(new EightballError('usage', `reports: 1 to ${MAX_BATCH} reports`), { field: 'reports' });
+  }
+  return reports.map((r, i) => {
+    const p = ReportInputSchema.safeParse(r);
+    if (!p.success) {
+      const issue = p.error.issues[0]!;
+      const field = `reports.${i}.${issue.path.join('.')}`;
+      throw Object.assign(new EightballError('usage', `${field}: ${issue.message}`), { field });
+    }
+    return p.data;
+  });
+}
+
+/** Store a batch and queue its classification: the answer for `202 Accepted`. */
+export async function submitBatch(
+  store: Store,
+  queue: JobQueue,
+  reports: unknown[],
+  userId: number | null,
+): Promise<{ batchId: number; job: JobInfo }> {
+  const inputs = parseBatch(reports);
+  const batchId = await insertBatch(store.db, inputs, userId, new Date().toISOString());
+  const job = await queue.enqueue('classify-batch', { batchId, total: inputs.length }, { dedupKey: `batch:${batchId}` });
+  return { batchId, job };
+}

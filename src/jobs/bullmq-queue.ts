@@ -1,0 +1,221 @@
+import { EventEmitter } from 'node:events';
+import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import {
+  DEFAULT_ATTEMPTS,
+  DEFAULT_BACKOFF_MS,
+  type EnqueueOptions,
+  type JobHandlers,
+  type JobInfo,
+  type JobProgress,
+  type JobQueue,
+  type JobState,
+  type QueueEvents,
+  type RunningWorker,
+  workerIdentity,
+} from './queue.ts';
+
+const CANCELLED = 'cancelled';
+
+export interface BullQueueOptions {
+  /** the queue's name in Redis: several eightball installations can share one Redis */
+  name?: string;
+  /** how long a job stays a worker's without its lock being renewed; then another takes it up */
+  lockMs?: number;
+}
+
+function toInfo(job: Job, state: string): JobInfo {
+  const failedAsCancel = state === 'failed' && job.failedReason === CANCELLED;
+  const mapped: JobState = failedAsCancel
+    ? 'cancelled'
+    : state === 'failed'
+      ? 'dead'
+      : state === 'completed' || state === 'active' || state === 'delayed'
+        ? state
+        : 'waiting';
+  const p = job.progress;
+  return {
+    id: String(job.id),
+    name: job.name,
+    data: job.data as unknown,
+    state: mapped,
+    progress: typeof p === 'object' && p !== null ? (p as JobProgress) : null,
+    result: (job.returnvalue as unknown) ?? null,
+    error: job.failedReason ?? null,
+    attempts: job.attemptsMade,
+    maxAttempts: job.opts.attempts ?? 1,
+    createdAt: new Date(job.timestamp).toISOString(),
+    finishedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
+  };
+}
+
+/**
+ * The same queue on Redis with BullMQ 6: workers on any machine. A killed worker's job is taken
+ * up again by another once its lock runs out (BullMQ's stalled-job check); a cancel request for an
+ * active job is a Redis key its worker polls, as BullMQ has no cancel of its own.
+ */
+export class BullQueue implements JobQueue {
+  readonly backend = 'bullmq';
+  private readonly connection: Redis;
+  private readonly queue: Queue;
+  private readonly events = new EventEmitter();
+  private readonly workers = new Set<RunningWorker>();
+  private readonly name: string;
+  private readonly lockMs: number;
+
+  constructor(
+    private readonly redisUrl: string,
+    opts: BullQueueOptions = {},
+  ) {
+    this.name = opts.name ?? 'eightball';
+    this.lockMs = opts.lockMs ?? 30_000;
+    // BullMQ blocks on Redis commands: its connections must retry for ever rather than give up
+    this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    this.queue = new Queue(this.name, { connection: this.connection });
+  }
+
+  private cancelKey(id: string): string {
+    return `${this.name}:cancel:${id}`;
+  }
+
+  async enqueue(name: string, data: unknown, opts: EnqueueOptions = {}): Promise<JobInfo> {
+    const job = await this.queue.add(name, data, {
+      attempts: opts.attempts ?? DEFAULT_ATTEMPTS,
+      backoff: { type: 'exponential', delay: opts.backoffMs ?? DEFAULT_BACKOFF_MS },
+      ...(opts.delayMs ? { delay: opts.delayMs } : {}),
+      ...(opts.priority ? { priority: Math.max(1, 1000 - opts.priority) } : {}),
+      ...(opts.dedupKey ? { deduplication: { id: opts.dedupKey } } : {}),
+      removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
+      removeOnFail: { age: 30 * 24 * 3600 },
+    });
+    return (await this.get(String(job.id)))!;
+  }
+
+  async get(id: string): Promise<JobInfo | null> {
+    const job = await this.queue.getJob(id);
+    if (!job) return null;
+    return toInfo(job, await job.getState());
+  }
+
+  async list(opts: { state?: JobState; limit?: number } = {}): Promise<JobInfo[]> {
+    const types =
+      opts.state === 'dead' || opts.state === 'failed' || opts.state === 'cancelled'
+        ? (['failed'] as const)
+        : opts.state
+          ? ([opts.state === 'waiting' ? 'wait' : opts.state] as const)
+          : (['active', 'wait', 'prioritized', 'delayed', 'failed', 'completed'] as const);
+    const jobs = await this.queue.getJobs([...types], 0, (opts.limit ?? 100) - 1, false);
+    const out: JobInfo[] = [];
+    for (const j of jobs) if (j) out.push(toInfo(j, await j.getState()));
+    return out.sort((a, b) => Number(b.id) - Number(a.id)).slice(0, opts.limit ?? 100);
+  }
+
+  async cancel(id: string): Promise<boolean> {
+    const job = await this.queue.getJob(id);
+    if (!job) return false;
+    const state = await job.getState();
+    if (state === 'waiting' || state === 'delayed' || state === 'prioritized') {
+      await job.remove();
+      return true;
+    }
+    if (state === 'active') {
+      await this.connection.set(this.cancelKey(id), '1', 'EX', 24 * 3600);
+      return true;
+    }
+    return false;
+  }
+
+  async retry(id: string): Promise<boolean> {
+    const job = await this.queue.getJob(id);
+    if (!job || (await job.getState()) !== 'failed') return false;
+    await this.connection.del(this.cancelKey(id));
+    await job.retry('failed');
+    return true;
+  }
+
+  on<E extends keyof QueueEvents>(event: E, listener: QueueEvents[E]): void {
+    this.events.on(event, listener);
+  }
+
+  work(handlers: JobHandlers, opts: { concurrency?: number; workerId?: string } = {}): RunningWorker {
+    const workerId = opts.workerId ?? workerIdentity();
+    const connection = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
+    const inHand = new Map<string, AbortController>();
+    const worker = new Worker(
+      this.name,
+      async (job) => {
+        const handler = handlers[job.name];
+        if (!handler) throw new UnrecoverableError(`no handler for job ${job.name}`);
+        const abort = new AbortController();
+        inHand.set(String(job.id), abort);
+        const poll = setInterval(() => {
+          this.connection
+            .get(this.cancelKey(String(job.id)))
+            .then((v) => {
+              if (v) abort.abort(new Error(CANCELLED));
+            })
+            .catch(() => undefined);
+        }, 1000);
+        try {
+          const result = await handler(job.data as unknown, {
+            id: String(job.id),
+            attempt: job.attemptsMade + 1,
+            signal: abort.signal,
+            workerId,
+            progress: async (p) => {
+              await job.updateProgress(p as unknown as object);
+              this.events.emit('progress', String(job.id), p);
+            },
+          });
+          if (abort.signal.aborted) throw new UnrecoverableError(CANCELLED);
+          return result;
+        } catch (e) {
+          if ((abort.signal.reason as Error | undefined)?.message === CANCELLED) throw new UnrecoverableError(CANCELLED);
+          throw e;
+        } finally {
+          clearInterval(poll);
+          inHand.delete(String(job.id));
+        }
+      },
+      {
+        connection,
+        concurrency: Math.max(1, opts.concurrency ?? 1),
+        lockDuration: this.lockMs,
+        stalledInterval: Math.max(1000, Math.floor(this.lockMs / 2)),
+        maxStalledCount: 2,
+        name: workerId,
+      },
+    );
+    worker.on('completed', (job, result) => this.events.emit('completed', String(job.id), result));
+    worker.on('failed', (job, err) => {
+      if (!job) return;
+      const willRetry = job.attemptsMade < (job.opts.attempts ?? 1) && !(err instanceof UnrecoverableError);
+      this.events.emit('failed', String(job.id), err.message, willRetry);
+    });
+    // errors of the connection are retried by BullMQ; without a listener Node would throw them
+    worker.on('error', () => undefined);
+    const running: RunningWorker = {
+      id: workerId,
+      stop: async ({ graceMs = 10_000 } = {}) => {
+        // finish the jobs in hand; past the grace period, close hard: their locks lapse and
+        // another worker takes them up
+        const timer = setTimeout(() => {
+          for (const a of inHand.values()) a.abort(new Error('worker stopping'));
+          void worker.close(true);
+        }, graceMs);
+        await worker.close();
+        clearTimeout(timer);
+        await connection.quit().catch(() => undefined);
+        this.workers.delete(running);
+      },
+    };
+    this.workers.add(running);
+    return running;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.workers].map((w) => w.stop()));
+    await this.queue.close();
+    await this.connection.quit().catch(() => undefined);
+  }
+}

@@ -1,0 +1,93 @@
+import { EightballError } from '../domain/index.ts';
+import {
+  getBatch,
+  pendingBatchItems,
+  type Store,
+  saveBatchResults,
+} from '../store/index.ts';
+import { assertTask, type Predictor, type ReportInput, TASKS, type TaskName, trainTask } from '../triage/index.ts';
+import { CHUNK_SIZE } from './batches.ts';
+import { importFile } from './import-file.ts';
+import type { JobHandlers, JobQueue } from './queue.ts';
+
+export interface HandlerServices {
+  store: Store;
+  predictor: Predictor;
+  queue: JobQueue;
+}
+
+function obj(data: unknown): Record<string, unknown> {
+  if (typeof data !== 'object' || data === null) throw new EightballError('usage', 'job data must be an object');
+  return data as Record<string, unknown>;
+}
+
+/**
+ * Every job eightball runs, by name. The same handlers run in `eightball worker`, inside
+ * `eightball serve` (embedded queue) and on BullMQ workers.
+ */
+export function jobHandlers(s: HandlerServices): JobHandlers {
+  return {
+    async train(data, ctx) {
+      const d = obj(data);
+      const tasks: TaskName[] = d.task ? [assertTask(String(d.task))] : [...TASKS];
+      const out = [];
+      for (const task of tasks) {
+        const r = await trainTask(s.store, task, {
+          force: d.force === true,
+          onProgress: (what, done, total) => {
+            void ctx.progress({ done, total, message: `${task}: ${what}` });
+          },
+        });
+        out.push({ task, version: r.version, activated: r.activated, reason: r.reason, accuracy: r.accuracy, macroF1: r.macroF1 });
+      }
+      return out;
+    },
+
+    // a batch fans out into chunks of 100, so every worker shares it
+    async 'classify-batch'(data) {
+      const d = obj(data);
+      const batchId = Number(d.batchId);
+      const batch = await getBatch(s.store.db, batchId);
+      if (!batch) throw new EightballError('not-found', `batch ${batchId} not found`);
+      const chunks: string[] = [];
+      for (let from = 0; from < batch.total; from += CHUNK_SIZE) {
+        const job = await s.queue.enqueue(
+          'classify-chunk',
+          { batchId, from, to: Math.min(batch.total, from + CHUNK_SIZE) },
+          { dedupKey: `batch:${batchId}:${from}`, attempts: 5 },
+        );
+        chunks.push(job.id);
+      }
+      return { batchId, chunks: chunks.length };
+    },
+
+    async 'classify-chunk'(data, ctx) {
+      const d = obj(data);
+      const batchId = Number(d.batchId);
+      const items = await pendingBatchItems(s.store.db, batchId, Number(d.from), Number(d.to));
+      const results = [];
+      for (const item of items) {
+        if (ctx.signal.aborted) throw new Error('stopped');
+        const c = await s.predictor.classify(item.input as ReportInput, { similar: 3 });
+        results.push({ idx: item.idx, result: c });
+      }
+      const written = await saveBatchResults(s.store.db, batchId, results, ctx.workerId, new Date().toISOString());
+      await ctx.progress({ done: items.length, total: items.length, message: `batch ${batchId} items ${String(d.from)}-${String(d.to)}` });
+      return { batchId, classified: written };
+    },
+
+    async 'import-file'(data, ctx) {
+      const d = obj(data);
+      if (typeof d.path !== 'string') throw new EightballError('usage', 'import-file needs a path');
+      const r = await importFile(s.store, {
+        path: d.path,
+        ...(typeof d.source === 'string' ? { source: d.source } : {}),
+        signal: ctx.signal,
+        onProgress: (p) => {
+          void ctx.progress({ done: p.bytesRead ?? p.records, total: p.bytesTotal ?? 0, message: `${p.records} records` });
+        },
+      });
+      return { imported: r.imported, updated: r.updated, unchanged: r.unchanged, rejected: r.rejected };
+    },
+  };
+}

@@ -8,6 +8,7 @@ import { registerModels } from './commands/models.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerStats } from './commands/stats.ts';
 import { registerUsers } from './commands/users.ts';
+import { registerWorker } from './commands/worker.ts';
 import { EXIT_FAILURE, EXIT_USAGE, exitCodeFor } from './exit-codes.ts';
 import { VERSION } from './version.ts';
 
@@ -49,6 +50,7 @@ Examples:
   registerModels(program);
   registerServe(program);
   registerUsers(program);
+  registerWorker(program);
   registerDb(program);
   // every subcommand reports usage errors the same way and exits 2 through the handler below
   const configure = (cmd: Command) => {

@@ -22,6 +22,8 @@ export const ConfigSchema = z.object({
     .regex(/^smtps?:\/\/.+/, 'must be smtp://HOST:PORT')
     .optional(),
   bugzillaApiKey: z.string().min(1).optional(),
+  /** how long a job stays a worker's without a heartbeat: how soon a dead worker's job is taken up */
+  jobLeaseMs: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
   /** requests per minute per client to classify (API) and suggest (new-report page) */
   classifyRateLimit: z.coerce.number().int().min(1).max(10_000_000).default(1200),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -39,6 +41,7 @@ export const ENV_VARS: Record<string, keyof Config> = {
   EIGHTBALL_BUGZILLA_API_KEY: 'bugzillaApiKey',
   EIGHTBALL_LOG_LEVEL: 'logLevel',
   EIGHTBALL_CLASSIFY_RATE_LIMIT: 'classifyRateLimit',
+  EIGHTBALL_JOB_LEASE_MS: 'jobLeaseMs',
 };
 
 const ENV_NAME_OF = Object.fromEntries(Object.entries(ENV_VARS).map(([k, v]) => [v, k])) as Record<

@@ -9,7 +9,9 @@ export const CHUNK_SIZE = 100;
 /** Check every report of a batch before anything is stored: a bad one names its index and field. */
 export function parseBatch(reports: unknown[]): ReportInput[] {
   if (reports.length === 0 || reports.length > MAX_BATCH) {
-    throw Object.assign(new EightballError('usage', `reports: 1 to ${MAX_BATCH} reports`), { field: 'reports' });
+    throw Object.assign(new EightballError('usage', `reports: 1 to ${MAX_BATCH} reports`), {
+      field: 'reports',
+    });
   }
   return reports.map((r, i) => {
     const p = ReportInputSchema.safeParse(r);
@@ -31,6 +33,10 @@ export async function submitBatch(
 ): Promise<{ batchId: number; job: JobInfo }> {
   const inputs = parseBatch(reports);
   const batchId = await insertBatch(store.db, inputs, userId, new Date().toISOString());
-  const job = await queue.enqueue('classify-batch', { batchId, total: inputs.length }, { dedupKey: `batch:${batchId}` });
+  const job = await queue.enqueue(
+    'classify-batch',
+    { batchId, total: inputs.length },
+    { dedupKey: `batch:${batchId}` },
+  );
   return { batchId, job };
 }

@@ -170,7 +170,8 @@ export class BullQueue implements JobQueue {
           if (abort.signal.aborted) throw new UnrecoverableError(CANCELLED);
           return result;
         } catch (e) {
-          if ((abort.signal.reason as Error | undefined)?.message === CANCELLED) throw new UnrecoverableError(CANCELLED);
+          if ((abort.signal.reason as Error | undefined)?.message === CANCELLED)
+            throw new UnrecoverableError(CANCELLED);
           throw e;
         } finally {
           clearInterval(poll);

@@ -12,8 +12,8 @@ import {
   renewLease,
   requestCancel,
   retryJob,
-  setJobProgress,
   type Store,
+  setJobProgress,
 } from '../store/index.ts';
 import {
   DEFAULT_ATTEMPTS,
@@ -108,8 +108,8 @@ export class EmbeddedQueue implements JobQueue {
 
   async list(opts: { state?: JobState; limit?: number } = {}): Promise<JobInfo[]> {
     const state = opts.state === 'delayed' ? 'waiting' : opts.state === 'failed' ? 'dead' : opts.state;
-    return (await listJobs(this.store.db, { ...(state ? { state } : {}), limit: opts.limit ?? 100 })).map((r) =>
-      toInfo(r),
+    return (await listJobs(this.store.db, { ...(state ? { state } : {}), limit: opts.limit ?? 100 })).map(
+      (r) => toInfo(r),
     );
   }
 
@@ -160,7 +160,9 @@ export class EmbeddedQueue implements JobQueue {
         });
         if (abort.signal.aborted && (abort.signal.reason as Error)?.message === 'cancelled') {
           await finishJob(db, job.id, workerId, { state: 'cancelled' }, new Date().toISOString());
-        } else if (await finishJob(db, job.id, workerId, { state: 'completed', result }, new Date().toISOString())) {
+        } else if (
+          await finishJob(db, job.id, workerId, { state: 'completed', result }, new Date().toISOString())
+        ) {
           this.events.emit('completed', String(job.id), result);
         }
       } catch (e) {

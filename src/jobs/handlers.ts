@@ -1,11 +1,13 @@
 import { EightballError } from '../domain/index.ts';
+import { getBatch, pendingBatchItems, type Store, saveBatchResults } from '../store/index.ts';
 import {
-  getBatch,
-  pendingBatchItems,
-  type Store,
-  saveBatchResults,
-} from '../store/index.ts';
-import { assertTask, type Predictor, type ReportInput, TASKS, type TaskName, trainTask } from '../triage/index.ts';
+  assertTask,
+  type Predictor,
+  type ReportInput,
+  TASKS,
+  type TaskName,
+  trainTask,
+} from '../triage/index.ts';
 import { CHUNK_SIZE } from './batches.ts';
 import { importFile } from './import-file.ts';
 import type { JobHandlers, JobQueue } from './queue.ts';
@@ -17,7 +19,8 @@ export interface HandlerServices {
 }
 
 function obj(data: unknown): Record<string, unknown> {
-  if (typeof data !== 'object' || data === null) throw new EightballError('usage', 'job data must be an object');
+  if (typeof data !== 'object' || data === null)
+    throw new EightballError('usage', 'job data must be an object');
   return data as Record<string, unknown>;
 }
 
@@ -38,7 +41,14 @@ export function jobHandlers(s: HandlerServices): JobHandlers {
             void ctx.progress({ done, total, message: `${task}: ${what}` });
           },
         });
-        out.push({ task, version: r.version, activated: r.activated, reason: r.reason, accuracy: r.accuracy, macroF1: r.macroF1 });
+        out.push({
+          task,
+          version: r.version,
+          activated: r.activated,
+          reason: r.reason,
+          accuracy: r.accuracy,
+          macroF1: r.macroF1,
+        });
       }
       return out;
     },
@@ -71,8 +81,18 @@ export function jobHandlers(s: HandlerServices): JobHandlers {
         const c = await s.predictor.classify(item.input as ReportInput, { similar: 3 });
         results.push({ idx: item.idx, result: c });
       }
-      const written = await saveBatchResults(s.store.db, batchId, results, ctx.workerId, new Date().toISOString());
-      await ctx.progress({ done: items.length, total: items.length, message: `batch ${batchId} items ${String(d.from)}-${String(d.to)}` });
+      const written = await saveBatchResults(
+        s.store.db,
+        batchId,
+        results,
+        ctx.workerId,
+        new Date().toISOString(),
+      );
+      await ctx.progress({
+        done: items.length,
+        total: items.length,
+        message: `batch ${batchId} items ${String(d.from)}-${String(d.to)}`,
+      });
       return { batchId, classified: written };
     },
 
@@ -84,7 +104,11 @@ export function jobHandlers(s: HandlerServices): JobHandlers {
         ...(typeof d.source === 'string' ? { source: d.source } : {}),
         signal: ctx.signal,
         onProgress: (p) => {
-          void ctx.progress({ done: p.bytesRead ?? p.records, total: p.bytesTotal ?? 0, message: `${p.records} records` });
+          void ctx.progress({
+            done: p.bytesRead ?? p.records,
+            total: p.bytesTotal ?? 0,
+            message: `${p.records} records`,
+          });
         },
       });
       return { imported: r.imported, updated: r.updated, unchanged: r.unchanged, rejected: r.rejected };

@@ -19,7 +19,11 @@ export async function insertBatch(
     for (let i = 0; i < inputs.length; i += CHUNK) {
       await tx
         .insertInto('batch_items')
-        .values(inputs.slice(i, i + CHUNK).map((input, k) => ({ batch_id: id, idx: i + k, input: JSON.stringify(input) })))
+        .values(
+          inputs
+            .slice(i, i + CHUNK)
+            .map((input, k) => ({ batch_id: id, idx: i + k, input: JSON.stringify(input) })),
+        )
         .execute();
     }
     return id;
@@ -101,5 +105,9 @@ export async function batchResults(
     .limit(limit)
     .offset(offset)
     .execute();
-  return rows.map((r) => ({ idx: r.idx, result: r.result ? (JSON.parse(r.result) as unknown) : null, worker: r.worker }));
+  return rows.map((r) => ({
+    idx: r.idx,
+    result: r.result ? (JSON.parse(r.result) as unknown) : null,
+    worker: r.worker,
+  }));
 }

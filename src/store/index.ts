@@ -1,6 +1,8 @@
 export * from './account-repository.ts';
+export * from './batch-repository.ts';
 export * from './database.ts';
 export * from './import-run-repository.ts';
+export * from './job-repository.ts';
 export * from './migrate.ts';
 export * from './model-repository.ts';
 export * from './prediction-repository.ts';
@@ -8,5 +10,3 @@ export * from './report-repository.ts';
 export * from './report-rows.ts';
 export type * from './schema.ts';
 export * from './stats-queries.ts';
-export * from './job-repository.ts';
-export * from './batch-repository.ts';

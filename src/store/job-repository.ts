@@ -16,7 +16,11 @@ function norm(r: JobRow): JobRow {
 }
 
 /** Add a job; with a de-duplication key, a waiting or active job with the same key is returned instead. */
-export async function insertJob(db: Kysely<Database>, j: NewJob, now: string): Promise<{ id: number; existing: boolean }> {
+export async function insertJob(
+  db: Kysely<Database>,
+  j: NewJob,
+  now: string,
+): Promise<{ id: number; existing: boolean }> {
   if (j.dedupKey) {
     const same = await db
       .selectFrom('jobs')
@@ -111,7 +115,13 @@ export async function renewLease(
   return { held: true, cancelRequested: row?.cancel_requested === 1 };
 }
 
-export async function setJobProgress(db: Kysely<Database>, id: number, owner: string, progress: unknown, now: string): Promise<void> {
+export async function setJobProgress(
+  db: Kysely<Database>,
+  id: number,
+  owner: string,
+  progress: unknown,
+  now: string,
+): Promise<void> {
   await db
     .updateTable('jobs')
     .set({ progress: JSON.stringify(progress), updated_at: now })
@@ -146,9 +156,20 @@ export async function finishJob(
 }
 
 /** A failed attempt: back to waiting after an exponential backoff, or dead once out of attempts. */
-export async function failJob(db: Kysely<Database>, id: number, owner: string, error: string, now: Date): Promise<JobStateName | null> {
-  const row = await db.selectFrom('jobs').selectAll().where('id', '=', id).where('lease_owner', '=', owner).executeTakeFirst();
-  if (!row || row.state !== 'active') return null;
+export async function failJob(
+  db: Kysely<Database>,
+  id: number,
+  owner: string,
+  error: string,
+  now: Date,
+): Promise<JobStateName | null> {
+  const row = await db
+    .selectFrom('jobs')
+    .selectAll()
+    .where('id', '=', id)
+    .where('lease_owner', '=', owner)
+    .executeTakeFirst();
+  if (row?.state !== 'active') return null;
   const dead = row.attempts >= row.max_attempts;
   const runAt = new Date(now.getTime() + row.backoff_ms * 2 ** Math.max(0, row.attempts - 1)).toISOString();
   await db
@@ -169,7 +190,12 @@ export async function failJob(db: Kysely<Database>, id: number, owner: string, e
 }
 
 /** Give a job back without counting the attempt (a worker shutting down before it could finish). */
-export async function releaseJob(db: Kysely<Database>, id: number, owner: string, now: string): Promise<void> {
+export async function releaseJob(
+  db: Kysely<Database>,
+  id: number,
+  owner: string,
+  now: string,
+): Promise<void> {
   await db
     .updateTable('jobs')
     .set((eb) => ({
@@ -237,7 +263,15 @@ export async function requestCancel(db: Kysely<Database>, id: number, now: strin
 export async function retryJob(db: Kysely<Database>, id: number, now: string): Promise<boolean> {
   const r = await db
     .updateTable('jobs')
-    .set({ state: 'waiting', attempts: 0, run_at: now, error: null, cancel_requested: 0, updated_at: now, finished_at: null })
+    .set({
+      state: 'waiting',
+      attempts: 0,
+      run_at: now,
+      error: null,
+      cancel_requested: 0,
+      updated_at: now,
+      finished_at: null,
+    })
     .where('id', '=', id)
     .where('state', 'in', ['dead', 'cancelled'])
     .executeTakeFirst();
@@ -249,7 +283,10 @@ export async function getJob(db: Kysely<Database>, id: number): Promise<JobRow |
   return r ? norm(r) : undefined;
 }
 
-export async function listJobs(db: Kysely<Database>, opts: { state?: JobStateName; limit: number }): Promise<JobRow[]> {
+export async function listJobs(
+  db: Kysely<Database>,
+  opts: { state?: JobStateName; limit: number },
+): Promise<JobRow[]> {
   let q = db.selectFrom('jobs').selectAll().orderBy('id', 'desc').limit(opts.limit);
   if (opts.state) q = q.where('state', '=', opts.state);
   return (await q.execute()).map(norm);

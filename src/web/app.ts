@@ -12,6 +12,7 @@ import fastifySwagger from '@fastify/swagger';
 import { Ajv } from 'ajv';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { isEightballError } from '../domain/index.ts';
+import type { JobQueue } from '../jobs/queue.ts';
 import { deleteExpiredSessions, ensureSetting, findUserById, type Store } from '../store/index.ts';
 import type { Predictor } from '../triage/index.ts';
 import { apiError, isApi } from './auth.ts';
@@ -21,6 +22,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { apiRoutes } from './routes/api.ts';
 import { authRoutes, loginForm } from './routes/auth-pages.ts';
 import { docsRoutes } from './routes/docs.ts';
+import { jobRoutes } from './routes/job-pages.ts';
 import { modelRoutes } from './routes/model-pages.ts';
 import { reportRoutes } from './routes/report-pages.ts';
 import { databaseSessionStore } from './session-store.ts';
@@ -30,6 +32,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 export interface WebServices {
   store: Store;
   predictor: Predictor;
+  /** background jobs (batches, training); without one, those routes answer 503 */
+  queue?: JobQueue | undefined;
 }
 
 export interface AppOptions extends WebServices {
@@ -48,7 +52,7 @@ declare module 'fastify' {
   }
   interface FastifyReply {
     /** a whole page in the layout, for the current user */
-    page(title: string, body: SafeHtml, flash?: Flash): FastifyReply;
+    page(title: string, body: SafeHtml, flash?: Flash, opts?: { refreshSeconds?: number }): FastifyReply;
     /** a page with one heading and one paragraph */
     message(title: string, text: string): FastifyReply;
     /** the login form (the status is the caller's: 200, or 401 for a page that needs a login) */
@@ -86,7 +90,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === 'body' ? strictAjv : coercingAjv).compile(schema),
   );
-  app.decorate('services', { store: opts.store, predictor: opts.predictor });
+  app.decorate('services', { store: opts.store, predictor: opts.predictor, queue: opts.queue });
   app.decorateRequest('user', null);
   app.decorateRequest('authVia', null);
 
@@ -160,13 +164,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     req.authVia = 'session';
   });
 
-  app.decorateReply('page', function page(title: string, body: SafeHtml, flash?: Flash) {
-    const req = this.request;
-    const stored = req.session?.get('flash');
-    if (stored) req.session.set('flash', undefined);
-    const ctx: PageContext = { user: req.user, csrf: this.generateCsrf(), path: req.url.split('?')[0]! };
-    return this.type('text/html; charset=utf-8').send(layout(ctx, title, body, flash ?? stored));
-  });
+  app.decorateReply(
+    'page',
+    function page(title: string, body: SafeHtml, flash?: Flash, opts?: { refreshSeconds?: number }) {
+      const req = this.request;
+      const stored = req.session?.get('flash');
+      if (stored) req.session.set('flash', undefined);
+      const ctx: PageContext = { user: req.user, csrf: this.generateCsrf(), path: req.url.split('?')[0]! };
+      return this.type('text/html; charset=utf-8').send(layout(ctx, title, body, flash ?? stored, opts));
+    },
+  );
   app.decorateReply('message', function message(title: string, text: string) {
     return this.page(title, html`<h1>${title}</h1><p>${text}</p>`);
   });
@@ -188,12 +195,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           : 500;
     if (status >= 500) req.log.error(err);
     const validation = err.validation?.[0];
+    // the failing field as a dotted path: `summary`, `reports.3.summary`
+    const params = (validation?.params ?? {}) as { missingProperty?: string; additionalProperty?: string };
     const field = validation
-      ? String(
-          (validation.params as { missingProperty?: string; additionalProperty?: string }).missingProperty ??
-            (validation.params as { additionalProperty?: string }).additionalProperty ??
-            validation.instancePath.replace(/^\//, '').replace(/\//g, '.'),
-        ) || undefined
+      ? [
+          ...validation.instancePath.split('/').filter(Boolean),
+          ...[params.missingProperty ?? params.additionalProperty].filter((x): x is string => !!x),
+        ].join('.') || undefined
       : (err as { field?: string }).field;
     const code =
       err.code === 'FST_CSRF_INVALID_TOKEN' || err.code === 'FST_CSRF_MISSING_SECRET'
@@ -245,6 +253,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(modelRoutes);
   await app.register(adminRoutes);
   await app.register(docsRoutes);
+  await app.register(jobRoutes);
   await app.register(apiRoutes, { prefix: '/api/v1', classifyRateLimit: limits.classify });
 
   // sessions that expired are dead weight: sweep them now and then

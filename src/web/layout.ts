@@ -21,7 +21,13 @@ export interface Flash {
 }
 
 /** Every page: skip link, navigation by role, one main landmark; styles and script from /static only. */
-export function layout(ctx: PageContext, title: string, body: SafeHtml, flash?: Flash): string {
+export function layout(
+  ctx: PageContext,
+  title: string,
+  body: SafeHtml,
+  flash?: Flash,
+  opts: { refreshSeconds?: number } = {},
+): string {
   const nav = (href: string, label: string) =>
     html`<li><a href="${href}"${ctx.path === href ? html` aria-current="page"` : ''}>${label}</a></li>`;
   const u = ctx.user;
@@ -30,6 +36,7 @@ export function layout(ctx: PageContext, title: string, body: SafeHtml, flash?: 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · eightball</title>
+${opts.refreshSeconds ? html`<meta http-equiv="refresh" content="${opts.refreshSeconds}">` : ''}
 <link rel="stylesheet" href="/static/app.css">
 <script src="/static/app.js" defer></script>
 </head>
@@ -44,6 +51,7 @@ ${
 ${nav('/', 'New report')}
 ${nav('/reports', 'Reports')}
 ${hasRole(u, 'triager') ? nav('/models', 'Models') : ''}
+${hasRole(u, 'triager') ? nav('/jobs', 'Jobs') : ''}
 ${hasRole(u, 'admin') ? nav('/admin', 'Admin') : ''}
 ${nav('/api/docs', 'API')}
 </ul>

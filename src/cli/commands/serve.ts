@@ -2,6 +2,8 @@ import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import type { Config } from '../../config/config.ts';
 import { EightballError } from '../../domain/index.ts';
+import { jobHandlers } from '../../jobs/handlers.ts';
+import { openQueue } from '../../jobs/open-queue.ts';
 import { openStore } from '../../store/index.ts';
 import { ensureFirstAdmin, Predictor } from '../../triage/index.ts';
 import { buildApp } from '../../web/app.ts';
@@ -20,14 +22,21 @@ function stopSignal(): Promise<void> {
 }
 
 /** One server process: the app over the store, until SIGTERM/SIGINT, then a clean drain. */
-async function runServer(config: Config, announce: boolean): Promise<void> {
+async function runServer(config: Config, announce: boolean, jobs: boolean): Promise<void> {
   // listen for the stop signal before anyone can learn we are up and send it
   const stopped = stopSignal();
   const store = await openStore(config.databaseUrl);
   const predictor = new Predictor(store);
+  const queue = openQueue(store, { redisUrl: config.redisUrl, leaseMs: config.jobLeaseMs });
+  // the embedded queue needs no worker process: the server works on it too
+  const worker =
+    queue.backend === 'embedded' && jobs
+      ? queue.work(jobHandlers({ store, predictor, queue }), { concurrency: 1 })
+      : null;
   const app = await buildApp({
     store,
     predictor,
+    queue,
     classifyRateLimit: config.classifyRateLimit,
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
   });
@@ -39,6 +48,8 @@ async function runServer(config: Config, announce: boolean): Promise<void> {
   await stopped;
   if (announce) process.stderr.write('eightball: stopping: finishing requests in hand\n');
   await app.close();
+  await worker?.stop({ graceMs: 10_000 });
+  await queue.close();
   await store.close();
 }
 
@@ -46,12 +57,12 @@ async function runServer(config: Config, announce: boolean): Promise<void> {
  * N server processes sharing the port (node:cluster): one per core. A worker that dies is
  * replaced; SIGTERM reaches every worker, each drains, then the primary exits.
  */
-async function runCluster(workers: number): Promise<void> {
+async function runCluster(workers: number, jobs: boolean): Promise<void> {
   const stopped = stopSignal();
   let stopping = false;
   const started: Promise<string>[] = [];
   const fork = () => {
-    const w = cluster.fork({ EIGHTBALL_SERVE_WORKER: '1' });
+    const w = cluster.fork({ EIGHTBALL_SERVE_WORKER: '1', EIGHTBALL_SERVE_JOBS: jobs ? '1' : '0' });
     started.push(
       new Promise((resolve) =>
         w.on('message', (m: { listening?: string }) => {
@@ -90,6 +101,7 @@ export function registerServe(program: Command): void {
     .description('run the web app and the JSON API (pages, /api/v1, /healthz)')
     .option('--host <host>', 'address to listen on (EIGHTBALL_HOST; default 127.0.0.1)')
     .option('--port <port>', 'port to listen on, 0 for any free one (EIGHTBALL_PORT; default 8080)')
+    .option('--no-jobs', 'run no background jobs in this process (the embedded queue then needs eightball worker)')
     .option(
       '--workers <n>',
       'server processes sharing the port, e.g. one per core',
@@ -101,7 +113,8 @@ export function registerServe(program: Command): void {
       `
 On an empty database the first start creates the user "admin" and prints its one-time password
 once; the first login must change it. SIGTERM or Ctrl-C stops taking requests, finishes the ones in
-hand and exits 0. With --workers N, rate limits count per worker.
+hand and exits 0. With --workers N, rate limits count per worker. With the embedded queue (no
+EIGHTBALL_REDIS_URL) the server also runs background jobs, one at a time, unless --no-jobs.
 
 Examples:
   $ eightball serve
@@ -111,7 +124,7 @@ Examples:
     .action(async (o, cmd: Command) => {
       const config = configFrom(cmd, { host: o.host, port: o.port });
       if (process.env.EIGHTBALL_SERVE_WORKER === '1' && cluster.isWorker) {
-        await runServer(config, false);
+        await runServer(config, false, process.env.EIGHTBALL_SERVE_JOBS !== '0');
         // the IPC channel to the primary would keep this process alive
         process.disconnect?.();
         return;
@@ -127,7 +140,7 @@ Examples:
           `eightball: created user "${first.username}" with the one-time password\n\n    ${first.password}\n\nLog in and choose your own; it is not shown again.\n`,
         );
       }
-      if (o.workers === 1) await runServer(config, true);
-      else await runCluster(o.workers);
+      if (o.workers === 1) await runServer(config, true, o.jobs !== false);
+      else await runCluster(o.workers, o.jobs !== false);
     });
 }

@@ -1,6 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { EightballError } from '../../domain/index.ts';
-import { correctionsFor, getReportById, listModelVersions, predictionsFor } from '../../store/index.ts';
+import { MAX_BATCH, submitBatch } from '../../jobs/batches.ts';
+import {
+  batchResults,
+  correctionsFor,
+  getBatch,
+  getReportById,
+  listModelVersions,
+  predictionsFor,
+} from '../../store/index.ts';
 import {
   activateTaskVersion,
   authenticateToken,
@@ -128,7 +136,7 @@ function parseInput(body: unknown) {
 
 /** The JSON API: Bearer tokens only (no cookies, so no CSRF), JSON errors with a code and the field. */
 export const apiRoutes: FastifyPluginAsync<{ classifyRateLimit: number }> = async (app, opts) => {
-  const { store, predictor } = app.services;
+  const { store, predictor, queue } = app.services;
 
   app.addHook('onRequest', async (req, reply) => {
     if (req.url.startsWith('/api/v1/openapi.json')) return;
@@ -289,6 +297,100 @@ export const apiRoutes: FastifyPluginAsync<{ classifyRateLimit: number }> = asyn
       if (!isTaskName(task)) return apiError(reply, 404, 'not-found', `unknown task ${task}`, 'task');
       const m = await activateTaskVersion(store, task, req.body?.version, req.user!.id);
       return { id: m.id, task: m.task, version: m.version, active: true };
+    },
+  );
+
+  const jobParams = {
+    type: 'object',
+    properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } },
+    required: ['id'],
+  } as const;
+
+  app.post<{ Body: { reports: unknown[] } }>(
+    '/batches',
+    {
+      onRequest: requireRole('reporter'),
+      bodyLimit: 16 * 1024 * 1024,
+      schema: {
+        tags: ['batches'],
+        summary: `Classify up to ${MAX_BATCH} reports in the background: 202 with the job to follow`,
+        body: {
+          type: 'object',
+          required: ['reports'],
+          properties: { reports: { type: 'array', minItems: 1, maxItems: MAX_BATCH, items: reportInput } },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (req, reply) => {
+      if (!queue) return apiError(reply, 503, 'unavailable', 'no job queue is configured for this server');
+      const { batchId, job } = await submitBatch(store, queue, req.body.reports, req.user!.id);
+      return reply
+        .code(202)
+        .header('location', `/api/v1/jobs/${job.id}`)
+        .send({
+          jobId: job.id,
+          batchId,
+          total: req.body.reports.length,
+          job: `/api/v1/jobs/${job.id}`,
+          batch: `/api/v1/batches/${batchId}`,
+        });
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { offset?: number; limit?: number } }>(
+    '/batches/:id',
+    {
+      onRequest: requireRole('reporter'),
+      schema: {
+        tags: ['batches'],
+        summary: "A batch's progress, and its results a page at a time",
+        params: jobParams,
+        querystring: {
+          type: 'object',
+          properties: {
+            offset: { type: 'integer', minimum: 0 },
+            limit: { type: 'integer', minimum: 1, maximum: 1000 },
+          },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (req, reply) => {
+      const b = await getBatch(store.db, Number(req.params.id));
+      if (!b) return apiError(reply, 404, 'not-found', `batch ${req.params.id} not found`, 'id');
+      const limit = req.query.limit ?? 100;
+      const offset = req.query.offset ?? 0;
+      return {
+        ...b,
+        complete: b.done === b.total,
+        offset,
+        results: await batchResults(store.db, b.id, limit, offset),
+      };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/jobs/:id',
+    {
+      onRequest: requireRole('reporter'),
+      schema: {
+        tags: ['jobs'],
+        summary: 'A job: state, progress and result (a batch job also its items done)',
+        params: jobParams,
+      },
+    },
+    async (req, reply) => {
+      if (!queue) return apiError(reply, 503, 'unavailable', 'no job queue is configured for this server');
+      const job = await queue.get(req.params.id);
+      if (!job) return apiError(reply, 404, 'not-found', `job ${req.params.id} not found`, 'id');
+      if (job.name === 'classify-batch') {
+        const b = await getBatch(store.db, Number((job.data as { batchId: number }).batchId));
+        // the batch job only fans out: the batch is done when every item has its result
+        if (b)
+          return { ...job, batch: { id: b.id, total: b.total, done: b.done, complete: b.done === b.total } };
+      }
+      return job;
     },
   );
 

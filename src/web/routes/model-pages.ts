@@ -66,6 +66,7 @@ ${
     : ''
 }`
 }
+${admin ? html`<form method="post" action="/models/task/${task}/train" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit">Train ${task} now</button></form>` : ''}
 </section>`;
     return reply.page(
       'Models',

@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+import { EightballError } from '../../domain/index.ts';
+import { jobHandlers } from '../../jobs/handlers.ts';
+import { openQueue } from '../../jobs/open-queue.ts';
+import { openStore } from '../../store/index.ts';
+import { Predictor } from '../../triage/index.ts';
+import { configFrom } from '../context.ts';
+
+export function registerWorker(program: Command): void {
+  program
+    .command('worker')
+    .description('run background jobs (train, classify batches, imports) until stopped')
+    .option('-c, --concurrency <n>', 'jobs at once in this process', (v) => Number.parseInt(v, 10), 2)
+    .option(
+      '--grace <seconds>',
+      'on SIGTERM, how long to let jobs in hand finish before handing them back',
+      (v) => Number(v),
+      30,
+    )
+    .addHelpText(
+      'after',
+      `
+The queue is BullMQ on Redis when EIGHTBALL_REDIS_URL is set, else the embedded queue in the
+database (which eightball serve also works on). Run as many workers on as many machines as the work
+needs; they share the database and the queue. A worker killed mid-job loses nothing: once its lease
+(EIGHTBALL_JOB_LEASE_MS, 30 s) runs out, another worker takes the job up again; a chunk of a batch
+never stores a report's result twice.
+
+Examples:
+  $ eightball worker
+  $ EIGHTBALL_DATABASE_URL=postgres://db/eightball EIGHTBALL_REDIS_URL=redis://redis:6379 eightball worker -c 4`,
+    )
+    .action(async (o, cmd: Command) => {
+      if (!(o.concurrency >= 1 && o.concurrency <= 64))
+        throw new EightballError('usage', '--concurrency: 1 to 64');
+      const config = configFrom(cmd);
+      const stopped = new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGTERM', stop);
+          process.off('SIGINT', stop);
+          resolve();
+        };
+        process.on('SIGTERM', stop);
+        process.on('SIGINT', stop);
+      });
+      const store = await openStore(config.databaseUrl);
+      const predictor = new Predictor(store);
+      const queue = openQueue(store, { redisUrl: config.redisUrl, leaseMs: config.jobLeaseMs });
+      const worker = queue.work(jobHandlers({ store, predictor, queue }), { concurrency: o.concurrency });
+      process.stderr.write(
+        `eightball: worker ${worker.id} on the ${queue.backend} queue (${store.displayUrl}), ${o.concurrency} at a time\n`,
+      );
+      await stopped;
+      process.stderr.write('eightball: worker stopping: finishing the jobs in hand\n');
+      await worker.stop({ graceMs: o.grace * 1000 });
+      await queue.close();
+      await store.close();
+    });
+}

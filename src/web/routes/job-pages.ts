@@ -1,0 +1,131 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { JobInfo, JobState } from '../../jobs/queue.ts';
+import { addAudit } from '../../store/index.ts';
+import { TASKS } from '../../triage/index.ts';
+import { requireRole } from '../auth.ts';
+import { html, pct } from '../html.ts';
+
+const STATES: JobState[] = ['waiting', 'delayed', 'active', 'completed', 'dead', 'cancelled'];
+const idParams = {
+  type: 'object',
+  properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } },
+  required: ['id'],
+} as const;
+const csrfOnly = {
+  type: 'object',
+  properties: { _csrf: { type: 'string', maxLength: 200 } },
+  additionalProperties: false,
+} as const;
+
+function progressOf(j: JobInfo): string {
+  if (!j.progress) return j.state === 'completed' ? 'done' : '–';
+  const p = j.progress.total > 0 ? ` ${pct(j.progress.done / j.progress.total)}` : '';
+  return `${j.progress.message}${p}`;
+}
+
+/** The jobs page: what runs, what waits, what failed; retry and cancel; train buttons enqueue here. */
+export const jobRoutes: FastifyPluginAsync = async (app) => {
+  const { queue, store } = app.services;
+
+  app.get<{ Querystring: { state?: JobState } }>(
+    '/jobs',
+    {
+      onRequest: requireRole('triager'),
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: { state: { type: 'string', enum: STATES } },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (req, reply) => {
+      if (!queue) return reply.code(503).message('Jobs', 'No job queue is configured for this server.');
+      const jobs = await queue.list({ ...(req.query.state ? { state: req.query.state } : {}), limit: 100 });
+      const csrf = reply.generateCsrf();
+      const busy = jobs.some((j) => j.state === 'active' || j.state === 'waiting');
+      return reply.page(
+        'Jobs',
+        html`<h1>Jobs <small>(${queue.backend} queue)</small></h1>
+<nav aria-label="Job states" class="filters"><a href="/jobs">all</a>${STATES.map((s) => html` <a href="/jobs?state=${s}">${s}</a>`)}</nav>
+${busy ? html`<p class="hint">This page refreshes every 3 seconds while jobs run.</p>` : ''}
+<div class="scroll"><table>
+<thead><tr><th scope="col">#</th><th scope="col">Job</th><th scope="col">State</th><th scope="col">Progress</th><th scope="col">Attempts</th><th scope="col">Created</th><th scope="col">Error</th><th scope="col"></th></tr></thead>
+<tbody>${jobs.map(
+          (
+            j,
+          ) => html`<tr><td>${j.id}</td><td>${j.name}</td><td>${j.state}</td><td>${progressOf(j)}</td><td>${j.attempts}/${j.maxAttempts}</td>
+<td>${j.createdAt.slice(0, 19).replace('T', ' ')}</td><td>${j.error ?? ''}</td>
+<td>${
+            j.state === 'dead' || j.state === 'cancelled'
+              ? html`<form method="post" action="/jobs/${j.id}/retry" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit">Retry</button></form>`
+              : j.state === 'waiting' || j.state === 'active' || j.state === 'delayed'
+                ? html`<form method="post" action="/jobs/${j.id}/cancel" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit">Cancel</button></form>`
+                : ''
+          }</td></tr>`,
+        )}</tbody></table></div>`,
+        undefined,
+        busy ? { refreshSeconds: 3 } : {},
+      );
+    },
+  );
+
+  for (const action of ['retry', 'cancel'] as const) {
+    app.post<{ Params: { id: string } }>(
+      `/jobs/:id/${action}`,
+      {
+        onRequest: requireRole('triager'),
+        preHandler: app.csrfProtection,
+        schema: { params: idParams, body: csrfOnly },
+      },
+      async (req, reply) => {
+        if (!queue) return reply.code(503).message('Jobs', 'No job queue is configured for this server.');
+        const ok = action === 'retry' ? await queue.retry(req.params.id) : await queue.cancel(req.params.id);
+        req.session.set(
+          'flash',
+          ok
+            ? {
+                kind: 'ok',
+                text: `Job ${req.params.id}: ${action === 'retry' ? 'queued again' : 'cancel requested'}.`,
+              }
+            : {
+                kind: 'error',
+                text: `Job ${req.params.id} cannot be ${action === 'retry' ? 'retried' : 'cancelled'} in its state.`,
+              },
+        );
+        return reply.redirect('/jobs', 303);
+      },
+    );
+  }
+
+  app.post<{ Params: { task: string } }>(
+    '/models/task/:task/train',
+    {
+      onRequest: requireRole('admin'),
+      preHandler: app.csrfProtection,
+      schema: {
+        params: {
+          type: 'object',
+          properties: { task: { type: 'string', enum: [...TASKS] } },
+          required: ['task'],
+        },
+        body: csrfOnly,
+      },
+    },
+    async (req, reply) => {
+      if (!queue) return reply.code(503).message('Jobs', 'No job queue is configured for this server.');
+      const job = await queue.enqueue(
+        'train',
+        { task: req.params.task },
+        { dedupKey: `train:${req.params.task}`, attempts: 1 },
+      );
+      await addAudit(
+        store.db,
+        { userId: req.user!.id, action: 'model.train', detail: `${req.params.task}: job ${job.id}` },
+        new Date().toISOString(),
+      );
+      req.session.set('flash', { kind: 'ok', text: `Training ${req.params.task}: job ${job.id}.` });
+      return reply.redirect('/jobs', 303);
+    },
+  );
+};

@@ -22,6 +22,11 @@ export const ConfigSchema = z.object({
     .regex(/^smtps?:\/\/.+/, 'must be smtp://HOST:PORT')
     .optional(),
   bugzillaApiKey: z.string().min(1).optional(),
+  /** where people reach the web app, for links in e-mail (default http://HOST:PORT) */
+  publicUrl: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, 'must be http(s)://HOST[:PORT]')
+    .optional(),
   /** how long a job stays a worker's without a heartbeat: how soon a dead worker's job is taken up */
   jobLeaseMs: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
   /** requests per minute per client to classify (API) and suggest (new-report page) */
@@ -38,6 +43,7 @@ export const ENV_VARS: Record<string, keyof Config> = {
   EIGHTBALL_HOST: 'host',
   EIGHTBALL_PORT: 'port',
   EIGHTBALL_SMTP_URL: 'smtpUrl',
+  EIGHTBALL_PUBLIC_URL: 'publicUrl',
   EIGHTBALL_BUGZILLA_API_KEY: 'bugzillaApiKey',
   EIGHTBALL_LOG_LEVEL: 'logLevel',
   EIGHTBALL_CLASSIFY_RATE_LIMIT: 'classifyRateLimit',

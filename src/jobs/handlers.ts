@@ -1,4 +1,5 @@
 import { EightballError } from '../domain/index.ts';
+import type { Mailer } from '../notify/mailer.ts';
 import { getBatch, pendingBatchItems, type Store, saveBatchResults } from '../store/index.ts';
 import {
   assertTask,
@@ -10,12 +11,17 @@ import {
 } from '../triage/index.ts';
 import { CHUNK_SIZE } from './batches.ts';
 import { importFile } from './import-file.ts';
+import { notifyWatchers } from './notify.ts';
 import type { JobHandlers, JobQueue } from './queue.ts';
 
 export interface HandlerServices {
   store: Store;
   predictor: Predictor;
   queue: JobQueue;
+  /** e-mail to watchers; without it, notify jobs fail with a message naming EIGHTBALL_SMTP_URL */
+  mailer?: Mailer | undefined;
+  /** where the web app is reached, for links in e-mail */
+  baseUrl?: string;
 }
 
 function obj(data: unknown): Record<string, unknown> {
@@ -94,6 +100,11 @@ export function jobHandlers(s: HandlerServices): JobHandlers {
         message: `batch ${batchId} items ${String(d.from)}-${String(d.to)}`,
       });
       return { batchId, classified: written };
+    },
+
+    async notify(data) {
+      const d = obj(data);
+      return notifyWatchers(s.store, s.mailer, Number(d.reportId), s.baseUrl ?? 'http://127.0.0.1:8080');
     },
 
     async 'import-file'(data, ctx) {

@@ -10,3 +10,4 @@ export * from './report-repository.ts';
 export * from './report-rows.ts';
 export type * from './schema.ts';
 export * from './stats-queries.ts';
+export * from './subscription-repository.ts';

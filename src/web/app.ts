@@ -25,6 +25,7 @@ import { docsRoutes } from './routes/docs.ts';
 import { jobRoutes } from './routes/job-pages.ts';
 import { modelRoutes } from './routes/model-pages.ts';
 import { reportRoutes } from './routes/report-pages.ts';
+import { watchRoutes } from './routes/watch-pages.ts';
 import { databaseSessionStore } from './session-store.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -254,6 +255,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(adminRoutes);
   await app.register(docsRoutes);
   await app.register(jobRoutes);
+  await app.register(watchRoutes);
   await app.register(apiRoutes, { prefix: '/api/v1', classifyRateLimit: limits.classify });
 
   // sessions that expired are dead weight: sweep them now and then

@@ -50,6 +50,7 @@ ${
     ? html`<ul>
 ${nav('/', 'New report')}
 ${nav('/reports', 'Reports')}
+${nav('/watch', 'Watch')}
 ${hasRole(u, 'triager') ? nav('/models', 'Models') : ''}
 ${hasRole(u, 'triager') ? nav('/jobs', 'Jobs') : ''}
 ${hasRole(u, 'admin') ? nav('/admin', 'Admin') : ''}

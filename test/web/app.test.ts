@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { EmbeddedQueue } from '../../src/jobs/embedded-queue.ts';
 import {
   correctionsFor,
   listAudit,
@@ -28,6 +29,7 @@ for (const dialect of DIALECTS)
     let store: Store & { dispose(): Promise<void> };
     let app: FastifyInstance;
     let adminPassword: string;
+    let queue: EmbeddedQueue;
     const tokens: Record<string, string> = {};
 
     before(async () => {
@@ -46,7 +48,9 @@ for (const dialect of DIALECTS)
       }
       const predictor = new Predictor(store, { refreshMs: 0 });
       await predictor.similarReady();
-      app = await buildApp({ store, predictor, loginRateLimit: 1000 });
+      // a queue nobody works on: jobs stay waiting, which is what these tests look at
+      queue = new EmbeddedQueue(store);
+      app = await buildApp({ store, predictor, queue, loginRateLimit: 1000 });
     });
     after(async () => {
       await app?.close();
@@ -558,6 +562,96 @@ for (const dialect of DIALECTS)
       assert.equal((await app.inject('/static/../app.ts')).statusCode, 404);
       assert.equal((await app.inject('/nowhere')).statusCode, 404);
       assert.equal((await app.inject('/api/v1/nowhere')).json().error.code, 'not-found');
+    });
+
+    it('API: a batch answers 202 with a job to follow; a bad report names its index and field', async () => {
+      const h = { ...bearer(tokens.rita!), 'content-type': 'application/json' };
+      const reports = [
+        { summary: 'webgl crash' },
+        { summary: 'dns timeout', description: 'proxy' },
+        { summary: 'print margin' },
+      ];
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/batches',
+        headers: h,
+        payload: JSON.stringify({ reports }),
+      });
+      assert.equal(res.statusCode, 202);
+      const { jobId, batchId } = res.json() as { jobId: string; batchId: number };
+      assert.equal(res.headers.location, `/api/v1/jobs/${jobId}`);
+      const job = (await app.inject({ url: `/api/v1/jobs/${jobId}`, headers: bearer(tokens.rita!) })).json();
+      assert.equal(job.name, 'classify-batch');
+      assert.equal(job.state, 'waiting');
+      assert.deepEqual(job.batch, { id: batchId, total: 3, done: 0, complete: false });
+      const batch = (
+        await app.inject({ url: `/api/v1/batches/${batchId}?limit=2`, headers: bearer(tokens.rita!) })
+      ).json();
+      assert.equal(batch.total, 3);
+      assert.equal(batch.results.length, 2);
+      const bad = await app.inject({
+        method: 'POST',
+        url: '/api/v1/batches',
+        headers: h,
+        payload: JSON.stringify({ reports: [{ summary: 'ok' }, { description: 'no summary' }] }),
+      });
+      assert.equal(bad.statusCode, 400);
+      assert.equal(bad.json().error.field, 'reports.1.summary');
+      assert.equal(
+        (await app.inject({ url: '/api/v1/jobs/999999', headers: bearer(tokens.rita!) })).statusCode,
+        404,
+      );
+      assert.equal(
+        (await app.inject({ method: 'POST', url: '/api/v1/batches', payload: { reports } })).statusCode,
+        401,
+      );
+    });
+
+    it('lists jobs for triagers, who cancel and retry them; admins queue training', async () => {
+      const rita = await as('rita');
+      assert.equal((await rita.get('/jobs')).statusCode, 403);
+      const ada = await as('ada');
+      await ada.get('/models');
+      const train = await ada.post('/models/task/component/train', {});
+      assert.equal(train.statusCode, 303);
+      const t = (await queue.list()).find((j) => j.name === 'train')!;
+      assert.deepEqual(t.data, { task: 'component' });
+      const tom = await as('tom');
+      const page = await tom.get('/jobs');
+      assert.match(page.body, /<td>train<\/td><td>waiting<\/td>/);
+      assert.match(page.body, /http-equiv="refresh"/, 'refreshes itself while jobs wait or run');
+      assert.equal((await tom.post(`/jobs/${t.id}/cancel`, {})).statusCode, 303);
+      assert.equal((await queue.get(t.id))!.state, 'cancelled');
+      await tom.get('/jobs');
+      assert.equal((await tom.post(`/jobs/${t.id}/retry`, {})).statusCode, 303);
+      assert.equal((await queue.get(t.id))!.state, 'waiting');
+      await queue.cancel(t.id);
+      assert.match((await tom.get('/jobs?state=cancelled')).body, /<td>train<\/td><td>cancelled<\/td>/);
+      assert.equal((await tom.get('/jobs?state=bogus')).statusCode, 400);
+    });
+
+    it('lets anyone watch a component or category, and stop', async () => {
+      const c = await as('rita');
+      const page = await c.get('/watch');
+      assert.match(page.body, /Core::Printing/, 'labels of the active models are offered');
+      const ok = await c.post('/watch', { task: 'component', label: 'Core::DOM', email: 'rita@example.org' });
+      assert.equal(ok.statusCode, 303);
+      const list = await c.get('/watch');
+      assert.match(list.body, /<td>component<\/td><td>Core::DOM<\/td><td>rita@example.org<\/td>/);
+      assert.equal(
+        (await c.post('/watch', { task: 'component', label: 'Core::DOM', email: 'not an address' }))
+          .statusCode,
+        400,
+      );
+      await c.get('/watch');
+      const id = /action="\/watch\/(\d+)\/delete"/.exec(list.body)![1]!;
+      const other = await as('tom');
+      await other.get('/watch');
+      assert.match((await other.post(`/watch/${id}/delete`, {})).headers.location ?? '', /\/watch/);
+      assert.match((await c.get('/watch')).body, /Core::DOM/, "another user cannot remove rita's watch");
+      await c.get('/watch');
+      await c.post(`/watch/${id}/delete`, {});
+      assert.doesNotMatch((await c.get('/watch')).body, /<td>Core::DOM<\/td>/);
     });
 
     it('logs out', async () => {

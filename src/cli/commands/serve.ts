@@ -4,6 +4,7 @@ import type { Config } from '../../config/config.ts';
 import { EightballError } from '../../domain/index.ts';
 import { jobHandlers } from '../../jobs/handlers.ts';
 import { openQueue } from '../../jobs/open-queue.ts';
+import { smtpMailer } from '../../notify/mailer.ts';
 import { openStore } from '../../store/index.ts';
 import { ensureFirstAdmin, Predictor } from '../../triage/index.ts';
 import { buildApp } from '../../web/app.ts';
@@ -28,10 +29,20 @@ async function runServer(config: Config, announce: boolean, jobs: boolean): Prom
   const store = await openStore(config.databaseUrl);
   const predictor = new Predictor(store);
   const queue = openQueue(store, { redisUrl: config.redisUrl, leaseMs: config.jobLeaseMs });
+  const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl) : undefined;
   // the embedded queue needs no worker process: the server works on it too
   const worker =
     queue.backend === 'embedded' && jobs
-      ? queue.work(jobHandlers({ store, predictor, queue }), { concurrency: 1 })
+      ? queue.work(
+          jobHandlers({
+            store,
+            predictor,
+            queue,
+            mailer,
+            baseUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
+          }),
+          { concurrency: 1 },
+        )
       : null;
   const app = await buildApp({
     store,
@@ -50,6 +61,7 @@ async function runServer(config: Config, announce: boolean, jobs: boolean): Prom
   await app.close();
   await worker?.stop({ graceMs: 10_000 });
   await queue.close();
+  mailer?.close();
   await store.close();
 }
 
@@ -101,7 +113,10 @@ export function registerServe(program: Command): void {
     .description('run the web app and the JSON API (pages, /api/v1, /healthz)')
     .option('--host <host>', 'address to listen on (EIGHTBALL_HOST; default 127.0.0.1)')
     .option('--port <port>', 'port to listen on, 0 for any free one (EIGHTBALL_PORT; default 8080)')
-    .option('--no-jobs', 'run no background jobs in this process (the embedded queue then needs eightball worker)')
+    .option(
+      '--no-jobs',
+      'run no background jobs in this process (the embedded queue then needs eightball worker)',
+    )
     .option(
       '--workers <n>',
       'server processes sharing the port, e.g. one per core',

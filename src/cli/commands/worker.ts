@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { EightballError } from '../../domain/index.ts';
 import { jobHandlers } from '../../jobs/handlers.ts';
 import { openQueue } from '../../jobs/open-queue.ts';
+import { smtpMailer } from '../../notify/mailer.ts';
 import { openStore } from '../../store/index.ts';
 import { Predictor } from '../../triage/index.ts';
 import { configFrom } from '../context.ts';
@@ -46,7 +47,17 @@ Examples:
       const store = await openStore(config.databaseUrl);
       const predictor = new Predictor(store);
       const queue = openQueue(store, { redisUrl: config.redisUrl, leaseMs: config.jobLeaseMs });
-      const worker = queue.work(jobHandlers({ store, predictor, queue }), { concurrency: o.concurrency });
+      const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl) : undefined;
+      const worker = queue.work(
+        jobHandlers({
+          store,
+          predictor,
+          queue,
+          mailer,
+          baseUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
+        }),
+        { concurrency: o.concurrency },
+      );
       process.stderr.write(
         `eightball: worker ${worker.id} on the ${queue.backend} queue (${store.displayUrl}), ${o.concurrency} at a time\n`,
       );
@@ -54,6 +65,7 @@ Examples:
       process.stderr.write('eightball: worker stopping: finishing the jobs in hand\n');
       await worker.stop({ graceMs: o.grace * 1000 });
       await queue.close();
+      mailer?.close();
       await store.close();
     });
 }

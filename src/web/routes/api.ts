@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { EightballError } from '../../domain/index.ts';
 import { MAX_BATCH, submitBatch } from '../../jobs/batches.ts';
+import { fileReport } from '../../jobs/notify.ts';
 import {
   batchResults,
   correctionsFor,
@@ -15,7 +16,6 @@ import {
   isTaskName,
   ReportInputSchema,
   recordFeedback,
-  submitReport,
   TASKS,
 } from '../../triage/index.ts';
 import { apiError, requireRole } from '../auth.ts';
@@ -192,7 +192,7 @@ export const apiRoutes: FastifyPluginAsync<{ classifyRateLimit: number }> = asyn
     },
     async (req, reply) => {
       const input = parseInput(req.body);
-      const { id, classification: c } = await submitReport(store, predictor, {
+      const { id, classification: c } = await fileReport(store, predictor, queue, {
         ...input,
         reporter: req.user!.username,
       });

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { EightballError } from '../../domain/index.ts';
+import { fileReport } from '../../jobs/notify.ts';
 import {
   commonValues,
   correctionsFor,
@@ -15,7 +16,6 @@ import {
   isTaskName,
   ReportInputSchema,
   recordFeedback,
-  submitReport,
   TASKS,
 } from '../../triage/index.ts';
 import { requireRole } from '../auth.ts';
@@ -97,7 +97,7 @@ function actualOf(
 }
 
 export const reportRoutes: FastifyPluginAsync<{ classifyRateLimit: number }> = async (app, opts) => {
-  const { store, predictor } = app.services;
+  const { store, predictor, queue } = app.services;
 
   app.get('/', { onRequest: requireRole('reporter') }, async (_req, reply) => {
     const [products, platforms, systems, severities] = await Promise.all([
@@ -152,7 +152,7 @@ ${list('products', products)}${list('platforms', platforms)}${list('systems', sy
     { schema: { body: reportForm }, onRequest: requireRole('reporter'), preHandler: app.csrfProtection },
     async (req, reply) => {
       const input = parseReport(req.body as Record<string, unknown>);
-      const { id } = await submitReport(store, predictor, { ...input, reporter: req.user!.username });
+      const { id } = await fileReport(store, predictor, queue, { ...input, reporter: req.user!.username });
       req.session.set('flash', { kind: 'ok', text: `Report ${id} filed.` });
       return reply.redirect(`/reports/${id}`, 303);
     },

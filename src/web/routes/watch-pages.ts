@@ -1,0 +1,96 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { addSubscription, removeSubscription, subscriptionsOf } from '../../store/index.ts';
+import { TASKS } from '../../triage/index.ts';
+import { requireRole } from '../auth.ts';
+import { html } from '../html.ts';
+
+const EMAIL = '^[^\\s@<>()"]{1,64}@[A-Za-z0-9.-]{1,190}\\.[A-Za-z]{2,}$';
+
+/** Watching: e-mail me when a new report lands in a product::component or a category. */
+export const watchRoutes: FastifyPluginAsync = async (app) => {
+  const { store, predictor } = app.services;
+
+  app.get('/watch', { onRequest: requireRole('reporter') }, async (req, reply) => {
+    const subs = await subscriptionsOf(store.db, req.user!.id);
+    const models = await predictor.models();
+    const csrf = reply.generateCsrf();
+    return reply.page(
+      'Watch',
+      html`<h1>Watch</h1>
+<p>Get one e-mail for each new report that lands where you watch: filed there, or predicted there with a confidence at or above the model's threshold.</p>
+<div class="scroll"><table><thead><tr><th scope="col">Task</th><th scope="col">Label</th><th scope="col">E-mail</th><th scope="col"></th></tr></thead><tbody>
+${subs.map(
+  (s) =>
+    html`<tr><td>${s.task}</td><td>${s.label}</td><td>${s.email}</td><td><form method="post" action="/watch/${s.id}/delete" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit">Stop watching</button></form></td></tr>`,
+)}</tbody></table></div>
+<form method="post" action="/watch" class="inline">
+<input type="hidden" name="_csrf" value="${csrf}">
+<label for="w-task">Task</label> <select id="w-task" name="task">${TASKS.map((t) => html`<option value="${t}">${t}</option>`)}</select>
+<label for="w-label">Label</label> <input id="w-label" name="label" list="w-labels" required maxlength="200">
+<datalist id="w-labels">${[...models.values()].flatMap((m) => m.classifier.classes).map((c) => html`<option value="${c}"></option>`)}</datalist>
+<label for="w-email">E-mail</label> <input id="w-email" name="email" type="email" required maxlength="254">
+<button type="submit">Watch</button>
+</form>`,
+    );
+  });
+
+  app.post<{ Body: { task: string; label: string; email: string } }>(
+    '/watch',
+    {
+      onRequest: requireRole('reporter'),
+      preHandler: app.csrfProtection,
+      schema: {
+        body: {
+          type: 'object',
+          required: ['task', 'label', 'email'],
+          properties: {
+            task: { type: 'string', enum: [...TASKS] },
+            label: { type: 'string', minLength: 1, maxLength: 200 },
+            email: { type: 'string', maxLength: 254, pattern: EMAIL },
+            _csrf: { type: 'string', maxLength: 200 },
+          },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (req, reply) => {
+      const { task, label, email } = req.body;
+      await addSubscription(
+        store.db,
+        { userId: req.user!.id, task, label: label.trim(), email },
+        new Date().toISOString(),
+      );
+      req.session.set('flash', { kind: 'ok', text: `Watching ${task} ${label}.` });
+      return reply.redirect('/watch', 303);
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/watch/:id/delete',
+    {
+      onRequest: requireRole('reporter'),
+      preHandler: app.csrfProtection,
+      schema: {
+        params: {
+          type: 'object',
+          properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } },
+          required: ['id'],
+        },
+        body: {
+          type: 'object',
+          properties: { _csrf: { type: 'string', maxLength: 200 } },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (req, reply) => {
+      // only one's own: another user's id simply matches nothing
+      const ok = await removeSubscription(store.db, Number(req.params.id), req.user!.id);
+      req.session.set(
+        'flash',
+        ok ? { kind: 'ok', text: 'Stopped watching.' } : { kind: 'error', text: 'No such watch of yours.' },
+      );
+      return reply.redirect('/watch', 303);
+    },
+  );
+};

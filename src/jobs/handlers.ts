@@ -1,8 +1,9 @@
 import { EightballError } from '../domain/index.ts';
 import type { Mailer } from '../notify/mailer.ts';
-import { getBatch, pendingBatchItems, type Store, saveBatchResults } from '../store/index.ts';
+import { getBatch, getDataSource, pendingBatchItems, type Store, saveBatchResults } from '../store/index.ts';
 import {
   assertTask,
+  evaluateTask,
   type Predictor,
   type ReportInput,
   TASKS,
@@ -10,9 +11,18 @@ import {
   trainTask,
 } from '../triage/index.ts';
 import { CHUNK_SIZE } from './batches.ts';
+import { importBugzilla } from './import-bugzilla.ts';
 import { importFile } from './import-file.ts';
 import { notifyWatchers } from './notify.ts';
 import type { JobHandlers, JobQueue } from './queue.ts';
+
+/** `product=Firefox&component=General&product=Core` → the import's product and component lists. */
+function queryOf(q: string): { products?: string[]; components?: string[] } {
+  const p = new URLSearchParams(q);
+  const products = p.getAll('product');
+  const components = p.getAll('component');
+  return { ...(products.length ? { products } : {}), ...(components.length ? { components } : {}) };
+}
 
 export interface HandlerServices {
   store: Store;
@@ -22,6 +32,7 @@ export interface HandlerServices {
   mailer?: Mailer | undefined;
   /** where the web app is reached, for links in e-mail */
   baseUrl?: string;
+  bugzillaApiKey?: string | undefined;
 }
 
 function obj(data: unknown): Record<string, unknown> {
@@ -100,6 +111,51 @@ export function jobHandlers(s: HandlerServices): JobHandlers {
         message: `batch ${batchId} items ${String(d.from)}-${String(d.to)}`,
       });
       return { batchId, classified: written };
+    },
+
+    async 'import-source'(data, ctx) {
+      const d = obj(data);
+      const source = await getDataSource(s.store.db, Number(d.sourceId));
+      if (!source) throw new EightballError('not-found', `data source ${String(d.sourceId)} not found`);
+      const onProgress = (p: { records: number; bytesRead?: number; bytesTotal?: number }) => {
+        void ctx.progress({
+          done: p.bytesRead ?? p.records,
+          total: p.bytesTotal ?? 0,
+          message: `${source.name}: ${p.records} records`,
+        });
+      };
+      const r =
+        source.kind === 'bugzilla'
+          ? await importBugzilla(s.store, {
+              url: source.location,
+              ...queryOf(source.query),
+              source: `bugzilla:${source.name}`,
+              ...(s.bugzillaApiKey ? { apiKey: s.bugzillaApiKey } : {}),
+              signal: ctx.signal,
+              onProgress,
+            })
+          : await importFile(s.store, {
+              path: source.location,
+              source: source.name,
+              signal: ctx.signal,
+              onProgress,
+            });
+      return {
+        source: source.name,
+        imported: r.imported,
+        updated: r.updated,
+        unchanged: r.unchanged,
+        rejected: r.rejected,
+      };
+    },
+
+    async evaluate(data, ctx) {
+      const d = obj(data);
+      return evaluateTask(s.store, assertTask(String(d.task)), {
+        onProgress: (what, done, total) => {
+          void ctx.progress({ done, total, message: what });
+        },
+      });
     },
 
     async notify(data) {

@@ -222,6 +222,7 @@ export interface DataSourceRow {
   query: string;
   schedule: string | null;
   created_at: string;
+  last_scheduled: string | null;
 }
 
 export async function listDataSources(db: Kysely<Database>): Promise<DataSourceRow[]> {
@@ -231,7 +232,7 @@ export async function listDataSources(db: Kysely<Database>): Promise<DataSourceR
 
 export async function insertDataSource(
   db: Kysely<Database>,
-  s: Omit<DataSourceRow, 'id' | 'created_at'>,
+  s: Omit<DataSourceRow, 'id' | 'created_at' | 'last_scheduled'>,
   now: string,
 ): Promise<number> {
   const r = await db
@@ -245,4 +246,23 @@ export async function insertDataSource(
 export async function deleteDataSource(db: Kysely<Database>, id: number): Promise<boolean> {
   const r = await db.deleteFrom('data_sources').where('id', '=', id).executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
+}
+
+export async function getDataSource(db: Kysely<Database>, id: number): Promise<DataSourceRow | undefined> {
+  const r = await db.selectFrom('data_sources').selectAll().where('id', '=', id).executeTakeFirst();
+  return r ? { ...r, id: Number(r.id) } : undefined;
+}
+
+/**
+ * Record that a source's schedule fired for `tick`; true for exactly one caller per tick, however
+ * many schedulers (servers, workers) look at once.
+ */
+export async function markScheduled(db: Kysely<Database>, id: number, tick: string): Promise<boolean> {
+  const r = await db
+    .updateTable('data_sources')
+    .set({ last_scheduled: tick })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('last_scheduled', 'is', null), eb('last_scheduled', '<', tick)]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
 }

@@ -30,24 +30,39 @@ export async function insertJob(
       .executeTakeFirst();
     if (same) return { id: Number(same.id), existing: true };
   }
-  const row = await db
-    .insertInto('jobs')
-    .values({
-      name: j.name,
-      data: JSON.stringify(j.data ?? null),
-      state: 'waiting',
-      priority: j.priority,
-      attempts: 0,
-      cancel_requested: 0,
-      max_attempts: j.maxAttempts,
-      backoff_ms: j.backoffMs,
-      run_at: j.runAt,
-      dedup_key: j.dedupKey,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  let row: { id: number | string };
+  try {
+    row = await db
+      .insertInto('jobs')
+      .values({
+        name: j.name,
+        data: JSON.stringify(j.data ?? null),
+        state: 'waiting',
+        priority: j.priority,
+        attempts: 0,
+        cancel_requested: 0,
+        max_attempts: j.maxAttempts,
+        backoff_ms: j.backoffMs,
+        run_at: j.runAt,
+        dedup_key: j.dedupKey,
+        created_at: now,
+        updated_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+  } catch (e) {
+    // another process inserted the same live key between our look and our insert
+    if (j.dedupKey && /unique|duplicate/i.test((e as Error).message)) {
+      const same = await db
+        .selectFrom('jobs')
+        .select('id')
+        .where('dedup_key', '=', j.dedupKey)
+        .where('state', 'in', ['waiting', 'active'])
+        .executeTakeFirst();
+      if (same) return { id: Number(same.id), existing: true };
+    }
+    throw e;
+  }
   return { id: Number(row.id), existing: false };
 }
 

@@ -156,6 +156,7 @@ export interface DataSourcesTable {
   query: string;
   schedule: string | null;
   created_at: string;
+  last_scheduled: string | null;
 }
 
 export type JobStateName = 'waiting' | 'active' | 'completed' | 'dead' | 'cancelled';

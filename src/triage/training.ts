@@ -52,6 +52,63 @@ export function versionScore(m: { accuracy: number; macroF1: number }): number {
   return (m.accuracy + m.macroF1) / 2;
 }
 
+/** The stored reports with a label for the task (corrections first), read a page at a time. */
+async function labelledReports(
+  store: Store,
+  task: TaskName,
+  onProgress?: TrainOptions['onProgress'],
+): Promise<{
+  settings: Awaited<ReturnType<typeof taskSettings>>;
+  corrections: Map<number, string>;
+  reports: BugReport[];
+}> {
+  const settings = await taskSettings(store, task);
+  const corrections = await correctionsByReport(store.db, task);
+  const reports: BugReport[] = [];
+  let scanned = 0;
+  for await (const { id, report } of iterateStoredReports(store.db)) {
+    scanned++;
+    const label = corrections.get(id) ?? labelFromSource(report, settings.labelSource);
+    if (label === null) continue;
+    reports.push({ ...report, labels: { ...report.labels, [LABEL_KEY]: label } });
+    if (scanned % 5000 === 0) onProgress?.('reading reports', scanned, 0);
+  }
+  if (reports.length === 0) {
+    throw new EightballError(
+      'rejected',
+      `no stored report has a ${task} label from "${settings.labelSource}" (${scanned} reports scanned): import reports or change the task's label source`,
+    );
+  }
+  return { settings, corrections, reports };
+}
+
+/**
+ * Measure how a task would do now, on the stored reports and a time split, without storing or
+ * activating anything: the evaluate job.
+ */
+export async function evaluateTask(
+  store: Store,
+  task: TaskName,
+  opts: Pick<TrainOptions, 'seed' | 'onProgress'> = {},
+): Promise<object> {
+  const { settings, reports } = await labelledReports(store, task, opts.onProgress);
+  const result = evaluateReports(reports, {
+    label: `labels.${LABEL_KEY}`,
+    metaFields: metaFieldsFor(task, settings.labelSource),
+    split: { kind: 'time' },
+    model: 'auto',
+    seed: opts.seed ?? 42,
+    minClassSize: MIN_CLASS_SIZE,
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  });
+  const {
+    perClass: _p,
+    candidates: _c,
+    ...summary
+  } = evaluationJson({ ...result, label: task }) as Record<string, unknown>;
+  return { ...summary, labelSource: settings.labelSource };
+}
+
 /**
  * Train a task on the stored reports: label by the task's source (corrections win), features as
  * filed, validate on a time split (oldest 75% / newest 25%), choose the abstention threshold by
@@ -64,23 +121,7 @@ export async function trainTask(
   opts: TrainOptions = {},
 ): Promise<TrainOutcome> {
   const now = opts.now ?? (() => new Date().toISOString());
-  const settings = await taskSettings(store, task);
-  const corrections = await correctionsByReport(store.db, task);
-  const reports: BugReport[] = [];
-  let scanned = 0;
-  for await (const { id, report } of iterateStoredReports(store.db)) {
-    scanned++;
-    const label = corrections.get(id) ?? labelFromSource(report, settings.labelSource);
-    if (label === null) continue;
-    reports.push({ ...report, labels: { ...report.labels, [LABEL_KEY]: label } });
-    if (scanned % 5000 === 0) opts.onProgress?.('reading reports', scanned, 0);
-  }
-  if (reports.length === 0) {
-    throw new EightballError(
-      'rejected',
-      `no stored report has a ${task} label from "${settings.labelSource}" (${scanned} reports scanned): import reports or change the task's label source`,
-    );
-  }
+  const { settings, corrections, reports } = await labelledReports(store, task, opts.onProgress);
   const metaFields = metaFieldsFor(task, settings.labelSource);
   const result = evaluateReports(reports, {
     label: `labels.${LABEL_KEY}`,

@@ -42,6 +42,15 @@ export const DIALECTS: DialectUnderTest[] = [
           await store.close();
           const a = new pg.Client({ connectionString: PG_URL });
           await a.connect();
+          // the pool's sockets close a moment after it ends: forcing the drop before then would
+          // hand a closing client a "terminating connection" error with nobody listening
+          for (let i = 0; i < 40; i++) {
+            const r = await a.query('select count(*)::int as n from pg_stat_activity where datname = $1', [
+              name,
+            ]);
+            if (r.rows[0].n === 0) break;
+            await new Promise((res) => setTimeout(res, 50));
+          }
           await a.query(`drop database if exists ${name} with (force)`);
           await a.end();
         },

@@ -4,6 +4,7 @@ import type { Config } from '../../config/config.ts';
 import { EightballError } from '../../domain/index.ts';
 import { jobHandlers } from '../../jobs/handlers.ts';
 import { openQueue } from '../../jobs/open-queue.ts';
+import { startScheduler } from '../../jobs/scheduler.ts';
 import { smtpMailer } from '../../notify/mailer.ts';
 import { openStore } from '../../store/index.ts';
 import { ensureFirstAdmin, Predictor } from '../../triage/index.ts';
@@ -40,10 +41,13 @@ async function runServer(config: Config, announce: boolean, jobs: boolean): Prom
             queue,
             mailer,
             baseUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
+            bugzillaApiKey: config.bugzillaApiKey,
           }),
           { concurrency: 1 },
         )
       : null;
+  // every server and worker runs the scheduler; one of them enqueues each scheduled import
+  const scheduler = startScheduler(store, queue);
   const app = await buildApp({
     store,
     predictor,
@@ -59,6 +63,7 @@ async function runServer(config: Config, announce: boolean, jobs: boolean): Prom
   await stopped;
   if (announce) process.stderr.write('eightball: stopping: finishing requests in hand\n');
   await app.close();
+  scheduler.stop();
   await worker?.stop({ graceMs: 10_000 });
   await queue.close();
   mailer?.close();

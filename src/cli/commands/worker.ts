@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { EightballError } from '../../domain/index.ts';
 import { jobHandlers } from '../../jobs/handlers.ts';
 import { openQueue } from '../../jobs/open-queue.ts';
+import { startScheduler } from '../../jobs/scheduler.ts';
 import { smtpMailer } from '../../notify/mailer.ts';
 import { openStore } from '../../store/index.ts';
 import { Predictor } from '../../triage/index.ts';
@@ -58,11 +59,13 @@ Examples:
         }),
         { concurrency: o.concurrency },
       );
+      const scheduler = startScheduler(store, queue);
       process.stderr.write(
         `eightball: worker ${worker.id} on the ${queue.backend} queue (${store.displayUrl}), ${o.concurrency} at a time\n`,
       );
       await stopped;
       process.stderr.write('eightball: worker stopping: finishing the jobs in hand\n');
+      scheduler.stop();
       await worker.stop({ graceMs: o.grace * 1000 });
       await queue.close();
       mailer?.close();

@@ -33,7 +33,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('finished_at', 'text')
     .execute();
   await db.schema.createIndex('jobs_claim').on('jobs').columns(['state', 'run_at']).execute();
-  await db.schema.createIndex('jobs_dedup').on('jobs').columns(['dedup_key', 'state']).execute();
+  // at most one waiting or running job per de-duplication key, even when two processes race
+  await db.schema
+    .createIndex('jobs_dedup_live')
+    .on('jobs')
+    .column('dedup_key')
+    .unique()
+    .where(sql.ref('state'), 'in', sql`('waiting', 'active')`)
+    .execute();
+  // when a source's schedule last fired: the compare-and-set that lets one process of many enqueue it
+  await db.schema.alterTable('data_sources').addColumn('last_scheduled', 'text').execute();
   await db.schema
     .createTable('batches')
     .addColumn('id', idType, id)
@@ -72,6 +81,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable('data_sources').dropColumn('last_scheduled').execute();
   for (const t of ['notifications', 'subscriptions', 'batch_items', 'batches', 'jobs']) {
     await db.schema.dropTable(t).execute();
   }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { EightballError } from '../../domain/index.ts';
+import { checkSchedule } from '../../jobs/scheduler.ts';
 import {
   addAudit,
   deleteDataSource,
@@ -114,7 +115,8 @@ ${d.sources.map(
   (
     s,
   ) => html`<tr><td>${s.name}</td><td>${s.kind}</td><td>${s.location}</td><td>${s.query}</td><td>${s.schedule ?? 'manual'}</td>
-<td><form method="post" action="/admin/sources/${s.id}/delete" class="inline">${hidden}<button type="submit">Remove</button></form></td></tr>`,
+<td><form method="post" action="/admin/sources/${s.id}/import" class="inline">${hidden}<button type="submit">Import now</button></form>
+<form method="post" action="/admin/sources/${s.id}/delete" class="inline">${hidden}<button type="submit">Remove</button></form></td></tr>`,
 )}</tbody></table></div>
 <form method="post" action="/admin/sources" class="inline">${hidden}
 <label for="src-name">Name</label> <input id="src-name" name="name" required maxlength="100">
@@ -294,6 +296,7 @@ ${d.audit.map((a) => html`<tr><td>${a.created_at.slice(0, 19).replace('T', ' ')}
           field: 'location',
         });
       }
+      if (b.schedule?.trim()) checkSchedule(b.schedule.trim());
       await insertDataSource(
         store.db,
         {
@@ -311,6 +314,27 @@ ${d.audit.map((a) => html`<tr><td>${a.created_at.slice(0, 19).replace('T', ' ')}
         now(),
       );
       return show(reply, undefined, { kind: 'ok', text: `Source ${b.name} added.` });
+    },
+  );
+
+  app.post<{ Params: { id: number } }>(
+    '/admin/sources/:id/import',
+    { ...admin, schema: { params: idParams, body: withCsrf({}, []) } },
+    async (req, reply) => {
+      const { queue } = app.services;
+      if (!queue) return reply.code(503).message('Jobs', 'No job queue is configured for this server.');
+      const job = await queue.enqueue(
+        'import-source',
+        { sourceId: req.params.id },
+        { dedupKey: `source:${req.params.id}` },
+      );
+      await addAudit(
+        store.db,
+        { userId: req.user!.id, action: 'source.import', detail: `source ${req.params.id}: job ${job.id}` },
+        now(),
+      );
+      req.session.set('flash', { kind: 'ok', text: `Import queued: job ${job.id}.` });
+      return reply.redirect('/jobs', 303);
     },
   );
 

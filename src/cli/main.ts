@@ -4,6 +4,7 @@ import { isEightballError } from '../domain/index.ts';
 import { registerDb } from './commands/db.ts';
 import { registerEvaluate } from './commands/evaluate.ts';
 import { registerImport } from './commands/import.ts';
+import { registerJobs } from './commands/jobs.ts';
 import { registerModels } from './commands/models.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerStats } from './commands/stats.ts';
@@ -51,6 +52,7 @@ Examples:
   registerServe(program);
   registerUsers(program);
   registerWorker(program);
+  registerJobs(program);
   registerDb(program);
   // every subcommand reports usage errors the same way and exits 2 through the handler below
   const configure = (cmd: Command) => {

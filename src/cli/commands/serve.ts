@@ -1,11 +1,11 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import cluster from 'node:cluster';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { Config } from '../../config/config.ts';
 import { EightballError } from '../../domain/index.ts';
-import { jobHandlers } from '../../jobs/handlers.ts';
 import { openQueue } from '../../jobs/open-queue.ts';
 import { startScheduler } from '../../jobs/scheduler.ts';
-import { smtpMailer } from '../../notify/mailer.ts';
 import { openStore } from '../../store/index.ts';
 import { ensureFirstAdmin, Predictor } from '../../triage/index.ts';
 import { buildApp } from '../../web/app.ts';
@@ -23,29 +23,53 @@ function stopSignal(): Promise<void> {
   });
 }
 
+const BIN = fileURLToPath(new URL('../../../bin/eightball.js', import.meta.url));
+
+/**
+ * `eightball worker` as a child of the server, for the embedded queue: one machine, one command,
+ * and jobs still never run on the web process's event loop. Restarted if it dies.
+ */
+function startJobWorker(cmd: Command, config: Config): { stop(): Promise<void> } {
+  const g = cmd.optsWithGlobals<{ config?: string }>();
+  const args = [
+    BIN,
+    '--db',
+    config.databaseUrl,
+    ...(g.config ? ['--config', g.config] : []),
+    'worker',
+    '--concurrency',
+    '1',
+  ];
+  let child: ChildProcess | null = null;
+  let stopping = false;
+  const start = () => {
+    if (stopping) return;
+    child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
+    child.once('exit', (code, signal) => {
+      if (stopping) return;
+      process.stderr.write(`eightball: the job worker stopped (${signal ?? code}); starting another\n`);
+      setTimeout(start, 2000).unref();
+    });
+  };
+  start();
+  return {
+    stop: () =>
+      new Promise<void>((resolve) => {
+        stopping = true;
+        if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
 /** One server process: the app over the store, until SIGTERM/SIGINT, then a clean drain. */
-async function runServer(config: Config, announce: boolean, jobs: boolean): Promise<void> {
+async function runServer(config: Config, announce: boolean): Promise<void> {
   // listen for the stop signal before anyone can learn we are up and send it
   const stopped = stopSignal();
   const store = await openStore(config.databaseUrl);
   const predictor = new Predictor(store);
   const queue = openQueue(store, { redisUrl: config.redisUrl, leaseMs: config.jobLeaseMs });
-  const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl) : undefined;
-  // the embedded queue needs no worker process: the server works on it too
-  const worker =
-    queue.backend === 'embedded' && jobs
-      ? queue.work(
-          jobHandlers({
-            store,
-            predictor,
-            queue,
-            mailer,
-            baseUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
-            bugzillaApiKey: config.bugzillaApiKey,
-          }),
-          { concurrency: 1 },
-        )
-      : null;
   // every server and worker runs the scheduler; one of them enqueues each scheduled import
   const scheduler = startScheduler(store, queue);
   const app = await buildApp({
@@ -64,9 +88,7 @@ async function runServer(config: Config, announce: boolean, jobs: boolean): Prom
   if (announce) process.stderr.write('eightball: stopping: finishing requests in hand\n');
   await app.close();
   scheduler.stop();
-  await worker?.stop({ graceMs: 10_000 });
   await queue.close();
-  mailer?.close();
   await store.close();
 }
 
@@ -74,12 +96,12 @@ async function runServer(config: Config, announce: boolean, jobs: boolean): Prom
  * N server processes sharing the port (node:cluster): one per core. A worker that dies is
  * replaced; SIGTERM reaches every worker, each drains, then the primary exits.
  */
-async function runCluster(workers: number, jobs: boolean): Promise<void> {
+async function runCluster(workers: number): Promise<void> {
   const stopped = stopSignal();
   let stopping = false;
   const started: Promise<string>[] = [];
   const fork = () => {
-    const w = cluster.fork({ EIGHTBALL_SERVE_WORKER: '1', EIGHTBALL_SERVE_JOBS: jobs ? '1' : '0' });
+    const w = cluster.fork({ EIGHTBALL_SERVE_WORKER: '1' });
     started.push(
       new Promise((resolve) =>
         w.on('message', (m: { listening?: string }) => {
@@ -134,7 +156,8 @@ export function registerServe(program: Command): void {
 On an empty database the first start creates the user "admin" and prints its one-time password
 once; the first login must change it. SIGTERM or Ctrl-C stops taking requests, finishes the ones in
 hand and exits 0. With --workers N, rate limits count per worker. With the embedded queue (no
-EIGHTBALL_REDIS_URL) the server also runs background jobs, one at a time, unless --no-jobs.
+EIGHTBALL_REDIS_URL) the server also starts a job worker process (one job at a time) and keeps it
+running, unless --no-jobs.
 
 Examples:
   $ eightball serve
@@ -144,7 +167,7 @@ Examples:
     .action(async (o, cmd: Command) => {
       const config = configFrom(cmd, { host: o.host, port: o.port });
       if (process.env.EIGHTBALL_SERVE_WORKER === '1' && cluster.isWorker) {
-        await runServer(config, false, process.env.EIGHTBALL_SERVE_JOBS !== '0');
+        await runServer(config, false);
         // the IPC channel to the primary would keep this process alive
         process.disconnect?.();
         return;
@@ -160,7 +183,14 @@ Examples:
           `eightball: created user "${first.username}" with the one-time password\n\n    ${first.password}\n\nLog in and choose your own; it is not shown again.\n`,
         );
       }
-      if (o.workers === 1) await runServer(config, true, o.jobs !== false);
-      else await runCluster(o.workers, o.jobs !== false);
+      // jobs are CPU work (training, classifying batches): in a process of their own, so they never
+      // hold up a web request; the server keeps it running
+      const jobs = o.jobs !== false && !config.redisUrl ? startJobWorker(cmd, config) : null;
+      try {
+        if (o.workers === 1) await runServer(config, true);
+        else await runCluster(o.workers);
+      } finally {
+        await jobs?.stop();
+      }
     });
 }

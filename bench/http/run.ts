@@ -92,13 +92,12 @@ child.kill('SIGTERM');
 await new Promise((ok) => child.once('exit', ok));
 rmSync(dir, { recursive: true, force: true });
 
-const comp = trained.find((t) => t.task === 'component');
 process.stdout.write(
   `# eightball HTTP classify benchmark
 
 Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB; Node ${process.version}; ${new Date().toISOString().slice(0, 10)}. Command: \`npm run bench:http -- --connections ${connections} --seconds ${seconds} --workers ${workers}\`.
 Server: \`eightball serve --workers ${workers}\` (SQLite); load: autocannon in another process on the same ${cpus().length} cores, ${connections} connections, ${seconds} s after a 3 s warm-up.
-Models: ${trained.map((t) => `${t.task} ${t.model} (${t.task === 'component' ? `${comp ? (JSON.parse(JSON.stringify(t)) as { accuracy: number }).accuracy.toFixed(3) : ''} accuracy` : `${t.accuracy.toFixed(3)} accuracy`})`).join('; ')}; every answer carries both tasks, their explanations and 5 similar reports.
+Models: ${trained.map((t) => `${t.task} ${t.model} (validation accuracy ${t.accuracy.toFixed(3)})`).join('; ')}; every answer carries each model's ranking and explanation and 5 similar reports.
 
 | requests | errors | non-2xx | req/s (mean) | latency p50 ms | p97.5 ms | p99 ms | max ms |
 |---:|---:|---:|---:|---:|---:|---:|---:|

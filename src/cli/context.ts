@@ -52,3 +52,19 @@ export function interruptSignal(onFirst: () => void): { signal: AbortSignal; dis
 export function isQuiet(cmd: Command): boolean {
   return cmd.optsWithGlobals<GlobalOptions>().quiet === true;
 }
+
+/**
+ * Resolves at the first SIGTERM or SIGINT: the long-running commands (serve, worker) then drain.
+ * Call it before announcing readiness, so a stop sent at once is not missed.
+ */
+export function untilStopped(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}

@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database } from './schema.ts';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, PredictionsTable } from './schema.ts';
 
 export interface StoredPrediction {
   task: string;
@@ -36,16 +36,20 @@ export async function savePredictions(
   }
 }
 
-export async function predictionsFor(db: Kysely<Database>, reportId: number): Promise<StoredPrediction[]> {
-  const rows = await db.selectFrom('predictions').selectAll().where('report_id', '=', reportId).execute();
-  return rows.map((r) => ({
+function fromRow(r: Selectable<PredictionsTable>): StoredPrediction {
+  return {
     task: r.task,
     modelId: Number(r.model_id),
     label: r.label,
     probability: r.probability,
     abstained: r.abstained === 1,
     ranking: JSON.parse(r.ranking) as StoredPrediction['ranking'],
-  }));
+  };
+}
+
+export async function predictionsFor(db: Kysely<Database>, reportId: number): Promise<StoredPrediction[]> {
+  const rows = await db.selectFrom('predictions').selectAll().where('report_id', '=', reportId).execute();
+  return rows.map(fromRow);
 }
 
 export interface Correction {
@@ -116,14 +120,7 @@ export async function predictionsForReports(
   const rows = await db.selectFrom('predictions').selectAll().where('report_id', 'in', ids).execute();
   for (const r of rows) {
     const list = out.get(Number(r.report_id)) ?? [];
-    list.push({
-      task: r.task,
-      modelId: Number(r.model_id),
-      label: r.label,
-      probability: r.probability,
-      abstained: r.abstained === 1,
-      ranking: JSON.parse(r.ranking) as StoredPrediction['ranking'],
-    });
+    list.push(fromRow(r));
     out.set(Number(r.report_id), list);
   }
   return out;

@@ -9,19 +9,7 @@ import { startScheduler } from '../../jobs/scheduler.ts';
 import { openStore } from '../../store/index.ts';
 import { ensureFirstAdmin, Predictor } from '../../triage/index.ts';
 import { buildApp } from '../../web/app.ts';
-import { configFrom } from '../context.ts';
-
-function stopSignal(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      resolve();
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
-}
+import { configFrom, untilStopped } from '../context.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/eightball.js', import.meta.url));
 
@@ -66,7 +54,7 @@ function startJobWorker(cmd: Command, config: Config): { stop(): Promise<void> }
 /** One server process: the app over the store, until SIGTERM/SIGINT, then a clean drain. */
 async function runServer(config: Config, announce: boolean): Promise<void> {
   // listen for the stop signal before anyone can learn we are up and send it
-  const stopped = stopSignal();
+  const stopped = untilStopped();
   const store = await openStore(config.databaseUrl);
   const predictor = new Predictor(store);
   const queue = openQueue(store, { redisUrl: config.redisUrl, leaseMs: config.jobLeaseMs });
@@ -97,7 +85,7 @@ async function runServer(config: Config, announce: boolean): Promise<void> {
  * replaced; SIGTERM reaches every worker, each drains, then the primary exits.
  */
 async function runCluster(workers: number): Promise<void> {
-  const stopped = stopSignal();
+  const stopped = untilStopped();
   let stopping = false;
   const started: Promise<string>[] = [];
   const fork = () => {

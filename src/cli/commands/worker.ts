@@ -6,7 +6,7 @@ import { startScheduler } from '../../jobs/scheduler.ts';
 import { smtpMailer } from '../../notify/mailer.ts';
 import { openStore } from '../../store/index.ts';
 import { Predictor } from '../../triage/index.ts';
-import { configFrom } from '../context.ts';
+import { configFrom, untilStopped } from '../context.ts';
 
 export function registerWorker(program: Command): void {
   program
@@ -36,18 +36,14 @@ Examples:
       if (!(o.concurrency >= 1 && o.concurrency <= 64))
         throw new EightballError('usage', '--concurrency: 1 to 64');
       const config = configFrom(cmd);
-      const stopped = new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGTERM', stop);
-          process.off('SIGINT', stop);
-          resolve();
-        };
-        process.on('SIGTERM', stop);
-        process.on('SIGINT', stop);
-      });
+      const stopped = untilStopped();
       const store = await openStore(config.databaseUrl);
       const predictor = new Predictor(store);
       const queue = openQueue(store, { redisUrl: config.redisUrl, leaseMs: config.jobLeaseMs });
+      // load the active models and the similar-reports index before the first job: every result
+      // of a batch then has its similar reports, and the first chunk is not the slow one
+      await predictor.refresh(true);
+      await predictor.similarReady();
       const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl) : undefined;
       const worker = queue.work(
         jobHandlers({

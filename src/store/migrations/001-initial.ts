@@ -1,10 +1,5 @@
-import { type Kysely, sql } from 'kysely';
-
-/** The id column is the one thing the dialects spell differently. */
-async function isPostgres(db: Kysely<unknown>): Promise<boolean> {
-  const r = await sql<{ v: string }>`select version() as v`.execute(db).catch(() => null);
-  return r !== null && /postgres/i.test(String(r.rows[0]?.v ?? ''));
-}
+import type { Kysely } from 'kysely';
+import { isPostgres } from './dialect.ts';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   const pg = await isPostgres(db);

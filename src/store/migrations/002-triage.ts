@@ -1,15 +1,9 @@
-import { type ColumnDefinitionBuilder, type Kysely, sql } from 'kysely';
-
-async function isPostgres(db: Kysely<unknown>): Promise<boolean> {
-  const r = await sql<{ v: string }>`select version() as v`.execute(db).catch(() => null);
-  return r !== null && /postgres/i.test(String(r.rows[0]?.v ?? ''));
-}
+import type { Kysely } from 'kysely';
+import { idColumn } from './dialect.ts';
 
 /** Users, sessions, API tokens, model versions, predictions, corrections, audit log, settings. */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  const pg = await isPostgres(db);
-  const idType = pg ? 'bigserial' : 'integer';
-  const id = (c: ColumnDefinitionBuilder) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement());
+  const { type: idType, build: id } = await idColumn(db);
   await db.schema
     .createTable('users')
     .addColumn('id', idType, id)

@@ -1,11 +1,20 @@
 import { EightballError } from '../domain/index.ts';
 import type { Mailer } from '../notify/mailer.ts';
-import { getBatch, getDataSource, pendingBatchItems, type Store, saveBatchResults } from '../store/index.ts';
+import {
+  getBatch,
+  getDataSource,
+  pendingBatchItems,
+  reportsImportedSince,
+  type Store,
+  saveBatchResults,
+  savePredictions,
+} from '../store/index.ts';
 import {
   assertTask,
   evaluateTask,
   type Predictor,
   type ReportInput,
+  storedPredictions,
   TASKS,
   type TaskName,
   trainTask,
@@ -22,6 +31,40 @@ function queryOf(q: string): { products?: string[]; components?: string[] } {
   const products = p.getAll('product');
   const components = p.getAll('component');
   return { ...(products.length ? { products } : {}), ...(components.length ? { components } : {}) };
+}
+
+/** Reports filed longer ago than this are history, not news: an import classifies and announces only newer ones. */
+export const NEWS_DAYS = 7;
+const NEWS_LIMIT = 10_000;
+
+/**
+ * After an import: classify the reports it brought that were filed lately, store the answers and
+ * queue the e-mail to whoever watches where they landed.
+ */
+async function classifyNewReports(s: HandlerServices, source: string, since: string): Promise<number> {
+  if ((await s.predictor.models()).size === 0) return 0;
+  const filedSince = new Date(Date.now() - NEWS_DAYS * 86_400_000).toISOString();
+  const fresh = await reportsImportedSince(s.store.db, source, since, filedSince, NEWS_LIMIT);
+  for (const { id, report } of fresh) {
+    const c = await s.predictor.classify(
+      {
+        summary: report.summary.slice(0, 1000) || '(no summary)',
+        description: report.description.slice(0, 65_536),
+        ...(report.filed.product ? { product: report.filed.product.slice(0, 200) } : {}),
+        ...(report.platform ? { platform: report.platform.slice(0, 200) } : {}),
+        ...(report.opSys ? { opSys: report.opSys.slice(0, 200) } : {}),
+        ...(report.filed.severity ? { severity: report.filed.severity.slice(0, 200) } : {}),
+      },
+      { similar: 0 },
+    );
+    await savePredictions(s.store.db, id, storedPredictions(c), new Date().toISOString());
+    await s.queue.enqueue(
+      'notify',
+      { reportId: id },
+      { dedupKey: `notify:${id}`, attempts: 5, backoffMs: 5000 },
+    );
+  }
+  return fresh.length;
 }
 
 export interface HandlerServices {
@@ -124,12 +167,14 @@ export function jobHandlers(s: HandlerServices): JobHandlers {
           message: `${source.name}: ${p.records} records`,
         });
       };
+      const started = new Date().toISOString();
+      const sourceName = source.kind === 'bugzilla' ? `bugzilla:${source.name}` : source.name;
       const r =
         source.kind === 'bugzilla'
           ? await importBugzilla(s.store, {
               url: source.location,
               ...queryOf(source.query),
-              source: `bugzilla:${source.name}`,
+              source: sourceName,
               ...(s.bugzillaApiKey ? { apiKey: s.bugzillaApiKey } : {}),
               signal: ctx.signal,
               onProgress,
@@ -146,6 +191,7 @@ export function jobHandlers(s: HandlerServices): JobHandlers {
         updated: r.updated,
         unchanged: r.unchanged,
         rejected: r.rejected,
+        classified: await classifyNewReports(s, sourceName, started),
       };
     },
 

@@ -268,3 +268,26 @@ export async function listReports(
     })),
   };
 }
+
+/**
+ * Reports of a source first stored at or after `since` and filed at or after `filedSince`: what an
+ * import brought that is new to eightball and new in the tracker.
+ */
+export async function reportsImportedSince(
+  db: Db,
+  source: string,
+  since: string,
+  filedSince: string,
+  limit: number,
+): Promise<StoredReport[]> {
+  const rows = await db
+    .selectFrom('bug_reports')
+    .selectAll()
+    .where('source', '=', source)
+    .where('imported_at', '>=', since)
+    .where('created_at', '>=', filedSince)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ id: Number(row.id), report: rowToReport(row) }));
+}

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -10,6 +13,7 @@ import type { RunningWorker } from '../../src/jobs/queue.ts';
 import { smtpMailer } from '../../src/notify/mailer.ts';
 import {
   addSubscription,
+  insertDataSource,
   notificationsSent,
   openStore,
   type Store,
@@ -145,6 +149,36 @@ describe('e-mail to watchers, through a real SMTP server', () => {
       ),
     );
     assert.equal(inbox.length, before);
+  });
+
+  it('announces imported reports filed lately, once, and leaves history alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eightball-notify-'));
+    const file = join(dir, 'news.csv');
+    const today = new Date().toISOString().slice(0, 10);
+    writeFileSync(
+      file,
+      `bug_id,short_desc,product,component,opendate\n501,Print preview cuts the page margin,Core,Printing,${today}\n502,Printer margin wrong in 2019,Core,Printing,2019-05-01\n`,
+    );
+    await insertDataSource(
+      store.db,
+      { name: 'tracker-dump', kind: 'file', location: file, query: '', schedule: null },
+      new Date().toISOString(),
+    );
+    const before = inbox.length;
+    const job = await queue.enqueue('import-source', { sourceId: 1 });
+    await until('the import', async () => (await queue.get(job.id))?.state === 'completed');
+    assert.deepEqual((await queue.get(job.id))!.result, {
+      source: 'tracker-dump',
+      imported: 2,
+      updated: 0,
+      unchanged: 0,
+      rejected: 0,
+      classified: 1,
+    });
+    await until('the e-mail about the new report', () => inbox.length === before + 1);
+    assert.match(inbox[inbox.length - 1]!.subject, /Print preview cuts the page margin/);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(inbox.length, before + 1, 'nothing about the 2019 report');
   });
 
   it('retries when the SMTP server refuses, and still delivers once', async () => {

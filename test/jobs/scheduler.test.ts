@@ -74,6 +74,7 @@ for (const dialect of DIALECTS) {
         updated: 0,
         unchanged: 0,
         rejected: 0,
+        classified: 0,
       });
       assert.equal(await countReports(store.db, 'nightly-dump'), 2);
     });

@@ -47,7 +47,17 @@ await store.close();
 
 const child = spawn(
   process.execPath,
-  [join(root, 'bin/eightball.js'), '--db', db, 'serve', '--port', '0', '--workers', String(workers)],
+  [
+    join(root, 'bin/eightball.js'),
+    '--db',
+    db,
+    'serve',
+    '--port',
+    '0',
+    '--workers',
+    String(workers),
+    '--no-jobs',
+  ],
   {
     env: { ...process.env, EIGHTBALL_LOG_LEVEL: 'warn', EIGHTBALL_CLASSIFY_RATE_LIMIT: '10000000' },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -96,7 +106,7 @@ process.stdout.write(
   `# eightball HTTP classify benchmark
 
 Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB; Node ${process.version}; ${new Date().toISOString().slice(0, 10)}. Command: \`npm run bench:http -- --connections ${connections} --seconds ${seconds} --workers ${workers}\`.
-Server: \`eightball serve --workers ${workers}\` (SQLite); load: autocannon in another process on the same ${cpus().length} cores, ${connections} connections, ${seconds} s after a 3 s warm-up.
+Server: \`eightball serve --workers ${workers} --no-jobs\` (SQLite); load: autocannon in another process on the same ${cpus().length} cores, ${connections} connections, ${seconds} s after a 3 s warm-up.
 Models: ${trained.map((t) => `${t.task} ${t.model} (validation accuracy ${t.accuracy.toFixed(3)})`).join('; ')}; every answer carries each model's ranking and explanation and 5 similar reports.
 
 | requests | errors | non-2xx | req/s (mean) | latency p50 ms | p97.5 ms | p99 ms | max ms |

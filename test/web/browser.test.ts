@@ -90,7 +90,11 @@ describe('the web app in headless Chromium', { skip }, () => {
     await page.click('button[type=submit]');
     await page.waitForURL(`${serve.url}/`);
     await page.fill('#summary', 'dns proxy timeout');
-    await page.locator('#suggestions section[data-task=component]').waitFor({ timeout: 10_000 });
+    const answer = page.locator('#suggestions section[data-task=component]');
+    await answer.waitFor({ timeout: 10_000 });
+    // the reporter, typing at the top of the form, sees the answer without scrolling
+    const box = await answer.boundingBox();
+    assert.ok(box && box.y >= 0 && box.y < 844, `the suggestion is off screen at y=${box?.y}`);
     // nothing wider than the screen: no sideways scrolling of the page
     const overflow = await page.evaluate(
       // runs in the page, where document and window exist

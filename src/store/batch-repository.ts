@@ -33,7 +33,9 @@ export async function insertBatch(
 export async function getBatch(
   db: Kysely<Database>,
   id: number,
-): Promise<{ id: number; total: number; done: number; createdAt: string } | undefined> {
+): Promise<
+  { id: number; total: number; done: number; createdAt: string; userId: number | null } | undefined
+> {
   const b = await db.selectFrom('batches').selectAll().where('id', '=', id).executeTakeFirst();
   if (!b) return undefined;
   const done = await db
@@ -42,7 +44,13 @@ export async function getBatch(
     .where('batch_id', '=', id)
     .where('result', 'is not', null)
     .executeTakeFirstOrThrow();
-  return { id: Number(b.id), total: b.total, done: Number(done.n), createdAt: b.created_at };
+  return {
+    id: Number(b.id),
+    total: b.total,
+    done: Number(done.n),
+    createdAt: b.created_at,
+    userId: b.user_id === null ? null : Number(b.user_id),
+  };
 }
 
 /** The items of a range still without a result. */

@@ -11,6 +11,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import { Ajv } from 'ajv';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Redis } from 'ioredis';
 import { isEightballError } from '../domain/index.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { deleteExpiredSessions, ensureSetting, findUserById, type Store } from '../store/index.ts';
@@ -43,6 +44,10 @@ export interface AppOptions extends WebServices {
   /** login attempts per minute per client */
   loginRateLimit?: number;
   logger?: FastifyServerOptions['logger'];
+  /** counts rate limits in Redis, shared by every server; without it each process counts alone */
+  rateLimitRedis?: Redis | undefined;
+  /** the Redis key prefix of the counters (several installations may share a Redis) */
+  rateLimitNamespace?: string;
   /** Secure cookies (behind HTTPS); by default only when the request came over HTTPS */
   secureCookies?: boolean | 'auto';
 }
@@ -110,7 +115,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
     },
   });
-  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyRateLimit, {
+    global: false,
+    // a Redis outage must not take the API down with it: requests then go unlimited
+    ...(opts.rateLimitRedis
+      ? {
+          redis: opts.rateLimitRedis,
+          skipOnError: true,
+          nameSpace: opts.rateLimitNamespace ?? 'eightball-rate:',
+        }
+      : {}),
+  });
   await app.register(fastifyFormbody, { bodyLimit: BODY_LIMIT });
   await app.register(fastifyCookie);
   const secret = await ensureSetting(opts.store.db, 'session.secret', randomBytes(32).toString('base64url'));

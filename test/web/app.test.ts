@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
 import { EmbeddedQueue } from '../../src/jobs/embedded-queue.ts';
 import {
   correctionsFor,
@@ -663,6 +665,34 @@ for (const dialect of DIALECTS)
   });
 
 describe('rate limits', () => {
+  it('counts in Redis across servers when there is one', {
+    skip: process.env.EIGHTBALL_TEST_REDIS_URL ? false : 'EIGHTBALL_TEST_REDIS_URL is not set',
+  }, async () => {
+    const store = await openStore('sqlite::memory:');
+    const redis = new Redis(process.env.EIGHTBALL_TEST_REDIS_URL!);
+    const nameSpace = `eightball-test-rate-${randomBytes(4).toString('hex')}:`;
+    const make = () =>
+      buildApp({
+        store,
+        predictor: new Predictor(store),
+        loginRateLimit: 3,
+        rateLimitRedis: redis,
+        rateLimitNamespace: nameSpace,
+      });
+    const [a, b] = [await make(), await make()];
+    try {
+      const codes: number[] = [];
+      for (const app of [a, b, a, b])
+        codes.push((await new WebClient(app).login('ghost', 'wrong password')).statusCode);
+      assert.deepEqual(codes, [401, 401, 401, 429], 'two servers share one count');
+    } finally {
+      await a.close();
+      await b.close();
+      await redis.quit();
+      await store.close();
+    }
+  });
+
   it('answers 429 after too many logins from one client', async () => {
     const store = await openStore('sqlite::memory:');
     const app = await buildApp({

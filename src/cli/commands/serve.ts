@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { Redis } from 'ioredis';
 import type { Config } from '../../config/config.ts';
 import { EightballError } from '../../domain/index.ts';
 import { openQueue } from '../../jobs/open-queue.ts';
@@ -60,10 +61,16 @@ async function runServer(config: Config, announce: boolean): Promise<void> {
   const queue = openQueue(store, { redisUrl: config.redisUrl, leaseMs: config.jobLeaseMs });
   // every server and worker runs the scheduler; one of them enqueues each scheduled import
   const scheduler = startScheduler(store, queue);
+  // with several servers, rate limits are counted in Redis so they hold across all of them
+  const rateLimitRedis = config.redisUrl
+    ? new Redis(config.redisUrl, { connectTimeout: 500, maxRetriesPerRequest: 1 })
+    : undefined;
+  rateLimitRedis?.on('error', () => undefined);
   const app = await buildApp({
     store,
     predictor,
     queue,
+    rateLimitRedis,
     classifyRateLimit: config.classifyRateLimit,
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
   });
@@ -75,6 +82,7 @@ async function runServer(config: Config, announce: boolean): Promise<void> {
   await stopped;
   if (announce) process.stderr.write('eightball: stopping: finishing requests in hand\n');
   await app.close();
+  await rateLimitRedis?.quit().catch(() => undefined);
   scheduler.stop();
   await queue.close();
   await store.close();
@@ -143,7 +151,8 @@ export function registerServe(program: Command): void {
       `
 On an empty database the first start creates the user "admin" and prints its one-time password
 once; the first login must change it. SIGTERM or Ctrl-C stops taking requests, finishes the ones in
-hand and exits 0. With --workers N, rate limits count per worker. With the embedded queue (no
+hand and exits 0. Rate limits are counted in Redis when EIGHTBALL_REDIS_URL is set (so they hold
+across servers), else per process. With the embedded queue (no
 EIGHTBALL_REDIS_URL) the server also starts a job worker process (one job at a time) and keeps it
 running, unless --no-jobs.
 

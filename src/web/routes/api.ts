@@ -13,6 +13,7 @@ import {
 import {
   activateTaskVersion,
   authenticateToken,
+  hasRole,
   isTaskName,
   ReportInputSchema,
   recordFeedback,
@@ -358,11 +359,14 @@ export const apiRoutes: FastifyPluginAsync<{ classifyRateLimit: number }> = asyn
     },
     async (req, reply) => {
       const b = await getBatch(store.db, Number(req.params.id));
-      if (!b) return apiError(reply, 404, 'not-found', `batch ${req.params.id} not found`, 'id');
+      // a reporter sees their own batches; triagers and admins see all (others' are simply not found)
+      if (!b || !mayRead(req.user!, b.userId))
+        return apiError(reply, 404, 'not-found', `batch ${req.params.id} not found`, 'id');
+      const { userId: _u, ...batch } = b;
       const limit = req.query.limit ?? 100;
       const offset = req.query.offset ?? 0;
       return {
-        ...b,
+        ...batch,
         complete: b.done === b.total,
         offset,
         results: await batchResults(store.db, b.id, limit, offset),
@@ -396,6 +400,10 @@ export const apiRoutes: FastifyPluginAsync<{ classifyRateLimit: number }> = asyn
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 };
+
+function mayRead(user: { id: number; role: string }, owner: number | null): boolean {
+  return hasRole(user, 'triager') || owner === user.id;
+}
 
 const SUMMARY_KEYS = [
   'accuracy',

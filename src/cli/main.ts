@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
-import { ENV_VARS } from '../config/config.ts';
+import { ENV_VARS, threadsSetting } from '../config/config.ts';
 import { isEightballError } from '../domain/index.ts';
+import { configureParallelism } from '../triage/index.ts';
 import { registerDb } from './commands/db.ts';
 import { registerEvaluate } from './commands/evaluate.ts';
 import { registerImport } from './commands/import.ts';
@@ -45,6 +46,9 @@ Examples:
   $ eightball serve
   $ eightball import file ../shared/data/bugzilla/list-exports/Eclipse.csv --help`,
     );
+  program.hook('preAction', () => {
+    configureParallelism({ threads: threadsSetting() });
+  });
   registerImport(program);
   registerStats(program);
   registerEvaluate(program);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { EightballError } from '../domain/index.ts';
 
@@ -31,6 +32,8 @@ export const ConfigSchema = z.object({
   jobLeaseMs: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
   /** requests per minute per client to classify (API) and suggest (new-report page) */
   classifyRateLimit: z.coerce.number().int().min(1).max(10_000_000).default(1200),
+  /** threads a fit may use, the calling one included (default: every core) */
+  threads: z.coerce.number().int().min(1).max(256).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -48,7 +51,25 @@ export const ENV_VARS: Record<string, keyof Config> = {
   EIGHTBALL_LOG_LEVEL: 'logLevel',
   EIGHTBALL_CLASSIFY_RATE_LIMIT: 'classifyRateLimit',
   EIGHTBALL_JOB_LEASE_MS: 'jobLeaseMs',
+  EIGHTBALL_THREADS: 'threads',
 };
+
+/**
+ * How many threads model fitting may use: EIGHTBALL_THREADS, else every core. Read on its own,
+ * before any command, since fitting happens in commands that need no other setting (evaluate).
+ */
+export function threadsSetting(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.EIGHTBALL_THREADS;
+  if (raw === undefined || raw === '') return availableParallelism();
+  const r = ConfigSchema.shape.threads.safeParse(raw);
+  if (!r.success || r.data === undefined) {
+    throw new EightballError(
+      'config',
+      `EIGHTBALL_THREADS: must be a whole number from 1 to 256 (got "${raw}")`,
+    );
+  }
+  return r.data;
+}
 
 const ENV_NAME_OF = Object.fromEntries(Object.entries(ENV_VARS).map(([k, v]) => [v, k])) as Record<
   keyof Config,

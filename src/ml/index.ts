@@ -9,6 +9,7 @@ export * from './logistic-regression.ts';
 export * from './random.ts';
 export * from './similarity.ts';
 export * from './sparse.ts';
+export { configureParallelism, lastParallelFit, type ParallelOptions, parallelism } from './svm-pool.ts';
 export * from './text-classifier.ts';
 export * from './tokenizer.ts';
 export * from './vectorizer.ts';

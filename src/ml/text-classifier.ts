@@ -4,7 +4,6 @@ import { stratifiedFolds } from './folds.ts';
 import { FittedLinearModel } from './linear-model.ts';
 import { LinearSvm } from './linear-svm.ts';
 import { LogisticRegression } from './logistic-regression.ts';
-import { selectRows } from './sparse.ts';
 import { type TokenizerOptions, tokenize } from './tokenizer.ts';
 import {
   DEFAULT_VECTORIZER,
@@ -15,7 +14,8 @@ import {
 } from './vectorizer.ts';
 
 export type ModelSpec =
-  | { kind: 'svm'; C: number; classWeight: 'balanced' | null }
+  /** maxIter: passes over the data per class (default 200, with LIBLINEAR's stopping rule first) */
+  | { kind: 'svm'; C: number; classWeight: 'balanced' | null; maxIter?: number }
   | { kind: 'logreg'; C: number; classWeight: 'balanced' | null }
   | { kind: 'nb'; alpha: number };
 
@@ -81,7 +81,14 @@ function fitModel(
   y: string[],
   seed: number,
 ): FittedLinearModel {
-  if (spec.kind === 'svm') return new LinearSvm({ C: spec.C, classWeight: spec.classWeight, seed }).fit(X, y);
+  if (spec.kind === 'svm') {
+    return new LinearSvm({
+      C: spec.C,
+      classWeight: spec.classWeight,
+      seed,
+      ...(spec.maxIter ? { maxIter: spec.maxIter } : {}),
+    }).fit(X, y);
+  }
   if (spec.kind === 'logreg')
     return new LogisticRegression({ C: spec.C, classWeight: spec.classWeight }).fit(X, y);
   return new ComplementNb({ alpha: spec.alpha }).fit(X, y);
@@ -91,9 +98,9 @@ function fitModel(
 export class TextClassifier {
   constructor(readonly params: TextClassifierParams) {}
 
-  fit(docs: TokenizedDoc[], y: string[], temperature = 1): FittedTextClassifier {
-    const vec = new TfidfVectorizer(this.params.vectorizer).fit(docs);
-    const X = vec.transform(docs);
+  /** `docs` is read once, in order; `y` only after it (a generator may fill it as it goes). */
+  fit(docs: Iterable<TokenizedDoc>, y: string[], temperature = 1): FittedTextClassifier {
+    const { vectorizer: vec, X } = new TfidfVectorizer(this.params.vectorizer).fitTransform(docs);
     const model = fitModel(this.params.model, X, y, this.params.seed);
     return new FittedTextClassifier(this.params, vec, model, temperature);
   }
@@ -282,10 +289,10 @@ export function selectModel(
     for (let i = 0; i < y.length; i++) (folds[i] === f ? testIdx : trainIdx).push(i);
     const ytr = trainIdx.map((i) => y[i]!);
     vecList.forEach((vecParams, v) => {
-      const vec = new TfidfVectorizer(vecParams).fit(trainIdx.map((i) => docs[i]!));
-      const Xall = vec.transform(docs);
-      const Xtr = selectRows(Xall, trainIdx);
-      const Xte = selectRows(Xall, testIdx);
+      const { vectorizer: vec, X: Xtr } = new TfidfVectorizer(vecParams).fitTransform(
+        trainIdx.map((i) => docs[i]!),
+      );
+      const Xte = vec.transform(testIdx.map((i) => docs[i]!));
       models.forEach((spec, m) => {
         const c = v * models.length + m;
         const t0 = performance.now();

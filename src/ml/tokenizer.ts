@@ -32,17 +32,38 @@ const TOKEN =
 const CAMEL = /[\p{Lu}]?[\p{Ll}\p{N}]+|[\p{Lu}]+(?![\p{Ll}])|[\p{Lu}][\p{Ll}]*/gu;
 const SEPARATORS = /\.|::|\/|\\|-/;
 
+function isDigits(t: string): boolean {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return t.length > 0;
+}
+
 function pushWord(out: string[], w: string, opts: Required<TokenizerOptions>): void {
   const t = opts.lowercase ? w.toLowerCase() : w;
   if (t.length < opts.minLength || opts.stopWords.has(t)) return;
   // long digit runs are ids, timestamps and addresses: noise to a classifier
-  if (/^\d+$/.test(t) && t.length > 4) return;
+  if (t.length > 4 && isDigits(t)) return;
   out.push(t);
+}
+
+/**
+ * Whether an identifier may split into several words: it holds _ or $, or an upper-case letter
+ * after its first character, or a character outside ASCII (whose case only the regex knows).
+ * Most words are plain lower-case and skip the splitting regexes altogether.
+ */
+function maySplit(id: string): boolean {
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (c === 95 || c === 36 || c > 127 || (i > 0 && c >= 65 && c <= 90)) return true;
+  }
+  return false;
 }
 
 function pushIdentifier(out: string[], id: string, opts: Required<TokenizerOptions>): void {
   pushWord(out, id, opts);
-  if (!opts.splitIdentifiers) return;
+  if (!opts.splitIdentifiers || !maySplit(id)) return;
   const snake = id.split(/[_$]+/).filter((s) => s.length > 0);
   const parts: string[] = [];
   for (const s of snake) {
@@ -52,9 +73,31 @@ function pushIdentifier(out: string[], id: string, opts: Required<TokenizerOptio
   if (parts.length > 1) for (const p of parts) pushWord(out, p, opts);
 }
 
+/** A token with . :: / \\ or - in it: a path, a qualified name, a version. */
+function isCompound(tok: string): boolean {
+  for (let i = 0; i < tok.length; i++) {
+    const c = tok.charCodeAt(i);
+    if (c === 46 || c === 47 || c === 92 || c === 45 || (c === 58 && tok.charCodeAt(i + 1) === 58))
+      return true;
+  }
+  return false;
+}
+
+function startsLikeWord(tok: string): boolean {
+  const c = tok.charCodeAt(0);
+  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36) return true;
+  if (c < 128) return false;
+  return /^[\p{L}_$]/u.test(tok);
+}
+
+function isDottedNumber(tok: string): boolean {
+  return /^\d+(\.\d+)*$/.test(tok);
+}
+
 /**
  * Code-aware tokens: words, identifiers (whole and split), dotted and slashed paths (whole, and
- * each segment), hex error codes. Deterministic and allocation-light: it runs on every report.
+ * each segment), hex error codes. Deterministic and allocation-light: it runs on every report, so
+ * the per-token checks are character tests and the regexes run only where they can matter.
  */
 export function tokenize(text: string, options: TokenizerOptions = {}): string[] {
   const opts: Required<TokenizerOptions> = {
@@ -68,13 +111,14 @@ export function tokenize(text: string, options: TokenizerOptions = {}): string[]
   // "doesn't" → "does not": the negation survives as a token
   const src = cut.replace(/n['\u2019]t\b/gi, ' not');
   const out: string[] = [];
-  for (const m of src.matchAll(TOKEN)) {
+  TOKEN.lastIndex = 0;
+  for (let m = TOKEN.exec(src); m !== null; m = TOKEN.exec(src)) {
     const tok = m[0];
-    if (SEPARATORS.test(tok) && !/^\d+(\.\d+)*$/.test(tok)) {
+    if (isCompound(tok) && !isDottedNumber(tok)) {
       // a compound: keep it whole (a file or class name is a strong signal), then its parts
       if (tok.length <= 80) pushWord(out, tok, opts);
       for (const seg of tok.split(SEPARATORS)) if (seg.length > 0) pushIdentifier(out, seg, opts);
-    } else if (/^[\p{L}_$]/u.test(tok)) {
+    } else if (startsLikeWord(tok)) {
       pushIdentifier(out, tok, opts);
     } else {
       pushWord(out, tok, opts);

@@ -1,3 +1,4 @@
+import { IntPairTable } from './int-pair-table.ts';
 import { CsrBuilder, type CsrMatrix } from './sparse.ts';
 import { charNgrams } from './tokenizer.ts';
 
@@ -121,20 +122,26 @@ export class FittedVectorizer {
       }
       const norm = sq > 0 ? 1 / Math.sqrt(sq) : 0;
       for (let k = 0; k < vals.length; k++) vals[k] = vals[k]! * norm;
-      terms.length = 0;
-      for (const name of this.params.metaFields) metaTermsOf(name, doc.meta[name], terms);
-      const seen = new Set<number>();
-      for (const t of terms) {
-        const j = this.vocabulary.get(t);
-        if (j !== undefined && !seen.has(j)) {
-          seen.add(j);
-          cols.push(j);
-          vals.push(this.params.metaWeight);
-        }
-      }
+      this.appendMeta(doc, cols, vals);
       b.addRow(cols, vals);
     }
     return b.build();
+  }
+
+  /** The one-hot columns of a document's categorical values, after its text columns. */
+  appendMeta(doc: TokenizedDoc, cols: number[], vals: number[]): void {
+    if (this.params.metaFields.length === 0) return;
+    const terms: string[] = [];
+    for (const name of this.params.metaFields) metaTermsOf(name, doc.meta[name], terms);
+    const seen = new Set<number>();
+    for (const t of terms) {
+      const j = this.vocabulary.get(t);
+      if (j !== undefined && !seen.has(j)) {
+        seen.add(j);
+        cols.push(j);
+        vals.push(this.params.metaWeight);
+      }
+    }
   }
 
   toJSON(): object {
@@ -157,58 +164,317 @@ export class FittedVectorizer {
 
 const MAX_CANDIDATES = 4_000_000;
 
+/** A growable typed array: the vectorizer's per-term and per-entry columns. */
+class Column<T extends Int32Array | Uint16Array> {
+  data: T;
+  length = 0;
+  constructor(
+    private readonly make: (n: number) => T,
+    capacity = 1024,
+  ) {
+    this.data = make(capacity);
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const d = this.make(Math.ceil(this.data.length * 1.5) + 16);
+      d.set(this.data);
+      this.data = d;
+    }
+    this.data[this.length++] = v;
+  }
+}
+
+const int32 = (n: number) => new Int32Array(n);
+const uint16 = (n: number) => new Uint16Array(n);
+
+/** Term counts of a corpus: every distinct term once, and each document as (term, count) runs. */
+interface CorpusCounts {
+  nDocs: number;
+  /** per candidate term: documents it occurs in, or -1 once evicted */
+  df: Int32Array;
+  nTerms: number;
+  nameOf: (term: number) => string;
+  fieldOf: (term: number) => number;
+  /** per document, where its entries start in `entryTerm`/`entryCount` (n + 1 offsets) */
+  rowStart: Int32Array;
+  entryTerm: Int32Array;
+  /** occurrences in the document, capped at 65535 (sublinear tf makes the cap immaterial) */
+  entryCount: Uint16Array;
+  /** categorical values (`os=Linux`) by id, and each document's ids */
+  metaNames: string[];
+  metaStart: Int32Array;
+  metaEntry: Int32Array;
+}
+
 export class TfidfVectorizer {
   constructor(readonly params: VectorizerParams = DEFAULT_VECTORIZER) {}
 
-  fit(docs: TokenizedDoc[]): FittedVectorizer {
-    const p = this.params;
-    const df = new Map<string, number>();
-    const terms: string[] = [];
-    const seen = new Set<string>();
-    for (const doc of docs) {
-      terms.length = 0;
-      seen.clear();
-      for (const field of p.fields) termsOf(field, doc.text[field.name] ?? [], terms);
-      for (const t of terms) {
-        if (seen.has(t)) continue;
-        seen.add(t);
-        df.set(t, (df.get(t) ?? 0) + 1);
+  fit(docs: Iterable<TokenizedDoc>): FittedVectorizer {
+    return this.build(this.count(docs)).vectorizer;
+  }
+
+  /**
+   * Fit, and the training matrix from the same counting pass: what `transform` would give for
+   * `docs` (up to the order of columns within a row), without tokenising into terms twice. The
+   * documents are read once, in order, and not kept: a generator can stream a corpus larger than
+   * memory would hold as token lists.
+   */
+  fitTransform(docs: Iterable<TokenizedDoc>): { vectorizer: FittedVectorizer; X: CsrMatrix } {
+    const counts = this.count(docs);
+    const { vectorizer, remap } = this.build(counts);
+    return { vectorizer, X: this.matrix(counts, vectorizer, remap) };
+  }
+
+  /**
+   * One pass over the corpus. Tokens are interned to ids and word unigrams and bigrams counted
+   * as (token id, token id and field) pairs in a typed-array table, so no string is built per
+   * n-gram; longer n-grams and character n-grams, rarer choices, are counted by name. When the
+   * candidates outgrow MAX_CANDIDATES the rarest are evicted (seen in fewer than 2 documents, then
+   * 3, ... as long as half the table survives: lossy counting), which only happens on corpora in the
+   * hundreds of thousands; a term evicted and met again starts its count afresh.
+   */
+  private count(docs: Iterable<TokenizedDoc>): CorpusCounts {
+    const fields = this.params.fields;
+    if (fields.length > 16) throw new Error('at most 16 text fields can be vectorised');
+    const tokenIds = new Map<string, number>();
+    const tokens: string[] = [];
+    const pairs = new IntPairTable(1 << 16);
+    const named = new Map<string, number>();
+    const namedTerms = new Map<number, string>();
+    const termA = new Column(int32, 1 << 16);
+    const termB = new Column(int32, 1 << 16);
+    const termField = new Column(int32, 1 << 16);
+    let df = new Int32Array(1 << 16);
+    let live = 0;
+    let evictBelow = 2;
+    let curA = 0;
+    let curB = 0;
+    let curF = 0;
+    const newTerm = (): number => {
+      const id = termA.length;
+      termA.push(curA);
+      termB.push(curB);
+      termField.push(curF);
+      if (id >= df.length) {
+        const d = new Int32Array(df.length * 2);
+        d.set(df);
+        df = d;
       }
-      if (df.size > MAX_CANDIDATES) {
-        for (const [t, c] of df) if (c < 2) df.delete(t);
+      live++;
+      return id;
+    };
+    const rowStart = new Column(int32, 1 << 12);
+    const entryTerm = new Column(int32, 1 << 16);
+    const entryCount = new Column(uint16, 1 << 16);
+    const metaIds = new Map<string, number>();
+    const metaNames: string[] = [];
+    const metaStart = new Column(int32, 1 << 12);
+    const metaEntry = new Column(int32, 1 << 12);
+    const metaTerms: string[] = [];
+    let tids = new Int32Array(256);
+    let buf = new Int32Array(1024);
+    const pushBuf = (id: number, at: number): number => {
+      if (at === buf.length) {
+        const b = new Int32Array(buf.length * 2);
+        b.set(buf);
+        buf = b;
+      }
+      buf[at] = id;
+      return at + 1;
+    };
+    const extra: string[] = [];
+    let nDocs = 0;
+    for (const doc of docs) {
+      nDocs++;
+      rowStart.push(entryTerm.length);
+      metaStart.push(metaEntry.length);
+      for (let f = 0; f < fields.length; f++) {
+        const field = fields[f]!;
+        const toks = doc.text[field.name] ?? [];
+        if (toks.length > tids.length) tids = new Int32Array(toks.length * 2);
+        for (let i = 0; i < toks.length; i++) {
+          let t = tokenIds.get(toks[i]!);
+          if (t === undefined) {
+            t = tokens.length;
+            if (t >= 1 << 26) throw new Error('more than 67 million distinct tokens');
+            tokens.push(toks[i]!);
+            tokenIds.set(toks[i]!, t);
+          }
+          tids[i] = t;
+        }
+        let m = 0;
+        const [lo, hi] = field.ngrams;
+        curF = f;
+        if (lo <= 1 && hi >= 1) {
+          curB = f;
+          for (let i = 0; i < toks.length; i++) {
+            curA = tids[i]!;
+            m = pushBuf(pairs.getOrInsert(curA, curB, newTerm), m);
+          }
+        }
+        if (lo <= 2 && hi >= 2) {
+          for (let i = 0; i + 1 < toks.length; i++) {
+            curA = tids[i]!;
+            curB = (tids[i + 1]! + 1) * 16 + f;
+            m = pushBuf(pairs.getOrInsert(curA, curB, newTerm), m);
+          }
+        }
+        if (hi > 2 || field.charNgrams) {
+          // the rarer kinds of term, counted by name as the string-keyed `termsOf` builds them
+          extra.length = 0;
+          termsOf({ ...field, ngrams: [Math.max(lo, 3), hi] }, toks, extra);
+          curA = -1;
+          curB = -1;
+          for (const t of extra) {
+            let id = named.get(t);
+            if (id === undefined) {
+              id = newTerm();
+              named.set(t, id);
+              namedTerms.set(id, t);
+            }
+            m = pushBuf(id, m);
+          }
+        }
+        if (m === 0) continue;
+        const run = buf.subarray(0, m).sort();
+        let k = 0;
+        while (k < m) {
+          const id = run[k]!;
+          let e = k + 1;
+          while (e < m && run[e] === id) e++;
+          df[id]!++;
+          entryTerm.push(id);
+          entryCount.push(Math.min(e - k, 65535));
+          k = e;
+        }
+      }
+      if (this.params.metaFields.length > 0) {
+        metaTerms.length = 0;
+        for (const name of this.params.metaFields) metaTermsOf(name, doc.meta[name], metaTerms);
+        const first = metaEntry.length;
+        for (const t of metaTerms) {
+          let id = metaIds.get(t);
+          if (id === undefined) {
+            id = metaNames.length;
+            metaNames.push(t);
+            metaIds.set(t, id);
+          }
+          let dup = false;
+          for (let q = first; q < metaEntry.length; q++) if (metaEntry.data[q] === id) dup = true;
+          if (!dup) metaEntry.push(id);
+        }
+      }
+      if (live > MAX_CANDIDATES) {
+        for (let id = 0; id < termA.length; id++) {
+          if (df[id]! >= 0 && df[id]! < evictBelow) {
+            df[id] = -1;
+            live--;
+            const name = namedTerms.get(id);
+            if (name !== undefined) {
+              named.delete(name);
+              namedTerms.delete(id);
+            }
+          }
+        }
+        pairs.retain((id) => df[id]! >= 0);
+        if (live > MAX_CANDIDATES / 2) evictBelow++;
       }
     }
-    const n = docs.length;
+    rowStart.push(entryTerm.length);
+    metaStart.push(metaEntry.length);
+    const nameOf = (id: number): string => {
+      const named = namedTerms.get(id);
+      if (named !== undefined) return named;
+      const f = termField.data[id]!;
+      const b = termB.data[id]!;
+      const prefix = `${fields[f]!.name}:${tokens[termA.data[id]!]!}`;
+      return b === f ? prefix : `${prefix} ${tokens[(b - f) / 16 - 1]!}`;
+    };
+    return {
+      nDocs,
+      df,
+      nTerms: termA.length,
+      nameOf,
+      fieldOf: (id) => termField.data[id]!,
+      rowStart: rowStart.data,
+      entryTerm: entryTerm.data,
+      entryCount: entryCount.data,
+      metaNames,
+      metaStart: metaStart.data,
+      metaEntry: metaEntry.data,
+    };
+  }
+
+  private build(counts: CorpusCounts): { vectorizer: FittedVectorizer; remap: Int32Array } {
+    const p = this.params;
+    const n = counts.nDocs;
     const maxDf = Math.max(p.minDf, Math.floor(p.maxDfRatio * n));
-    let kept = [...df.entries()].filter(([, c]) => c >= p.minDf && c <= maxDf);
+    let kept: { id: number; name: string; df: number }[] = [];
+    for (let id = 0; id < counts.nTerms; id++) {
+      const c = counts.df[id]!;
+      if (c >= p.minDf && c <= maxDf) kept.push({ id, name: counts.nameOf(id), df: c });
+    }
     if (p.maxFeatures > 0 && kept.length > p.maxFeatures) {
-      kept.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+      kept.sort((a, b) => b.df - a.df || (a.name < b.name ? -1 : 1));
       kept = kept.slice(0, p.maxFeatures);
     }
     // sorted, so the same data always gives the same columns
-    kept.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    kept.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const vocab = new Map<string, number>();
     const termList: string[] = [];
-    const idf: number[] = [];
-    for (const [t, c] of kept) {
-      vocab.set(t, termList.length);
-      termList.push(t);
-      idf.push(Math.log((1 + n) / (1 + c)) + 1);
+    const idf = new Float32Array(kept.length + counts.metaNames.length);
+    const remap = new Int32Array(counts.nTerms).fill(-1);
+    for (const t of kept) {
+      remap[t.id] = termList.length;
+      vocab.set(t.name, termList.length);
+      idf[termList.length] = Math.log((1 + n) / (1 + t.df)) + 1;
+      termList.push(t.name);
     }
     const nText = termList.length;
     // categorical values seen in training become one-hot columns after the text ones
-    const metaSeen = new Set<string>();
-    const metaTerms: string[] = [];
-    for (const doc of docs) {
-      metaTerms.length = 0;
-      for (const name of p.metaFields) metaTermsOf(name, doc.meta[name], metaTerms);
-      for (const t of metaTerms) metaSeen.add(t);
-    }
-    for (const t of [...metaSeen].sort()) {
+    for (const t of [...counts.metaNames].sort()) {
       vocab.set(t, termList.length);
+      idf[termList.length] = 1;
       termList.push(t);
-      idf.push(1);
     }
-    return new FittedVectorizer(p, vocab, Float32Array.from(idf), termList, nText);
+    return { vectorizer: new FittedVectorizer(p, vocab, idf, termList, nText), remap };
+  }
+
+  private matrix(counts: CorpusCounts, vec: FittedVectorizer, remap: Int32Array): CsrMatrix {
+    const p = this.params;
+    const weight = p.fields.map((f) => f.weight);
+    const n = counts.nDocs;
+    const { rowStart, entryTerm, entryCount, metaStart, metaEntry } = counts;
+    const metaCol = Int32Array.from(counts.metaNames, (t) => vec.vocabulary.get(t)!);
+    // sized exactly first: on a million reports a doubling buffer would cost a copy of gigabytes
+    let nnz = metaStart[n]!;
+    for (let e = 0; e < rowStart[n]!; e++) if (remap[entryTerm[e]!]! >= 0) nnz++;
+    const indptr = new Int32Array(n + 1);
+    const indices = new Int32Array(nnz);
+    const data = new Float32Array(nnz);
+    let q = 0;
+    for (let d = 0; d < n; d++) {
+      const start = q;
+      let sq = 0;
+      for (let e = rowStart[d]!; e < rowStart[d + 1]!; e++) {
+        const id = entryTerm[e]!;
+        const j = remap[id]!;
+        if (j < 0) continue;
+        const c = entryCount[e]!;
+        const tf = p.sublinearTf ? 1 + Math.log(c) : c;
+        const v = tf * vec.idf[j]! * weight[counts.fieldOf(id)]!;
+        indices[q] = j;
+        data[q++] = v;
+        sq += v * v;
+      }
+      const norm = sq > 0 ? 1 / Math.sqrt(sq) : 0;
+      for (let k = start; k < q; k++) data[k] = data[k]! * norm;
+      for (let e = metaStart[d]!; e < metaStart[d + 1]!; e++) {
+        indices[q] = metaCol[metaEntry[e]!]!;
+        data[q++] = p.metaWeight;
+      }
+      indptr[d + 1] = q;
+    }
+    return { nRows: n, nCols: vec.nFeatures, indptr, indices, data };
   }
 }

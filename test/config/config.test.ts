@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { loadConfig } from '../../src/config/config.ts';
+import { loadConfig, threadsSetting } from '../../src/config/config.ts';
 
 describe('configuration', () => {
   it('has working defaults', () => {
@@ -41,5 +41,14 @@ describe('configuration', () => {
     const file = join(dir, 'c.json');
     writeFileSync(file, JSON.stringify({ prot: 1 }));
     assert.throws(() => loadConfig({ env: {}, file }), /unknown setting "prot"/);
+  });
+  it('reads EIGHTBALL_THREADS, defaulting to the cores, and names it when it is bad', () => {
+    assert.equal(threadsSetting({ EIGHTBALL_THREADS: '3' }), 3);
+    assert.ok(threadsSetting({}) >= 1);
+    assert.throws(
+      () => threadsSetting({ EIGHTBALL_THREADS: 'many' }),
+      /EIGHTBALL_THREADS: must be a whole number/,
+    );
+    assert.throws(() => threadsSetting({ EIGHTBALL_THREADS: '0' }), /EIGHTBALL_THREADS/);
   });
 });

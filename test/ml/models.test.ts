@@ -4,13 +4,16 @@ import {
   ArtifactError,
   ComplementNb,
   CsrBuilder,
+  configureParallelism,
   createRng,
   DEFAULT_VECTORIZER,
   deserializeClassifier,
   fitTemperature,
   LinearSvm,
   LogisticRegression,
+  lastParallelFit,
   lbfgs,
+  parallelism,
   serializeClassifier,
   softmaxRows,
   TextClassifier,
@@ -83,6 +86,60 @@ describe('TF-IDF vectorizer', () => {
   });
 });
 
+describe('TF-IDF fitTransform', () => {
+  const rowsOf = (X: ReturnType<InstanceType<typeof TfidfVectorizer>['fitTransform']>['X']) =>
+    Array.from({ length: X.nRows }, (_, i) => {
+      const row = new Map<number, number>();
+      for (let p = X.indptr[i]!; p < X.indptr[i + 1]!; p++) row.set(X.indices[p]!, X.data[p]!);
+      return row;
+    });
+  const corpus = [
+    ...topics(200, 3).docs,
+    doc('crash crash crash on start of FooBarService', 'java.lang.NullPointerException at FooBarService', {
+      os: ['Linux'],
+    }),
+    doc('crash on start', '', { os: [] }),
+    doc('FooBarService start start', 'at FooBarService crash', { os: ['Mac', 'Linux'] }),
+  ];
+  const variants = {
+    'words 1-2': DEFAULT_VECTORIZER,
+    'words 1-3 and character 2-4 grams, metadata': {
+      ...DEFAULT_VECTORIZER,
+      metaFields: ['os'],
+      fields: [
+        {
+          name: 'summary',
+          weight: 2,
+          ngrams: [1, 3] as [number, number],
+          charNgrams: [2, 4] as [number, number],
+        },
+        { name: 'description', weight: 1, ngrams: [2, 2] as [number, number] },
+      ],
+    },
+    'capped vocabulary, min df 1': { ...DEFAULT_VECTORIZER, minDf: 1, maxFeatures: 300 },
+  };
+  for (const [name, params] of Object.entries(variants)) {
+    it(`gives the vocabulary and matrix of fit then transform (${name})`, () => {
+      const fitted = new TfidfVectorizer(params).fit(corpus);
+      const expected = rowsOf(fitted.transform(corpus));
+      const { vectorizer, X } = new TfidfVectorizer(params).fitTransform(corpus);
+      assert.deepEqual(vectorizer.terms, fitted.terms);
+      assert.deepEqual(Array.from(vectorizer.idf), Array.from(fitted.idf));
+      assert.ok(
+        vectorizer.terms.some((t) => t.includes(' ')),
+        'bigrams are in the vocabulary',
+      );
+      const got = rowsOf(X);
+      assert.equal(got.length, expected.length);
+      got.forEach((row, i) => {
+        assert.deepEqual([...row.keys()].sort(), [...expected[i]!.keys()].sort(), `row ${i} columns`);
+        for (const [j, v] of row)
+          assert.ok(Math.abs(v - expected[i]!.get(j)!) < 1e-6, `row ${i} column ${j}`);
+      });
+    });
+  }
+});
+
 describe('linear models', () => {
   const train = topics(300, 1);
   const test = topics(90, 2);
@@ -112,6 +169,30 @@ describe('linear models', () => {
     const a = new LinearSvm({ C: 0.5, seed: 7 }).fit(Xtr, train.y);
     const b = new LinearSvm({ C: 0.5, seed: 7 }).fit(Xtr, train.y);
     assert.deepEqual(a.weights, b.weights);
+  });
+
+  it('an SVM fit shared over worker threads gives the model one thread gives', async () => {
+    const one = new LinearSvm({ C: 0.5, classWeight: 'balanced', seed: 3 }).fit(Xtr, train.y);
+    const before = parallelism();
+    try {
+      // minWork 0: this small problem would otherwise stay on one thread
+      configureParallelism({ threads: 3, minWork: 0 });
+      // the first fit starts the workers, which may join late: fit until they have taken a share
+      let byWorkers = 0;
+      for (let attempt = 0; attempt < 50 && byWorkers === 0; attempt++) {
+        const three = new LinearSvm({ C: 0.5, classWeight: 'balanced', seed: 3 }).fit(Xtr, train.y);
+        assert.deepEqual(three.classes, one.classes);
+        assert.deepEqual(three.weights, one.weights);
+        assert.deepEqual(three.bias, one.bias);
+        assert.equal(lastParallelFit().problems, 3);
+        byWorkers = lastParallelFit().byWorkers;
+        if (byWorkers === 0) await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(byWorkers > 0, 'worker threads solved some of the problems');
+      assert.ok(one.weights.some((w) => w !== 0));
+    } finally {
+      configureParallelism(before);
+    }
   });
 
   it('two-class problems score both classes from one binary model', () => {

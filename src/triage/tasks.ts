@@ -42,8 +42,11 @@ export function labelFromSource(r: BugReport, source: string): string | null {
  * label is read from.
  */
 export function metaFieldsFor(task: TaskName, labelSource: string): string[] {
+  // the reporter for components only: see defaultMetaFields in dataset.ts for the measurements
   const fields =
-    task === 'category' ? ['product', 'platform', 'opSys', 'severity'] : ['platform', 'opSys', 'severity'];
+    task === 'category'
+      ? ['product', 'platform', 'opSys', 'severity']
+      : ['platform', 'opSys', 'severity', 'reporter'];
   return fields.filter(
     (f) => !labelSource.startsWith(f) && !(labelSource === 'severity-enhancement' && f === 'severity'),
   );

@@ -144,7 +144,12 @@ ${list('products', products)}${list('platforms', platforms)}${list('systems', sy
       preHandler: app.csrfProtection,
       config: { rateLimit: { max: opts.classifyRateLimit, timeWindow: '1 minute' } },
     },
-    async (req) => predictor.classify(parseReport(req.body as Record<string, unknown>)),
+    // as the report will be filed: by this user (a component model reads who reports)
+    async (req) =>
+      predictor.classify({
+        ...parseReport(req.body as Record<string, unknown>),
+        reporter: req.user!.username,
+      }),
   );
 
   app.post(

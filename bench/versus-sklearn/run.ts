@@ -134,6 +134,6 @@ for (const ds of DATASETS) {
 }
 lines.push('');
 lines.push(
-  'eightball: model chosen by 3-fold cross-validation on the training data (fit s is the final fit; the CV time is added in brackets); probabilities temperature-calibrated on out-of-fold scores. scikit-learn: the reference setup of ../shared/data/README.md, untuned. Same split for both (exported by `eightball evaluate --export-split`); classes with fewer than 5 training reports dropped from both. Grouped rows (NLBSE) are the mean over the 5 repositories. top-3 with 3 classes is always 1.',
+  "eightball: model chosen by 3-fold cross-validation on the training data (fit s is tokenising the training reports plus the final fit, as scikit-learn's includes its vectorizer; the CV time is added in brackets); probabilities temperature-calibrated on out-of-fold scores (time splits: on the newest fifth of the training reports). eightball's SVM fits share their one-vs-rest problems over both cores (EIGHTBALL_THREADS); scikit-learn's LinearSVC (LIBLINEAR) runs on one. scikit-learn: the reference setup of ../shared/data/README.md, untuned. Same split for both (exported by `eightball evaluate --export-split`); classes with fewer than 5 training reports dropped from both. Grouped rows (NLBSE) are the mean over the 5 repositories. top-3 with 3 classes is always 1.",
 );
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -341,7 +341,10 @@ export function selectModel(
 }
 
 function ngramLabel(v: VectorizerParams): string {
-  const r = v.fields.map((f) => `${f.ngrams[0]}-${f.ngrams[1]}`);
+  const r = v.fields.map(
+    (f) =>
+      `${f.ngrams[0]}-${f.ngrams[1]}${f.charNgrams ? ` + chars ${f.charNgrams[0]}-${f.charNgrams[1]}` : ''}`,
+  );
   return [...new Set(r)].join('/');
 }
 

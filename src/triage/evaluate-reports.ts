@@ -8,11 +8,13 @@ import {
   CODE_TOKENIZER,
   DEFAULT_VECTORIZER,
   describeCandidate,
-  type FittedTextClassifier,
+  FittedTextClassifier,
+  fitTemperature,
   type ModelSpec,
   PLAIN_TOKENIZER,
   selectModel,
   TextClassifier,
+  type TextClassifierParams,
   type TokenizedDoc,
   type TokenizerSpec,
   tokenizeDoc,
@@ -42,6 +44,8 @@ export interface EvaluateOptions {
   cvFolds?: number;
   /** `FROM=TO` merges of label values; `*` stands for every value not named */
   labelMap?: Record<string, string>;
+  /** character n-grams of the words (like scikit-learn's char_wb), in addition to word n-grams */
+  charNgrams?: [number, number];
   /** sees each split's texts and labels: lets a benchmark run another library on the same split */
   onSplit?: (train: { text: string; label: string }[], test: { text: string; label: string }[]) => void;
   onProgress?: (what: string, done: number, total: number) => void;
@@ -100,6 +104,29 @@ function candidatesFor(choice: ModelChoice, nTrain: number, K: number): ModelSpe
   // logistic regression's L-BFGS costs n × K per pass: worth trying only on small problems
   if (nTrain * K <= 20_000) specs.push({ kind: 'logreg', C: 10, classWeight: 'balanced' });
   return specs;
+}
+
+/**
+ * The temperature that calibrates a model on reports newer than those it learned from: fitted on
+ * the newest fifth of the (time-ordered) training reports, scored by a model of the oldest four
+ * fifths. Random cross-validation folds mix old and new and so miss the drift every tracker has
+ * (components renamed, new features, new words), which leaves time-split probabilities overconfident.
+ * Null when the tail is too small or has no class the head knows.
+ */
+function tailTemperature(docs: TokenizedDoc[], y: string[], params: TextClassifierParams): number | null {
+  const cut = Math.floor(docs.length * 0.8);
+  if (docs.length - cut < 50 || new Set(y.slice(0, cut)).size < 2) return null;
+  const head = new TextClassifier(params).fit(docs.slice(0, cut), y.slice(0, cut));
+  const index = new Map(head.classes.map((c, k) => [c, k]));
+  const rows: number[] = [];
+  for (let i = cut; i < docs.length; i++) if (index.has(y[i]!)) rows.push(i);
+  if (rows.length < 50) return null;
+  const scores = head.decision(rows.map((i) => docs[i]!));
+  return fitTemperature(
+    scores,
+    head.classes.length,
+    Int32Array.from(rows, (i) => index.get(y[i]!)!),
+  );
 }
 
 function percentile(xs: number[], q: number): number {
@@ -225,7 +252,11 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
     const tokenSeconds = new Map([[CODE_TOKENIZER, (performance.now() - tTok) / 1000]]);
     const trY = train.map((i) => data.labels[i]!);
     const K = new Set(trY).size;
-    const vectorizer = { ...DEFAULT_VECTORIZER, metaFields };
+    const vectorizer = {
+      ...DEFAULT_VECTORIZER,
+      metaFields,
+      fields: DEFAULT_VECTORIZER.fields.map((f) => ({ ...f, charNgrams: opts.charNgrams ?? null })),
+    };
     const unigrams = {
       ...vectorizer,
       fields: vectorizer.fields.map((f) => ({ ...f, ngrams: [1, 1] as [number, number] })),
@@ -263,15 +294,20 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
     const t1 = performance.now();
     const chosenDocs =
       selection.tokenizer === PLAIN_TOKENIZER ? train.map((i) => data.tokens(i, PLAIN_TOKENIZER)) : trDocs;
-    const fitted = new TextClassifier({ ...selection.best, tokenizer: selection.tokenizer }).fit(
-      chosenDocs,
-      trY,
-      selection.temperature,
-    );
+    const params = { ...selection.best, tokenizer: selection.tokenizer };
+    let fitted = new TextClassifier(params).fit(chosenDocs, trY, selection.temperature);
     fitSeconds += (performance.now() - t1) / 1000 + (tokenSeconds.get(selection.tokenizer) ?? 0);
+    // measured: ECE 0.140 → 0.109 on HIVE, 0.110 → 0.104 on HDFS, ±0.001 on the list exports;
+    // Brier no worse anywhere (bench/RESULTS.md)
+    if (opts.split.kind === 'time') {
+      const t2 = performance.now();
+      const t = tailTemperature(chosenDocs, trY, params);
+      if (t !== null) fitted = new FittedTextClassifier(fitted.params, fitted.vectorizer, fitted.model, t);
+      selectionSeconds += (performance.now() - t2) / 1000;
+    }
     nTrain += train.length;
     lastModel = `${describeCandidate(selection.best)}${selection.tokenizer === PLAIN_TOKENIZER ? ', plain words' : ''}`;
-    temperature = selection.temperature;
+    temperature = fitted.temperature;
     candidates = selection.candidates;
     if (opts.keepModel) kept = fitted;
     opts.onProgress?.(`split ${s + 1}/${splits.length}: predicting`, 0, testIdx.length);

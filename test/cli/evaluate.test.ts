@@ -91,5 +91,36 @@ describe('eightball evaluate', () => {
     });
     assert.equal(label.status, 2);
     assert.match(label.stderr, /--label: "colour"/);
+    const chars = spawnSync(
+      process.execPath,
+      [BIN, 'evaluate', '-i', input, '--label', 'component', '--char-ngrams', '5-2'],
+      { encoding: 'utf8' },
+    );
+    assert.equal(chars.status, 2);
+    assert.match(chars.stderr, /--char-ngrams: "5-2" is not LO-HI/);
+  });
+
+  it('adds character n-grams when asked, and says so in the model', () => {
+    const r = spawnSync(
+      process.execPath,
+      [
+        BIN,
+        'evaluate',
+        '-i',
+        input,
+        '--label',
+        'component',
+        '--split',
+        'random',
+        '--char-ngrams',
+        '2-4',
+        '--json',
+      ],
+      { encoding: 'utf8' },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.match(j.model, /chars 2-4/);
+    assert.ok(j.accuracy > 0);
   });
 });

@@ -450,9 +450,10 @@ export class TfidfVectorizer {
     // sized exactly first: on a million reports a doubling buffer would cost a copy of gigabytes
     let nnz = metaStart[n]!;
     for (let e = 0; e < rowStart[n]!; e++) if (remap[entryTerm[e]!]! >= 0) nnz++;
-    const indptr = new Int32Array(n + 1);
-    const indices = new Int32Array(nnz);
-    const data = new Float32Array(nnz);
+    // on shared memory, so that SVM worker threads read the matrix without a copy of it
+    const indptr = new Int32Array(new SharedArrayBuffer((n + 1) * 4));
+    const indices = new Int32Array(new SharedArrayBuffer(nnz * 4));
+    const data = new Float32Array(new SharedArrayBuffer(nnz * 4));
     let q = 0;
     for (let d = 0; d < n; d++) {
       const start = q;

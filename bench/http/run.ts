@@ -11,14 +11,12 @@ import autocannon from 'autocannon';
 import { loadReports } from '../../src/sources/load-reports.ts';
 import { openStore, upsertReports } from '../../src/store/index.ts';
 import { createApiToken, createUser, trainTask } from '../../src/triage/index.ts';
+import { numberArg, SHARED_DATA } from '../options.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
-const data = process.env.EIGHTBALL_SHARED_DATA ?? resolve(root, '../shared/data');
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
-};
+const data = SHARED_DATA;
+const arg = numberArg;
 const connections = arg('connections', 16);
 const seconds = arg('seconds', 15);
 const workers = arg('workers', 1);

@@ -4,8 +4,7 @@
 // Usage: npm run bench:scale [-- --reports 1000000 --classes 60 --max-iter 5]
 import { existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import {
   CODE_TOKENIZER,
   configureParallelism,
@@ -21,14 +20,11 @@ import {
   tokenizerOptions,
 } from '../../src/ml/index.ts';
 import { loadReports } from '../../src/sources/load-reports.ts';
+import { numberArg, SHARED_DATA } from '../options.ts';
 import { ReportGenerator } from './corpus.ts';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const data = process.env.EIGHTBALL_SHARED_DATA ?? resolve(here, '../../../shared/data');
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
+const data = SHARED_DATA;
+const arg = numberArg;
 const N = arg('reports', 1_000_000);
 const K = arg('classes', 60);
 const maxIter = arg('max-iter', 5);

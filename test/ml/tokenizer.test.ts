@@ -40,6 +40,16 @@ describe('tokenize', () => {
     const t = tokenize("The page doesn't load and it is not 12345678 fast");
     assert.deepEqual(t, ['page', 'not', 'load', 'not', 'fast']);
   });
+  it('adds cue tokens for a question and a code block only when asked', () => {
+    const text = 'How do I set the proxy?\n```\nconfig.proxy = 1\n```';
+    const plain = tokenize(text);
+    assert.ok(!plain.some((t) => t.startsWith('?')));
+    const cued = tokenize(text, { cues: true });
+    assert.deepEqual(cued.slice(0, plain.length), plain);
+    assert.deepEqual(cued.slice(plain.length), ['?question', '?code']);
+    assert.deepEqual(tokenize('The proxy setting is ignored', { cues: true }).includes('?question'), false);
+  });
+
   it('marks word boundaries in character n-grams', () => {
     assert.deepEqual(charNgrams(['ab'], 3, 3), [' ab', 'ab ']);
   });

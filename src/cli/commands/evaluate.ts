@@ -102,7 +102,7 @@ export function registerEvaluate(program: Command): void {
     .option('--text <fields>', 'text fields', 'summary,description')
     .option(
       '--meta <fields>',
-      'categorical fields to one-hot (default: platform, opSys, severity, and product for --label component); "none" for text only',
+      'categorical fields to one-hot (default: platform, opSys, severity; product for --label component; reporter for component and product::component); "none" for text only',
     )
     .option(
       '--char-ngrams <lo-hi>',

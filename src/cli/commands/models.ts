@@ -143,6 +143,7 @@ Examples:
     .option('--platform <name>')
     .option('--op-sys <name>')
     .option('--severity <name>')
+    .option('--reporter <login>', 'who files it: component models learn where each reporter works')
     .option('--json', 'print one JSON object')
     .addHelpText(
       'after',
@@ -159,6 +160,7 @@ Examples:
         platform: o.platform,
         opSys: o.opSys,
         severity: o.severity,
+        reporter: o.reporter,
       });
       if (!parsed.success) {
         const i = parsed.error.issues[0]!;

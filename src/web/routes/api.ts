@@ -171,7 +171,8 @@ export const apiRoutes: FastifyPluginAsync<{ classifyRateLimit: number }> = asyn
         response: { 200: classification, ...errors },
       },
     },
-    async (req) => predictor.classify(parseInput(req.body)),
+    // as /reports would file it: by the token's user (component models read who reports)
+    async (req) => predictor.classify({ ...parseInput(req.body), reporter: req.user!.username }),
   );
 
   app.post(

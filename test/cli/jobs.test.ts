@@ -1,26 +1,15 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { openStore, upsertReports } from '../../src/store/index.ts';
+import { cliDatabase } from '../support/cli-db.ts';
 import { BIN } from '../support/serve-process.ts';
-import { triageCorpus } from '../support/triage-corpus.ts';
 
 describe('eightball worker and eightball jobs', () => {
-  const db = `sqlite:${join(mkdtempSync(join(tmpdir(), 'eightball-jobs-')), 'eightball.db')}`;
+  const { db, cli, seed } = cliDatabase('jobs');
   let worker: ChildProcess;
-  const cli = (...args: string[]) =>
-    spawnSync(process.execPath, [BIN, '--db', db, ...args], {
-      encoding: 'utf8',
-      env: { ...process.env, EIGHTBALL_LOG_LEVEL: 'warn' },
-    });
 
   before(async () => {
-    const store = await openStore(db);
-    await upsertReports(store.db, triageCorpus(120));
-    await store.close();
+    await seed(120);
     worker = spawn(process.execPath, [BIN, '--db', db, 'worker'], { stdio: ['ignore', 'ignore', 'pipe'] });
     await new Promise<void>((resolve, reject) => {
       worker.stderr!.on('data', (d: Buffer) => {

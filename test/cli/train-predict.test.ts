@@ -1,26 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { openStore, upsertReports } from '../../src/store/index.ts';
-import { BIN } from '../support/serve-process.ts';
-import { triageCorpus } from '../support/triage-corpus.ts';
+import { cliDatabase } from '../support/cli-db.ts';
 
 describe('eightball train, models and predict', () => {
-  const db = `sqlite:${join(mkdtempSync(join(tmpdir(), 'eightball-predict-')), 'eightball.db')}`;
-  const cli = (...args: string[]) =>
-    spawnSync(process.execPath, [BIN, '--db', db, ...args], {
-      encoding: 'utf8',
-      env: { ...process.env, EIGHTBALL_LOG_LEVEL: 'warn' },
-    });
+  const { cli, seed } = cliDatabase('predict');
 
-  before(async () => {
-    const store = await openStore(db);
-    await upsertReports(store.db, triageCorpus(160));
-    await store.close();
-  });
+  before(() => seed(160));
 
   it('trains the component task, lists it, and predicts a report with its reporter', () => {
     const train = cli('train', '--task', 'component', '--json');

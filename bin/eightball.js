@@ -4,7 +4,8 @@ import v8 from 'node:v8';
 import { register } from 'tsx/esm/api';
 
 // Tokenising and vectorising make many short-lived strings: a 64 MiB young generation (V8's
-// default is 16) cuts HIVE's fit from 2.1 s to 1.9 s and cross-validation by a tenth (bench/RESULTS.md).
+// default is 16) took `evaluate` on HIVE from 2.13 s to 1.87 s of fit and 8.4 s to 7.7 s of
+// cross-validation (measured with NODE_OPTIONS=--max-semi-space-size=64).
 if (!/--max-semi-space-size/.test(process.env.NODE_OPTIONS ?? ''))
   v8.setFlagsFromString('--max-semi-space-size=64');
 register();

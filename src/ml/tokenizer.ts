@@ -26,7 +26,7 @@ export interface TokenizerOptions {
   /**
    * add cue tokens no word can be: `?question` when the text asks something, `?code` when it holds
    * a fenced code block. Words alone lose the question mark, and a question is what sets the
-   * "question" class of GitHub trackers apart (NLBSE'24 macro-F1 0.759 → 0.763, bench/RESULTS.md).
+   * "question" class of GitHub trackers apart (NLBSE'24 macro-F1 0.759 → 0.766, bench/RESULTS.md).
    */
   cues?: boolean;
 }

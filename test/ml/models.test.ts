@@ -140,6 +140,44 @@ describe('TF-IDF fitTransform', () => {
   }
 });
 
+describe('TF-IDF counting under a candidate cap', () => {
+  it('evicts rare candidates yet keeps every frequent term, never overcounting one', () => {
+    // a shared topic vocabulary plus one-off ids in every document: the ids crowd the table
+    const base = topics(400, 11).docs;
+    const docs = base.map((d, i) => ({
+      ...d,
+      text: { ...d.text, description: [...(d.text.description ?? []), `id${i}a`, `id${i}b`] },
+    }));
+    const params = {
+      ...DEFAULT_VECTORIZER,
+      fields: [
+        { name: 'summary', weight: 2, ngrams: [1, 1] as [number, number] },
+        { name: 'description', weight: 1, ngrams: [1, 2] as [number, number] },
+      ],
+    };
+    const exact = new TfidfVectorizer(params).fitTransform(docs);
+    const capped = new TfidfVectorizer(params, 120).fitTransform(docs);
+    const exactTerms = new Set(exact.vectorizer.terms);
+    for (const t of capped.vectorizer.terms) assert.ok(exactTerms.has(t), `${t} is a real term`);
+    // a term in at least a tenth of the documents can never be evicted before it is counted twice
+    const n = docs.length;
+    for (const [t, j] of exact.vectorizer.vocabulary) {
+      const df = Math.round((n + 1) / Math.exp(exact.vectorizer.idf[j]! - 1) - 1);
+      if (df < n / 10) continue;
+      const k = capped.vectorizer.vocabulary.get(t);
+      assert.ok(k !== undefined, `${t} (in ${df} documents) is kept`);
+      // an evicted term that comes back starts afresh: its count can only fall short
+      assert.ok(capped.vectorizer.idf[k]! >= exact.vectorizer.idf[j]! - 1e-5, `${t} idf`);
+    }
+    assert.ok(capped.vectorizer.nFeatures < exact.vectorizer.nFeatures, 'the cap dropped something');
+    for (let i = 0; i < capped.X.nRows; i++) {
+      let sq = 0;
+      for (let p = capped.X.indptr[i]!; p < capped.X.indptr[i + 1]!; p++) sq += capped.X.data[p]! ** 2;
+      assert.ok(sq === 0 || Math.abs(sq - 1) < 1e-5, `row ${i} has unit length`);
+    }
+  });
+});
+
 describe('linear models', () => {
   const train = topics(300, 1);
   const test = topics(90, 2);

@@ -20,7 +20,7 @@ import {
   tokenizeDoc,
   tokenizerOptions,
 } from '../ml/index.ts';
-import { defaultMetaFields, docOf, labelOf } from './dataset.ts';
+import { defaultMetaFields, docOf, labelOf, META_FIELDS } from './dataset.ts';
 
 export type SplitSpec =
   | { kind: 'time' }
@@ -37,6 +37,16 @@ export interface EvaluateOptions {
   /** with split `file`: the test reports */
   testReports?: BugReport[];
   groupBy?: string;
+  /**
+   * with `groupBy`: each group's model also learns from the other groups' training reports (the
+   * group becomes a feature), and is still tested on its own group only
+   */
+  poolGroups?: boolean;
+  /**
+   * reports added to the training side of every split and never tested (what `poolGroups` lends a
+   * group); with the time split only those filed before the split's oldest test report
+   */
+  extraTrain?: BugReport[];
   model: ModelChoice;
   seed: number;
   /** classes with fewer training reports than this are dropped from train and test */
@@ -175,6 +185,44 @@ function prepare(
   return { reports: kept, labels, tokens, unlabelled };
 }
 
+/**
+ * Appends `opts.extraTrain` to `data` (its own reports keep their indices, so test indices stay
+ * valid) and to the training side of every split. A time split only borrows reports filed before
+ * its oldest test report, and none when the test reports' filing times are unknown: the model must
+ * not learn from the future it is tested on, whichever group that future belongs to.
+ */
+function lendReports(
+  data: Prepared,
+  test: Prepared,
+  splits: TrainTest[],
+  opts: EvaluateOptions,
+  textFields: string[],
+  metaFields: string[],
+): TrainTest[] {
+  const own = data.labels.length;
+  const extra = prepare(opts.extraTrain ?? [], opts, textFields, metaFields);
+  const widened = splits.map((sp) => {
+    let since: string | null = null;
+    if (opts.split.kind === 'time') {
+      for (const i of sp.test) {
+        const t = test.reports[i]!.createdAt;
+        if (t === null) return sp;
+        if (since === null || t < since) since = t;
+      }
+    }
+    const lent: number[] = [];
+    extra.reports.forEach((r, j) => {
+      if (since === null || (r.createdAt !== null && r.createdAt < since)) lent.push(own + j);
+    });
+    return { train: [...sp.train, ...lent], test: sp.test };
+  });
+  const ownTokens = data.tokens;
+  data.reports.push(...extra.reports);
+  data.labels.push(...extra.labels);
+  data.tokens = (i, spec) => (i < own ? ownTokens(i, spec) : extra.tokens(i - own, spec));
+  return widened;
+}
+
 function splitName(s: SplitSpec): string {
   return s.kind === 'kfold' ? `kfold:${s.k}` : s.kind;
 }
@@ -203,6 +251,8 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
     splits = kFoldSplits(data.labels, opts.split.k, opts.seed);
   }
   const test = testData ?? data;
+  if (opts.extraTrain && opts.extraTrain.length > 0)
+    splits = lendReports(data, test, splits, opts, textFields, metaFields);
 
   const allY: string[] = [];
   const allP: number[][] = [];
@@ -403,12 +453,21 @@ function evaluateGroups(reports: BugReport[], opts: EvaluateOptions): Evaluation
   const groupOf = (r: BugReport) => labelOf(r, field) ?? '(none)';
   const names = [...new Set(reports.map(groupOf))].sort();
   const groups: (EvaluationResult & { group: string })[] = [];
+  // the group is a feature of a pooled model, so a group's own reports can still pull its own way
+  const base = opts.metaFields ?? defaultMetaFields(opts.label);
+  const metaFields =
+    opts.poolGroups && (META_FIELDS as readonly string[]).includes(field) && field !== opts.label
+      ? [...new Set([...base, field])]
+      : opts.metaFields;
   for (const g of names) {
     const own = reports.filter((r) => groupOf(r) === g);
     const ownTest = opts.testReports?.filter((r) => groupOf(r) === g);
     const result = evaluateReports(own, {
       ...opts,
       groupBy: undefined,
+      poolGroups: false,
+      metaFields,
+      extraTrain: opts.poolGroups ? reports.filter((r) => groupOf(r) !== g) : undefined,
       testReports: ownTest,
       onProgress: (w, d, t) => opts.onProgress?.(`${g}: ${w}`, d, t),
     });

@@ -112,6 +112,46 @@ describe('evaluateReports', () => {
     assert.ok(Math.abs(g.accuracy - mean) < 1e-12);
   });
 
+  it('pooled groups learn from the other groups, and a time split borrows only from the past', () => {
+    const withProduct = (rs: ReturnType<typeof corpus>, product: (i: number) => string) =>
+      rs.map((r, i) => ({ ...r, product: product(i) }));
+    // Thunderbird has never seen a Storage report, yet its test reports are all Storage
+    const all = withProduct(corpus(120).slice(0, 120), (i) => (i < 60 ? 'Firefox' : 'Thunderbird'));
+    const tested = (r: (typeof all)[number], i: number) =>
+      r.product === 'Thunderbird' ? r.component === 'Storage' : i >= 50;
+    const train = all.filter((r, i) => !tested(r, i));
+    const test = all.filter(tested);
+    const fileSplit = {
+      label: 'component',
+      split: { kind: 'file' } as const,
+      model: 'svm' as const,
+      seed: 1,
+    };
+    assert.throws(
+      () => evaluateReports(train, { ...fileSplit, testReports: test, groupBy: 'product' }),
+      /no test report has a class seen in training/,
+    );
+    const pooled = evaluateReports(train, {
+      ...fileSplit,
+      testReports: test,
+      groupBy: 'product',
+      poolGroups: true,
+    });
+    const tb = pooled.groups!.find((g) => g.group === 'Thunderbird')!;
+    assert.equal(tb.nTrain, train.length);
+    assert.equal(tb.nTest, test.length - 10);
+    assert.ok(tb.accuracy > 0.9, `Thunderbird's Storage reports, accuracy ${tb.accuracy}`);
+
+    // time split: Firefox's reports are the older half, so Thunderbird borrows all of them and
+    // Firefox borrows none of Thunderbird's (all filed after Firefox's test period began)
+    const time = { label: 'component', split: { kind: 'time' } as const, model: 'svm' as const, seed: 1 };
+    const alone = evaluateReports(all, { ...time, groupBy: 'product' }).groups!;
+    const lent = evaluateReports(all, { ...time, groupBy: 'product', poolGroups: true }).groups!;
+    const n = (gs: typeof alone, g: string) => gs.find((x) => x.group === g)!.nTrain;
+    assert.equal(n(lent, 'Firefox'), n(alone, 'Firefox'));
+    assert.equal(n(lent, 'Thunderbird'), n(alone, 'Thunderbird') + 60);
+  });
+
   it('refuses a task with fewer than two learnable classes', () => {
     const one = corpus(30).map((r) => ({ ...r, component: 'Only' }));
     assert.throws(

@@ -118,6 +118,10 @@ export function registerEvaluate(program: Command): void {
       '--group-by <field>',
       'one model per value of this field (e.g. product): results per group and their mean',
     )
+    .option(
+      '--pool-groups',
+      "with --group-by: each group's model also learns from the other groups' training reports (the group is a feature); still tested on its own group. With --split time only reports filed before the group's test period are borrowed",
+    )
     .addOption(
       new Option('--model <model>', 'auto chooses by cross-validation on the training data')
         .choices(['auto', 'logreg', 'svm', 'nb'])
@@ -159,6 +163,8 @@ Examples:
       const split = parseSplit(o.split);
       if (split.kind === 'file' && !o.testInput)
         throw new EightballError('usage', '--split file needs --test-input FILE');
+      if (o.poolGroups && !o.groupBy)
+        throw new EightballError('usage', '--pool-groups goes with --group-by FIELD');
       if (o.testInput && split.kind !== 'file')
         throw new EightballError('usage', '--test-input goes with --split file');
       const textFields = parseList(o.text, TEXT_FIELDS, '--text');
@@ -188,6 +194,7 @@ Examples:
           split,
           testReports,
           groupBy: o.groupBy,
+          poolGroups: o.poolGroups === true,
           model: o.model as ModelChoice,
           seed: o.seed,
           labelMap: o.labelMap ? parseLabelMap(o.labelMap) : undefined,

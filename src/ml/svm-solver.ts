@@ -39,7 +39,7 @@ export function solveBinarySvm(p: SvmProblem, k: number, W: Float32Array, bias: 
   const K = p.nClasses;
   const positive = K === 2 ? 1 : k;
   const rng = createRng((Math.imul(p.seed, 0x9e3779b1) + k * 0x85ebca6b) >>> 0);
-  const w = new Float64Array(d);
+  const w = new Float32Array(d);
   const alpha = new Float64Array(n);
   const order = new Int32Array(n);
   const sign = new Float64Array(n);

@@ -142,9 +142,12 @@ export async function trainTask(
   for (const r of reports) counts.set(r.labels[LABEL_KEY]!, (counts.get(r.labels[LABEL_KEY]!) ?? 0) + 1);
   const kept = reports.filter((r) => counts.get(r.labels[LABEL_KEY]!)! >= MIN_CLASS_SIZE);
   const textFields = validated.params.vectorizer.fields.map((f) => f.name);
-  const docs = kept.map((r) => validated.tokenize(docOf(r, textFields, metaFields)));
+  // tokenised as the fit reads them, and not kept: a store of a million reports fits in memory
+  function* docs() {
+    for (const r of kept) yield validated.tokenize(docOf(r, textFields, metaFields));
+  }
   const final = new TextClassifier(validated.params).fit(
-    docs,
+    docs(),
     kept.map((r) => r.labels[LABEL_KEY]!),
     validated.temperature,
   );

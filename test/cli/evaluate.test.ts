@@ -98,6 +98,13 @@ describe('eightball evaluate', () => {
     );
     assert.equal(chars.status, 2);
     assert.match(chars.stderr, /--char-ngrams: "5-2" is not LO-HI/);
+    const pool = spawnSync(
+      process.execPath,
+      [BIN, 'evaluate', '-i', input, '--label', 'component', '--pool-groups'],
+      { encoding: 'utf8' },
+    );
+    assert.equal(pool.status, 2);
+    assert.match(pool.stderr, /--pool-groups goes with --group-by/);
   });
 
   it('adds character n-grams when asked, and says so in the model', () => {

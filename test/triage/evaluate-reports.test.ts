@@ -112,6 +112,17 @@ describe('evaluateReports', () => {
     assert.ok(Math.abs(g.accuracy - mean) < 1e-12);
   });
 
+  it('chooses the model on a sample of a large training set, then fits on all of it', () => {
+    const time = { label: 'component', split: { kind: 'time' } as const, model: 'auto' as const, seed: 1 };
+    const all = evaluateReports(corpus(120), time);
+    assert.equal(all.nSelection, all.nTrain);
+    const sampled = evaluateReports(corpus(120), { ...time, selectionSample: 30 });
+    assert.equal(sampled.nSelection, 30);
+    assert.equal(sampled.nTrain, all.nTrain);
+    assert.equal(sampled.nTest, all.nTest);
+    assert.ok(sampled.accuracy > 0.9, `accuracy ${sampled.accuracy}`);
+  });
+
   it('pooled groups learn from the other groups, and a time split borrows only from the past', () => {
     const withProduct = (rs: ReturnType<typeof corpus>, product: (i: number) => string) =>
       rs.map((r, i) => ({ ...r, product: product(i) }));

@@ -131,6 +131,20 @@ export function registerEvaluate(program: Command): void {
       '--label-map <from=to,...>',
       'merge label values before learning; * stands for every other value (e.g. nobug=nobug,*=bug)',
     )
+    .option(
+      '--selection-sample <n>',
+      'above this many training reports the model is chosen by cross-validating an evenly spaced sample of that many, then fitted on all',
+      (v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 100)
+          throw new EightballError(
+            'usage',
+            `--selection-sample: "${v}" is not a whole number of at least 100`,
+          );
+        return n;
+      },
+      50_000,
+    )
     .option('--seed <n>', 'seed for splits and solvers', (v) => Number.parseInt(v, 10), 1)
     .option('--json', 'print one JSON object')
     .option(
@@ -195,6 +209,7 @@ Examples:
           testReports,
           groupBy: o.groupBy,
           poolGroups: o.poolGroups === true,
+          selectionSample: o.selectionSample,
           model: o.model as ModelChoice,
           seed: o.seed,
           labelMap: o.labelMap ? parseLabelMap(o.labelMap) : undefined,

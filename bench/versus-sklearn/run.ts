@@ -21,23 +21,26 @@ interface Dataset {
   grouped?: boolean;
 }
 
+/** The NLBSE'24 benchmark's own split, one model per repository. */
+const NLBSE_ARGS = [
+  '-i',
+  'github/nlbse2024/issues_train.csv',
+  '--split',
+  'file',
+  '--test-input',
+  'github/nlbse2024/issues_test.csv',
+  '--label',
+  'type',
+  '--group-by',
+  'product',
+];
+
 const DATASETS: Dataset[] = [
   {
     name: 'NLBSE24 (5 repos, own split)',
     task: 'bug/feature/question',
     grouped: true,
-    args: [
-      '-i',
-      'github/nlbse2024/issues_train.csv',
-      '--split',
-      'file',
-      '--test-input',
-      'github/nlbse2024/issues_test.csv',
-      '--label',
-      'type',
-      '--group-by',
-      'product',
-    ],
+    args: NLBSE_ARGS,
   },
   {
     // the benchmark's rules: one classifier per repository, any input derived from the provided
@@ -45,19 +48,7 @@ const DATASETS: Dataset[] = [
     name: 'NLBSE24 (5 repos, own split), pooled training',
     task: 'bug/feature/question',
     grouped: true,
-    args: [
-      '-i',
-      'github/nlbse2024/issues_train.csv',
-      '--split',
-      'file',
-      '--test-input',
-      'github/nlbse2024/issues_test.csv',
-      '--label',
-      'type',
-      '--group-by',
-      'product',
-      '--pool-groups',
-    ],
+    args: [...NLBSE_ARGS, '--pool-groups'],
   },
   ...['HIVE', 'HADOOP', 'HDFS', 'MAPREDUCE', 'YARN'].map((p) => ({
     name: `Jira ${p}`,

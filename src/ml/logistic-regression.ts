@@ -10,7 +10,9 @@ export interface LogisticRegressionParams {
   tol: number;
 }
 
-export const DEFAULT_LOGREG: LogisticRegressionParams = { C: 10, classWeight: null, maxIter: 150, tol: 1e-4 };
+// 100 iterations, scikit-learn's default: on NLBSE'24 pooled (1,500 issues, 31k features) 150 took
+// the fit from 1.74 to 2.83 s for the same macro-F1 (0.778) and Brier (0.312), ECE 0.056 vs 0.053
+export const DEFAULT_LOGREG: LogisticRegressionParams = { C: 10, classWeight: null, maxIter: 100, tol: 1e-4 };
 
 /** Multinomial logistic regression (softmax), L2-regularised, fitted by L-BFGS over sparse rows. */
 export class LogisticRegression {

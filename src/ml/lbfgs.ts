@@ -38,30 +38,66 @@ export function lbfgs(
   const xNew = new Float64Array(n);
   const gNew = new Float64Array(n);
   const alphas = new Float64Array(memory);
+  let spareS: Float64Array | null = null;
+  let spareY: Float64Array | null = null;
   let iter = 0;
   for (; iter < maxIter; iter++) {
     if (maxAbs(g) <= tol * g0) break;
-    // two-loop recursion: dir = -H g
-    for (let i = 0; i < n; i++) dir[i] = -g[i]!;
-    for (let m = S.length - 1; m >= 0; m--) {
-      const a = rho[m]! * dot(S[m]!, dir);
+    // two-loop recursion: dir = -H g. Each update of `dir` is fused with the dot product the next
+    // step needs (the same sums in the same order): the history is read once per step, not twice
+    const L = S.length;
+    let a = 0;
+    if (L > 0) {
+      const sm = S[L - 1]!;
+      let d = 0;
+      for (let i = 0; i < n; i++) {
+        const v = -g[i]!;
+        dir[i] = v;
+        d += sm[i]! * v;
+      }
+      a = rho[L - 1]! * d;
+    } else for (let i = 0; i < n; i++) dir[i] = -g[i]!;
+    for (let m = L - 1; m >= 0; m--) {
       alphas[m] = a;
       const y = Y[m]!;
-      for (let i = 0; i < n; i++) dir[i] = dir[i]! - a * y[i]!;
+      if (m > 0) {
+        const sPrev = S[m - 1]!;
+        let d = 0;
+        for (let i = 0; i < n; i++) {
+          const v = dir[i]! - a * y[i]!;
+          dir[i] = v;
+          d += sPrev[i]! * v;
+        }
+        a = rho[m - 1]! * d;
+      } else for (let i = 0; i < n; i++) dir[i] = dir[i]! - a * y[i]!;
     }
-    if (S.length > 0) {
-      const last = S.length - 1;
-      const gamma = dot(S[last]!, Y[last]!) / dot(Y[last]!, Y[last]!);
-      for (let i = 0; i < n; i++) dir[i] = dir[i]! * gamma;
+    if (L > 0) {
+      const gamma = dot(S[L - 1]!, Y[L - 1]!) / dot(Y[L - 1]!, Y[L - 1]!);
+      const y0 = Y[0]!;
+      let d = 0;
+      for (let i = 0; i < n; i++) {
+        const v = dir[i]! * gamma;
+        dir[i] = v;
+        d += y0[i]! * v;
+      }
+      let b = rho[0]! * d;
+      for (let m = 0; m < L; m++) {
+        const sm = S[m]!;
+        const c = alphas[m]! - b;
+        if (m + 1 < L) {
+          const yNext = Y[m + 1]!;
+          let e = 0;
+          for (let i = 0; i < n; i++) {
+            const v = dir[i]! + c * sm[i]!;
+            dir[i] = v;
+            e += yNext[i]! * v;
+          }
+          b = rho[m + 1]! * e;
+        } else for (let i = 0; i < n; i++) dir[i] = dir[i]! + c * sm[i]!;
+      }
     } else {
-      const s = 1 / Math.max(1e-12, Math.sqrt(dot(g, g)));
-      for (let i = 0; i < n; i++) dir[i] = dir[i]! * s;
-    }
-    for (let m = 0; m < S.length; m++) {
-      const b = rho[m]! * dot(Y[m]!, dir);
-      const s = S[m]!;
-      const a = alphas[m]!;
-      for (let i = 0; i < n; i++) dir[i] = dir[i]! + (a - b) * s[i]!;
+      const sc = 1 / Math.max(1e-12, Math.sqrt(dot(g, g)));
+      for (let i = 0; i < n; i++) dir[i] = dir[i]! * sc;
     }
     let slope = dot(g, dir);
     if (slope >= 0) {
@@ -85,17 +121,26 @@ export function lbfgs(
       step *= 0.5;
     }
     if (!accepted) break;
-    const s = new Float64Array(n);
-    const y = new Float64Array(n);
+    // s and y are written into spare arrays; a pair pushed out of the history becomes the spares,
+    // so a full history allocates nothing per iteration
+    const s: Float64Array = spareS ?? new Float64Array(n);
+    const y: Float64Array = spareY ?? new Float64Array(n);
+    spareS = s;
+    spareY = y;
+    let sy = 0;
     for (let i = 0; i < n; i++) {
-      s[i] = xNew[i]! - x[i]!;
-      y[i] = gNew[i]! - g[i]!;
+      const si = xNew[i]! - x[i]!;
+      const yi = gNew[i]! - g[i]!;
+      s[i] = si;
+      y[i] = yi;
+      sy += si * yi;
     }
-    const sy = dot(s, y);
     if (sy > 1e-10) {
+      spareS = null;
+      spareY = null;
       if (S.length === memory) {
-        S.shift();
-        Y.shift();
+        spareS = S.shift()!;
+        spareY = Y.shift()!;
         rho.shift();
       }
       S.push(s);

@@ -2,9 +2,7 @@
 // vocabulary (bench/scale/corpus.ts), streamed through the learning core so that only the counts,
 // the matrix and the model are ever held. Reports time per stage and the process's peak RSS.
 // Usage: npm run bench:scale [-- --reports 1000000 --classes 60 --max-iter 5]
-import { existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
 import {
   CODE_TOKENIZER,
   configureParallelism,
@@ -19,9 +17,9 @@ import {
   tokenizeDoc,
   tokenizerOptions,
 } from '../../src/ml/index.ts';
-import { loadReports } from '../../src/sources/load-reports.ts';
 import { numberArg, SHARED_DATA } from '../options.ts';
 import { ReportGenerator } from './corpus.ts';
+import { loadJiraReports } from './jira-reports.ts';
 
 const data = SHARED_DATA;
 const arg = numberArg;
@@ -39,16 +37,8 @@ const rssMiB = () => process.memoryUsage().rss / 2 ** 20;
 const peakMiB = () => process.resourceUsage().maxRSS / 1024;
 const secs = (t: number) => (performance.now() - t) / 1000;
 
-const projects = ['HIVE', 'HADOOP', 'HDFS', 'MAPREDUCE', 'YARN'].map((p) =>
-  join(data, 'jira/apache', `${p}.jsonl`),
-);
-if (!projects.every((p) => existsSync(p))) {
-  log(`shared Jira data not found under ${data}/jira/apache (set EIGHTBALL_SHARED_DATA)`);
-  process.exit(1);
-}
-
 let t = performance.now();
-const real = (await Promise.all(projects.map((p) => loadReports(p)))).flatMap((r) => r.reports);
+const real = await loadJiraReports(data);
 const gen = new ReportGenerator(real, K, 42);
 log(
   `learned the generator from ${real.length} real Jira reports: ${gen.labels.length} classes, ${gen.vocabularySize} words (${secs(t).toFixed(1)} s)`,

@@ -3,10 +3,9 @@
 // Usage: node --import tsx bench/scale/write-csv.ts --reports 300000 --out /tmp/gen300k.csv
 // Columns: id, summary, description, component (60 classes), created (one minute apart).
 import { createWriteStream } from 'node:fs';
-import { join } from 'node:path';
-import { loadReports } from '../../src/sources/load-reports.ts';
 import { numberArg, SHARED_DATA } from '../options.ts';
 import { ReportGenerator } from './corpus.ts';
+import { loadJiraReports } from './jira-reports.ts';
 
 const n = numberArg('reports', 300_000);
 const i = process.argv.indexOf('--out');
@@ -15,10 +14,7 @@ if (!path) {
   process.stderr.write('usage: write-csv.ts --reports N --out FILE\n');
   process.exit(2);
 }
-const projects = ['HIVE', 'HADOOP', 'HDFS', 'MAPREDUCE', 'YARN'].map((p) =>
-  join(SHARED_DATA, 'jira/apache', `${p}.jsonl`),
-);
-const real = (await Promise.all(projects.map((p) => loadReports(p)))).flatMap((r) => r.reports);
+const real = await loadJiraReports(SHARED_DATA);
 const gen = new ReportGenerator(real, 60, 7);
 const out = createWriteStream(path);
 const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;

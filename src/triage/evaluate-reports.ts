@@ -100,6 +100,8 @@ export interface EvaluationResult extends EvaluationSummary {
   perClass: ClassificationMetrics['perClass'];
   metrics: ClassificationMetrics;
   groups?: (EvaluationResult & { group: string })[];
+  /** with `groupBy`: the groups that could not be evaluated (too few reports or classes), and why */
+  skippedGroups?: { group: string; reason: string }[];
   /** with `keepModel`: the fitted classifier of the last split */
   fitted?: FittedTextClassifier;
   /** with `keepModel`: every test report's top probability and whether the top label was right */
@@ -246,6 +248,11 @@ function lendReports(
   });
   const ownTokens = data.tokens;
   data.reports.push(...extra.reports);
+  if (opts.split.kind === 'time') {
+    // the tail calibration takes the newest fifth of the training side: lent reports join in time order
+    const time = (i: number) => data.reports[i]!.createdAt ?? '';
+    for (const sp of widened) sp.train.sort((a, b) => (time(a) < time(b) ? -1 : time(a) > time(b) ? 1 : 0));
+  }
   data.labels.push(...extra.labels);
   const ownFresh = data.fresh;
   data.tokens = (i, spec) => (i < own ? ownTokens(i, spec) : extra.tokens(i - own, spec));
@@ -497,6 +504,7 @@ function evaluateGroups(reports: BugReport[], opts: EvaluateOptions): Evaluation
   const groupOf = (r: BugReport) => labelOf(r, field) ?? '(none)';
   const names = [...new Set(reports.map(groupOf))].sort();
   const groups: (EvaluationResult & { group: string })[] = [];
+  const skipped: { group: string; reason: string }[] = [];
   // the group is a feature of a pooled model, so a group's own reports can still pull its own way
   const base = opts.metaFields ?? defaultMetaFields(opts.label);
   const metaFields =
@@ -506,16 +514,27 @@ function evaluateGroups(reports: BugReport[], opts: EvaluateOptions): Evaluation
   for (const g of names) {
     const own = reports.filter((r) => groupOf(r) === g);
     const ownTest = opts.testReports?.filter((r) => groupOf(r) === g);
-    const result = evaluateReports(own, {
-      ...opts,
-      groupBy: undefined,
-      poolGroups: false,
-      metaFields,
-      extraTrain: opts.poolGroups ? reports.filter((r) => groupOf(r) !== g) : undefined,
-      testReports: ownTest,
-      onProgress: (w, d, t) => opts.onProgress?.(`${g}: ${w}`, d, t),
-    });
-    groups.push({ ...result, group: g });
+    try {
+      const result = evaluateReports(own, {
+        ...opts,
+        groupBy: undefined,
+        metaFields,
+        extraTrain: opts.poolGroups ? reports.filter((r) => groupOf(r) !== g) : undefined,
+        testReports: ownTest,
+        onProgress: (w, d, t) => opts.onProgress?.(`${g}: ${w}`, d, t),
+      });
+      groups.push({ ...result, group: g });
+    } catch (e) {
+      // a tracker's small products cannot be measured; that must not cost the others' results
+      if (!(e instanceof EightballError) || e.code !== 'rejected') throw e;
+      skipped.push({ group: g, reason: e.message });
+    }
+  }
+  if (groups.length === 0) {
+    throw new EightballError(
+      'rejected',
+      `no ${field} group could be evaluated: ${skipped.map((x) => `${x.group}: ${x.reason}`).join('; ')}`,
+    );
   }
   const mean = (k: (typeof MEAN_KEYS)[number]) => {
     const xs = groups.map((g) => g[k]).filter((v): v is number => typeof v === 'number');
@@ -540,5 +559,6 @@ function evaluateGroups(reports: BugReport[], opts: EvaluateOptions): Evaluation
     nTest: groups.reduce((s, g) => s + g.nTest, 0),
     classes: Math.max(...groups.map((g) => g.classes)),
     groups,
+    skippedGroups: skipped,
   };
 }

@@ -138,10 +138,13 @@ describe('evaluateReports', () => {
       model: 'svm' as const,
       seed: 1,
     };
-    assert.throws(
-      () => evaluateReports(train, { ...fileSplit, testReports: test, groupBy: 'product' }),
-      /no test report has a class seen in training/,
+    const separate = evaluateReports(train, { ...fileSplit, testReports: test, groupBy: 'product' });
+    assert.deepEqual(
+      separate.skippedGroups?.map((g) => g.group),
+      ['Thunderbird'],
+      'alone, Thunderbird has no test report of a class it was trained on',
     );
+    assert.match(separate.skippedGroups![0]!.reason, /no test report has a class seen in training/);
     const pooled = evaluateReports(train, {
       ...fileSplit,
       testReports: test,
@@ -161,6 +164,40 @@ describe('evaluateReports', () => {
     const n = (gs: typeof alone, g: string) => gs.find((x) => x.group === g)!.nTrain;
     assert.equal(n(lent, 'Firefox'), n(alone, 'Firefox'));
     assert.equal(n(lent, 'Thunderbird'), n(alone, 'Thunderbird') + 60);
+  });
+
+  it('reports a group it cannot evaluate and still evaluates the others', () => {
+    const reports = [
+      ...corpus(90).map((r) => ({ ...r, product: 'Firefox' })),
+      ...corpus(12).map((r) => ({
+        ...r,
+        externalId: `t${r.externalId}`,
+        product: 'Tiny',
+        component: 'Only',
+      })),
+    ];
+    const r = evaluateReports(reports, {
+      label: 'component',
+      split: { kind: 'time' },
+      groupBy: 'product',
+      model: 'svm',
+      seed: 1,
+    });
+    assert.deepEqual(
+      r.groups?.map((g) => g.group),
+      ['Firefox'],
+    );
+    assert.equal(r.skippedGroups?.length, 1);
+    assert.equal(r.skippedGroups?.[0]?.group, 'Tiny');
+    assert.match(r.skippedGroups?.[0]?.reason ?? '', /fewer than two classes/);
+    assert.throws(
+      () =>
+        evaluateReports(
+          reports.filter((x) => x.product === 'Tiny'),
+          { label: 'component', split: { kind: 'time' }, groupBy: 'product', model: 'svm', seed: 1 },
+        ),
+      /no product group could be evaluated: Tiny: /,
+    );
   });
 
   it('refuses a task with fewer than two learnable classes', () => {

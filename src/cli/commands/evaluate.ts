@@ -61,6 +61,8 @@ function printText(r: EvaluationResult): void {
   const line = (g: EvaluationResult, name: string) =>
     `${name.padEnd(28)} acc ${f(g.accuracy)}  macro-F1 ${f(g.macroF1)}  top-3 ${f(g.top3)}  AUC ${f(g.auc)}  ECE ${f(g.ece)}  (${g.nTrain} train, ${g.nTest} test, ${g.classes} classes, ${g.model})`;
   if (r.groups) for (const g of r.groups) process.stdout.write(`${line(g, g.group)}\n`);
+  for (const g of r.skippedGroups ?? [])
+    process.stdout.write(`${g.group.padEnd(28)} not evaluated: ${g.reason}\n`);
   process.stdout.write(`${line(r, r.groups ? 'mean of groups' : `${r.label} (${r.split} split)`)}\n`);
   process.stdout.write(
     `fit ${r.fitSeconds.toFixed(2)} s (+ ${r.selectionSeconds.toFixed(1)} s model selection), predict ${r.predictMsPerReport.toFixed(2)} ms/report (p99 ${r.predictMsP99.toFixed(2)} ms)\n`,

@@ -1,12 +1,13 @@
 import { Worker } from 'node:worker_threads';
 import type { CsrMatrix } from './sparse.ts';
-import { problemCount, type SvmProblem, solveBinarySvm } from './svm-solver.ts';
+import { type SvmProblem, solveTask, tasksOf } from './svm-solver.ts';
 
 /**
  * The one-vs-rest problems of an SVM fit are independent, so they are shared out over threads:
- * the main thread and up to `threads - 1` worker threads claim them one at a time from a shared
- * counter until none is left. Each problem has its own seed and its own column of the weights, so
- * the model is the same whatever the number of threads.
+ * the main thread and up to `threads - 1` worker threads claim tasks (a class, or a block of
+ * classes solved side by side: `svmTasks`) one at a time from a shared counter until none is left.
+ * Each task has its own seed and its own columns of the weights, so the model is the same whatever
+ * the number of threads.
  *
  * The main thread waits with Atomics.wait, which keeps `fit` synchronous for its callers. Workers
  * are started on first use, kept for later fits (a CV run fits dozens of models), and unref'd so
@@ -37,19 +38,19 @@ export interface SharedFit {
   problem: SvmProblem;
   W: Float32Array;
   bias: Float32Array;
-  /** [next problem to claim, problems finished] */
+  /** [next task to claim, tasks finished] */
   ctrl: Int32Array;
-  /** per problem: 0 pending, 1 solved here, 2 failed, 3 solved by a worker thread */
+  /** per task: 0 pending, 1 solved here, 2 failed, 3 solved by a worker thread */
   status: Int32Array;
 }
 
 export function solveClaimed(fit: SharedFit, solved = 1): void {
-  const count = problemCount(fit.problem.nClasses);
+  const tasks = tasksOf(fit.problem);
   for (;;) {
     const k = Atomics.add(fit.ctrl, 0, 1);
-    if (k >= count) return;
+    if (k >= tasks.length) return;
     try {
-      solveBinarySvm(fit.problem, k, fit.W, fit.bias);
+      solveTask(fit.problem, tasks[k]!, fit.W, fit.bias);
       Atomics.store(fit.status, k, solved);
     } catch {
       Atomics.store(fit.status, k, 2);
@@ -62,7 +63,7 @@ export function solveClaimed(fit: SharedFit, solved = 1): void {
 const workers: Worker[] = [];
 let lastFit = { problems: 0, byWorkers: 0 };
 
-/** How the last fit that started threads was shared: what a test or a benchmark can check. */
+/** How the last fit that started threads was shared (in tasks): what a test or a benchmark can check. */
 export function lastParallelFit(): { problems: number; byWorkers: number } {
   return { ...lastFit };
 }
@@ -108,12 +109,13 @@ export function solveInParallel(
   weightLength: number,
   K: number,
 ): { W: Float32Array; bias: Float32Array } {
-  const count = problemCount(K);
+  const tasks = tasksOf(p);
+  const count = tasks.length;
   const threads = Math.min(options.threads, count);
   if (threads <= 1 || p.X.indices.length * count < options.minWork) {
     const W = new Float32Array(weightLength);
     const bias = new Float32Array(K);
-    for (let k = 0; k < count; k++) solveBinarySvm(p, k, W, bias);
+    for (const task of tasks) solveTask(p, task, W, bias);
     return { W, bias };
   }
   startWorkers(threads - 1);
@@ -134,7 +136,7 @@ export function solveInParallel(
   let byWorkers = 0;
   for (let k = 0; k < count; k++) {
     if (fit.status[k] === 3) byWorkers++;
-    else if (fit.status[k] !== 1) solveBinarySvm(fit.problem, k, fit.W, fit.bias);
+    else if (fit.status[k] !== 1) solveTask(fit.problem, tasks[k]!, fit.W, fit.bias);
   }
   lastFit = { problems: count, byWorkers };
   // plain copies: a model outlives the fit and is serialised, sliced and compared like any other

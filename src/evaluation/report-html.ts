@@ -65,7 +65,17 @@ function section(s: ReportSection): string {
 }
 
 /** One self-contained page: tables and inline SVG charts, no script, no external resource. */
-export function renderReportHtml(title: string, sections: ReportSection[], generated = new Date()): string {
+/** `notes`: what the page as a whole must say before its sections (e.g. groups left out). */
+export function renderReportHtml(
+  title: string,
+  sections: ReportSection[],
+  generated = new Date(),
+  notes: string[] = [],
+): string {
+  const pageNotes =
+    notes.length > 0
+      ? `<ul class="notes">${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>\n`
+      : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
@@ -80,7 +90,7 @@ svg{max-width:100%;height:auto}
 </style></head><body>
 <h1>${escapeHtml(title)}</h1>
 <p>Generated ${escapeHtml(generated.toISOString())} by eightball.</p>
-${sections.map(section).join('\n')}
+${pageNotes}${sections.map(section).join('\n')}
 </body></html>
 `;
 }

@@ -59,5 +59,8 @@ async function sections(r: EvaluationResult): Promise<ReportSection[]> {
 
 /** The evaluation report page: one section per model (per group with --group-by), charts inline. */
 export async function evaluationHtml(r: EvaluationResult, title: string): Promise<string> {
-  return renderReportHtml(title, await sections(r));
+  const skipped = (r.skippedGroups ?? []).map(
+    (g) => `group ${g.group} not evaluated (left out of the means): ${g.reason}`,
+  );
+  return renderReportHtml(title, await sections(r), new Date(), skipped);
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadReports } from '../../src/sources/load-reports.ts';
 import { evaluateReports } from '../../src/triage/evaluate-reports.ts';
+import { evaluationHtml } from '../../src/triage/evaluation-report.ts';
 import { makeReport } from '../support/reports.ts';
 import { sharedFile, skipUnlessShared } from '../support/shared-data.ts';
 
@@ -164,9 +165,28 @@ describe('evaluateReports', () => {
     const n = (gs: typeof alone, g: string) => gs.find((x) => x.group === g)!.nTrain;
     assert.equal(n(lent, 'Firefox'), n(alone, 'Firefox'));
     assert.equal(n(lent, 'Thunderbird'), n(alone, 'Thunderbird') + 60);
+
+    // the tail calibration takes the newest fifth of the training side, so borrowed reports must
+    // take their place in time, not follow the group's own (here: all of them come first)
+    const numbered = all.map((r, i) => ({ ...r, description: `${r.description} #${i}` }));
+    const orders: number[][] = [];
+    evaluateReports(numbered, {
+      ...time,
+      groupBy: 'product',
+      poolGroups: true,
+      onSplit: (tr) => orders.push(tr.map((x) => Number(/#(\d+)/.exec(x.text)![1]))),
+    });
+    assert.equal(orders.length, 2);
+    const longest = orders.reduce((a, b) => (a.length >= b.length ? a : b));
+    assert.equal(longest.length, n(lent, 'Thunderbird'));
+    assert.ok(
+      longest.slice(0, 60).every((i) => i < 60),
+      'the borrowed Firefox reports come first',
+    );
+    for (const o of orders) for (let k = 1; k < o.length; k++) assert.ok(o[k - 1]! < o[k]!, `${o}`);
   });
 
-  it('reports a group it cannot evaluate and still evaluates the others', () => {
+  it('reports a group it cannot evaluate and still evaluates the others', async () => {
     const reports = [
       ...corpus(90).map((r) => ({ ...r, product: 'Firefox' })),
       ...corpus(12).map((r) => ({
@@ -190,6 +210,9 @@ describe('evaluateReports', () => {
     assert.equal(r.skippedGroups?.length, 1);
     assert.equal(r.skippedGroups?.[0]?.group, 'Tiny');
     assert.match(r.skippedGroups?.[0]?.reason ?? '', /fewer than two classes/);
+    const html = await evaluationHtml(r, 'grouped');
+    assert.match(html, /<li>group Tiny not evaluated \(left out of the means\): [^<]*fewer than two classes/);
+    assert.match(html, /component, group Firefox/);
     assert.throws(
       () =>
         evaluateReports(

@@ -100,6 +100,82 @@ function isDottedNumber(tok: string): boolean {
   return /^\d+(\.\d+)*$/.test(tok);
 }
 
+const NOT_ASCII = /[^\x00-\x7f]/;
+
+// character classes of TOKEN, for ASCII text
+const isLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isWordStart = (c: number) => isLetter(c) || c === 95 || c === 36;
+const isWordChar = (c: number) => isWordStart(c) || isDigit(c);
+const isLowerHex = (c: number) => isDigit(c) || (c >= 97 && c <= 102);
+
+/**
+ * The tokens TOKEN finds in an ASCII text, found by character tests instead: on most reports the
+ * regex engine's match objects cost more than the tokens (tokenising 60,000 generated texts: see
+ * bench/RESULTS.md). The alternatives are tried in TOKEN's order, each as greedy as TOKEN's; a
+ * text with any character past ASCII goes to the regex, whose \p classes know the other scripts.
+ */
+function scanAscii(src: string, take: (tok: string) => void): void {
+  const n = src.length;
+  let i = 0;
+  while (i < n) {
+    const c = src.charCodeAt(i);
+    if (c === 48 && src.charCodeAt(i + 1) === 120 && isLowerHex(src.charCodeAt(i + 2))) {
+      // 0x[0-9a-f]+
+      let e = i + 3;
+      while (e < n && isLowerHex(src.charCodeAt(e))) e++;
+      take(src.slice(i, e));
+      i = e;
+    } else if (isWordStart(c)) {
+      // [\p{L}_$][\p{L}\p{N}_$]* then (separator [\p{L}\p{N}_$]+)*, a separator being . :: / \
+      // or a - before a letter
+      let e = i + 1;
+      while (e < n && isWordChar(src.charCodeAt(e))) e++;
+      for (;;) {
+        const s = src.charCodeAt(e);
+        let after = -1;
+        if (s === 46 || s === 47 || s === 92) after = e + 1;
+        else if (s === 58 && src.charCodeAt(e + 1) === 58) after = e + 2;
+        else if (s === 45 && isLetter(src.charCodeAt(e + 1))) after = e + 1;
+        if (after < 0 || !isWordChar(src.charCodeAt(after))) break;
+        e = after + 1;
+        while (e < n && isWordChar(src.charCodeAt(e))) e++;
+      }
+      take(src.slice(i, e));
+      i = e;
+    } else if (isDigit(c)) {
+      // \p{N}+(?:\.\p{N}+)*
+      let e = i + 1;
+      while (e < n && isDigit(src.charCodeAt(e))) e++;
+      while (src.charCodeAt(e) === 46 && isDigit(src.charCodeAt(e + 1))) {
+        e += 2;
+        while (e < n && isDigit(src.charCodeAt(e))) e++;
+      }
+      take(src.slice(i, e));
+      i = e;
+    } else {
+      i++;
+    }
+  }
+}
+
+/** Each match of TOKEN in `src`, in order: by the scanner when the text is ASCII, unless `viaRegex`. */
+function forEachRawToken(src: string, take: (tok: string) => void, viaRegex = false): void {
+  if (viaRegex || NOT_ASCII.test(src)) {
+    TOKEN.lastIndex = 0;
+    for (let m = TOKEN.exec(src); m !== null; m = TOKEN.exec(src)) take(m[0]);
+  } else {
+    scanAscii(src, take);
+  }
+}
+
+/** The matches of TOKEN in a text, before words are split and filtered (for the scanner's tests). */
+export function rawTokens(src: string, viaRegex = false): string[] {
+  const out: string[] = [];
+  forEachRawToken(src, (t) => out.push(t), viaRegex);
+  return out;
+}
+
 /**
  * Code-aware tokens: words, identifiers (whole and split), dotted and slashed paths (whole, and
  * each segment), hex error codes. Deterministic and allocation-light: it runs on every report, so
@@ -118,9 +194,7 @@ export function tokenize(text: string, options: TokenizerOptions = {}): string[]
   // "doesn't" → "does not": the negation survives as a token
   const src = cut.replace(/n['\u2019]t\b/gi, ' not');
   const out: string[] = [];
-  TOKEN.lastIndex = 0;
-  for (let m = TOKEN.exec(src); m !== null; m = TOKEN.exec(src)) {
-    const tok = m[0];
+  const take = (tok: string) => {
     if (isCompound(tok) && !isDottedNumber(tok)) {
       // a compound: keep it whole (a file or class name is a strong signal), then its parts
       if (tok.length <= 80) pushWord(out, tok, opts);
@@ -130,7 +204,8 @@ export function tokenize(text: string, options: TokenizerOptions = {}): string[]
     } else {
       pushWord(out, tok, opts);
     }
-  }
+  };
+  forEachRawToken(src, take);
   if (opts.cues) {
     if (cut.includes('?')) out.push('?question');
     if (cut.includes('```')) out.push('?code');

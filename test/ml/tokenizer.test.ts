@@ -1,8 +1,61 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { charNgrams, tokenize } from '../../src/ml/tokenizer.ts';
+import { createRng } from '../../src/ml/random.ts';
+import { charNgrams, rawTokens, tokenize } from '../../src/ml/tokenizer.ts';
 
 describe('tokenize', () => {
+  it('finds by character tests on ASCII text exactly the tokens the Unicode regex finds', () => {
+    // the characters where the regex's alternatives and separators meet
+    const alphabet = [
+      'a',
+      'Z',
+      'x',
+      'f',
+      'F',
+      '0',
+      '7',
+      '_',
+      '$',
+      '.',
+      ':',
+      '::',
+      '/',
+      '\\',
+      '-',
+      ' ',
+      "'",
+      '0x',
+      '\n',
+      '#',
+    ];
+    const rng = createRng(11);
+    let tokens = 0;
+    for (let k = 0; k < 20_000; k++) {
+      let s = '';
+      const len = Math.floor(rng() * 24);
+      for (let i = 0; i < len; i++) s += alphabet[Math.floor(rng() * alphabet.length)];
+      const scanned = rawTokens(s);
+      assert.deepEqual(scanned, rawTokens(s, true), JSON.stringify(s));
+      tokens += scanned.length;
+    }
+    assert.ok(tokens > 50_000, `${tokens} tokens compared`);
+    assert.deepEqual(rawTokens('see 0x1F a-b-1 a--b 1.2.3. x::y: p\\q/ 0xg'), [
+      'see',
+      '0x1',
+      'F',
+      'a-b',
+      '1',
+      'a',
+      'b',
+      '1.2.3',
+      'x::y',
+      'p\\q',
+      '0',
+      'xg',
+    ]);
+    // past ASCII the regex decides, with its Unicode letter classes
+    assert.deepEqual(rawTokens('naïve café-crème'), ['naïve', 'café-crème']);
+  });
   it('splits identifiers but keeps them whole', () => {
     const t = tokenize('NullPointerException in getUserName and user_id_map');
     for (const w of [

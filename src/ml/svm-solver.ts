@@ -30,13 +30,14 @@ export interface SvmTask {
 export const BLOCK_WIDTH = 8;
 
 /**
- * From how many features on the classes are solved in blocks. Below it one class's weights stay in
- * a core's cache and solving the classes one at a time, each stopping when it converges on its
- * own, was as fast or faster (Jira HIVE, 71k features: the SVM fits of an `evaluate` took 19.3 s in
- * blocks against 12.4 s one at a time); above it a pass waits on memory and blocks pay (generated
- * reports: 235k features 10-40% faster, 548k 1.6-2×, 1.1 million 2.1×).
+ * From how many features on the classes are solved in blocks: 2^17, where one class's single-precision
+ * weights (512 KiB) outgrow a core's L2 cache on this project's machines. Below it solving the
+ * classes one at a time, each stopping when it converges on its own, was as fast or faster (Jira
+ * HIVE, 71k features: the SVM fits of an `evaluate` took 19.3 s in blocks against 12.4 s one at a
+ * time); above it a pass waits on memory and blocks pay (generated reports: 235k features 10-40%
+ * faster, 548k 1.6-2×, 1.1 million 2.1×; bench/RESULTS.md for a million reports).
  */
-export const BLOCK_FROM_FEATURES = 250_000;
+export const BLOCK_FROM_FEATURES = 131_072;
 
 /**
  * The tasks of a fit: one binary problem ("class 1 versus class 0") for two classes; one per class

@@ -59,8 +59,12 @@ async function sections(r: EvaluationResult): Promise<ReportSection[]> {
 
 /** The evaluation report page: one section per model (per group with --group-by), charts inline. */
 export async function evaluationHtml(r: EvaluationResult, title: string): Promise<string> {
-  const skipped = (r.skippedGroups ?? []).map(
-    (g) => `group ${g.group} not evaluated (left out of the means): ${g.reason}`,
+  // one line per reason: a tracker's export can have dozens of products too small to evaluate
+  const byReason = new Map<string, string[]>();
+  for (const g of r.skippedGroups ?? []) byReason.set(g.reason, [...(byReason.get(g.reason) ?? []), g.group]);
+  const skipped = [...byReason].map(
+    ([reason, groups]) =>
+      `${groups.length} group${groups.length === 1 ? '' : 's'} not evaluated (left out of the means), ${reason}: ${groups.join(', ')}`,
   );
   return renderReportHtml(title, await sections(r), new Date(), skipped);
 }

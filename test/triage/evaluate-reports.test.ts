@@ -211,7 +211,10 @@ describe('evaluateReports', () => {
     assert.equal(r.skippedGroups?.[0]?.group, 'Tiny');
     assert.match(r.skippedGroups?.[0]?.reason ?? '', /fewer than two classes/);
     const html = await evaluationHtml(r, 'grouped');
-    assert.match(html, /<li>group Tiny not evaluated \(left out of the means\): [^<]*fewer than two classes/);
+    assert.match(
+      html,
+      /<li>1 group not evaluated \(left out of the means\), [^<]*fewer than two classes[^<]*: Tiny<\/li>/,
+    );
     assert.match(html, /component, group Firefox/);
     assert.throws(
       () =>

@@ -46,8 +46,9 @@ Examples:
   $ eightball serve
   $ eightball import file ../shared/data/bugzilla/list-exports/Eclipse.csv --help`,
     );
-  program.hook('preAction', () => {
-    configureParallelism({ threads: threadsSetting() });
+  program.hook('preAction', (_root, action) => {
+    const file = action.optsWithGlobals<{ config?: string }>().config;
+    configureParallelism({ threads: threadsSetting(process.env, file) });
   });
   registerImport(program);
   registerStats(program);

@@ -55,20 +55,41 @@ export const ENV_VARS: Record<string, keyof Config> = {
 };
 
 /**
- * How many threads model fitting may use: EIGHTBALL_THREADS, else every core. Read on its own,
- * before any command, since fitting happens in commands that need no other setting (evaluate).
+ * How many threads model fitting may use: EIGHTBALL_THREADS, else `threads` in the config file
+ * (`--config` or EIGHTBALL_CONFIG), else every core. Read on its own, before any command, since
+ * fitting happens in commands that need no other setting (evaluate).
  */
-export function threadsSetting(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.EIGHTBALL_THREADS;
+export function threadsSetting(env: NodeJS.ProcessEnv = process.env, file?: string): number {
+  let raw: unknown = env.EIGHTBALL_THREADS;
+  let where = 'EIGHTBALL_THREADS';
+  if (raw === undefined || raw === '') {
+    const path = file ?? env.EIGHTBALL_CONFIG;
+    raw = path ? readConfigFile(path).threads : undefined;
+    where = `config file ${path}: threads`;
+  }
   if (raw === undefined || raw === '') return availableParallelism();
   const r = ConfigSchema.shape.threads.safeParse(raw);
   if (!r.success || r.data === undefined) {
     throw new EightballError(
       'config',
-      `EIGHTBALL_THREADS: must be a whole number from 1 to 256 (got "${raw}")`,
+      `${where}: must be a whole number from 1 to 256 (got ${JSON.stringify(raw)})`,
     );
   }
   return r.data;
+}
+
+/** The settings object of a JSON config file, or a config error naming the file and what is wrong. */
+function readConfigFile(file: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new EightballError('config', `config file ${file}: ${(e as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new EightballError('config', `config file ${file}: must be a JSON object`);
+  }
+  return parsed as Record<string, unknown>;
 }
 
 const ENV_NAME_OF = Object.fromEntries(Object.entries(ENV_VARS).map(([k, v]) => [v, k])) as Record<
@@ -94,16 +115,7 @@ export function loadConfig(src: ConfigSources = {}): Config {
   const origin: Record<string, string> = {};
   const file = src.file ?? env.EIGHTBALL_CONFIG;
   if (file) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (e) {
-      throw new EightballError('config', `config file ${file}: ${(e as Error).message}`);
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new EightballError('config', `config file ${file}: must be a JSON object`);
-    }
-    for (const [k, v] of Object.entries(parsed)) {
+    for (const [k, v] of Object.entries(readConfigFile(file))) {
       if (!(k in ConfigSchema.shape)) {
         throw new EightballError(
           'config',

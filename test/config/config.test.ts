@@ -51,4 +51,17 @@ describe('configuration', () => {
     );
     assert.throws(() => threadsSetting({ EIGHTBALL_THREADS: '0' }), /EIGHTBALL_THREADS/);
   });
+
+  it('takes the threads of a config file when EIGHTBALL_THREADS is not set', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eightball-cfg-'));
+    const file = join(dir, 'c.json');
+    writeFileSync(file, JSON.stringify({ threads: 1, port: 9000 }));
+    assert.equal(threadsSetting({}, file), 1);
+    assert.equal(threadsSetting({ EIGHTBALL_CONFIG: file }), 1);
+    assert.equal(threadsSetting({ EIGHTBALL_THREADS: '2' }, file), 2);
+    writeFileSync(file, JSON.stringify({ port: 9000 }));
+    assert.ok(threadsSetting({}, file) >= 1);
+    writeFileSync(file, JSON.stringify({ threads: 'all' }));
+    assert.throws(() => threadsSetting({}, file), /config file .*c\.json: threads: must be a whole number/);
+  });
 });

@@ -1,4 +1,4 @@
-import { createRng } from './random.ts';
+import { createRng, shuffleInPlace } from './random.ts';
 import type { CsrMatrix } from './sparse.ts';
 
 /**
@@ -43,7 +43,7 @@ export const BLOCK_FROM_FEATURES = 131_072;
  * The tasks of a fit: one binary problem ("class 1 versus class 0") for two classes; one per class
  * on vocabularies below `blockFrom` features; otherwise the classes in consecutive blocks of up to
  * eight, narrower when there are few classes so that two threads still have several tasks to share
- * (3-4 classes: one each; 60: eight blocks of 7-8). The tasks depend on the shape of the data only,
+ * (3-4 classes: one each; 60: seven blocks of 8 and one of 4). The tasks depend on the shape of the data only,
  * never on the threads, so the model does not either.
  */
 export function svmTasks(nClasses: number, nFeatures: number, blockFrom = BLOCK_FROM_FEATURES): SvmTask[] {
@@ -66,15 +66,6 @@ export function solveTask(p: SvmProblem, task: SvmTask, W: Float32Array, bias: F
 
 function rowOrderRng(seed: number, key: number): () => number {
   return createRng((Math.imul(seed, 0x9e3779b1) + key * 0x85ebca6b) >>> 0);
-}
-
-function shuffle(order: Int32Array, rng: () => number): void {
-  for (let t = order.length - 1; t > 0; t--) {
-    const j = Math.floor(rng() * (t + 1));
-    const tmp = order[t]!;
-    order[t] = order[j]!;
-    order[j] = tmp;
-  }
 }
 
 /**
@@ -113,7 +104,7 @@ export function solveBinarySvm(
   const { Dii, QD } = p;
   let b = 0;
   for (let iter = 0; iter < p.maxIter; iter++) {
-    shuffle(order, rng);
+    shuffleInPlace(order, rng);
     let pgMax = Number.NEGATIVE_INFINITY;
     let pgMin = Number.POSITIVE_INFINITY;
     for (let t = 0; t < n; t++) {
@@ -191,7 +182,7 @@ export function solveSvmBlock(
   const active = new Uint8Array(L).fill(1);
   let nActive = L;
   for (let iter = 0; iter < p.maxIter && nActive > 0; iter++) {
-    shuffle(order, rng);
+    shuffleInPlace(order, rng);
     pgMax.fill(Number.NEGATIVE_INFINITY);
     pgMin.fill(Number.POSITIVE_INFINITY);
     for (let t = 0; t < n; t++) {

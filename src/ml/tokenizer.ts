@@ -112,8 +112,9 @@ const isLowerHex = (c: number) => isDigit(c) || (c >= 97 && c <= 102);
 /**
  * The tokens TOKEN finds in an ASCII text, found by character tests instead: on most reports the
  * regex engine's match objects cost more than the tokens (tokenising 200,000 generated reports:
- * 25.5-26.7 s → 20.3 s, bench/RESULTS.md). The alternatives are tried in TOKEN's order, each as greedy as TOKEN's; a
- * text with any character past ASCII goes to the regex, whose \p classes know the other scripts.
+ * 25.5-26.7 s → 20.3 s, bench/RESULTS.md). The alternatives are tried in TOKEN's order, each as
+ * greedy as TOKEN's; a text with any character past ASCII goes to the regex, whose \p classes know
+ * the other scripts.
  */
 function scanAscii(src: string, take: (tok: string) => void): void {
   const n = src.length;

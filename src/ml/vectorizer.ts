@@ -438,20 +438,16 @@ export class TfidfVectorizer {
     // each group's names sorted by the built-in string order: a comparator over a million terms
     // took most of this step (200,000 generated reports: 11.0 s → 6.7 s)
     const kept = (c: number) => c > 0 && c >= p.minDf && c <= maxDf;
-    let maxSeen = 0;
-    for (let id = 0; id < counts.nTerms; id++) {
-      const c = counts.df[id]!;
-      if (kept(c) && c > maxSeen) maxSeen = c;
-    }
-    const groupSize = new Int32Array(maxSeen + 2);
+    const top = Math.min(maxDf, n);
+    const groupSize = new Int32Array(top + 1);
     for (let id = 0; id < counts.nTerms; id++) {
       const c = counts.df[id]!;
       if (kept(c)) groupSize[c]!++;
     }
     // groups laid out from the highest frequency down
-    const groupStart = new Int32Array(maxSeen + 2);
+    const groupStart = new Int32Array(top + 1);
     let nKept = 0;
-    for (let c = maxSeen; c >= 1; c--) {
+    for (let c = top; c >= 1; c--) {
       groupStart[c] = nKept;
       nKept += groupSize[c]!;
     }
@@ -466,7 +462,7 @@ export class TfidfVectorizer {
     const termList: string[] = [];
     const idf = new Float32Array(limit + counts.metaNames.length);
     const remap = new Int32Array(counts.nTerms).fill(-1);
-    for (let c = maxSeen; c >= 1 && termList.length < limit; c--) {
+    for (let c = top; c >= 1 && termList.length < limit; c--) {
       const size = groupSize[c]!;
       if (size === 0) continue;
       const ids = byFrequency.subarray(groupStart[c]!, groupStart[c]! + size);

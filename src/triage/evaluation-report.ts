@@ -61,7 +61,11 @@ async function sections(r: EvaluationResult): Promise<ReportSection[]> {
 export async function evaluationHtml(r: EvaluationResult, title: string): Promise<string> {
   // one line per reason: a tracker's export can have dozens of products too small to evaluate
   const byReason = new Map<string, string[]>();
-  for (const g of r.skippedGroups ?? []) byReason.set(g.reason, [...(byReason.get(g.reason) ?? []), g.group]);
+  for (const g of r.skippedGroups ?? []) {
+    const groups = byReason.get(g.reason) ?? [];
+    groups.push(g.group);
+    byReason.set(g.reason, groups);
+  }
   const skipped = [...byReason].map(
     ([reason, groups]) =>
       `${groups.length} group${groups.length === 1 ? '' : 's'} not evaluated (left out of the means), ${reason}: ${groups.join(', ')}`,

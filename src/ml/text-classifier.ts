@@ -27,17 +27,25 @@ export interface TokenizerSpec {
   splitIdentifiers: boolean;
   /** cue tokens for a question mark and a code block (absent in older artifacts: none) */
   cues?: boolean;
+  /** leave out the contents of fenced code blocks (absent in older artifacts: kept) */
+  skipFencedCode?: boolean;
 }
 
 /** Code-aware: what suits trackers full of class names, paths and stack traces. */
 export const CODE_TOKENIZER: TokenizerSpec = { stopWords: true, splitIdentifiers: true };
 /** Plain words: better on prose-heavy reports (measured on NLBSE'24 GitHub issues). */
-export const PLAIN_TOKENIZER: TokenizerSpec = { stopWords: false, splitIdentifiers: false, cues: true };
+export const PLAIN_TOKENIZER: TokenizerSpec = {
+  stopWords: false,
+  splitIdentifiers: false,
+  cues: true,
+  skipFencedCode: true,
+};
 
 export function tokenizerOptions(spec: TokenizerSpec = CODE_TOKENIZER): TokenizerOptions {
   return {
     splitIdentifiers: spec.splitIdentifiers,
     cues: spec.cues ?? false,
+    skipFencedCode: spec.skipFencedCode ?? false,
     ...(spec.stopWords ? {} : { stopWords: new Set<string>() }),
   };
 }

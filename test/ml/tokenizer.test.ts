@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createRng } from '../../src/ml/random.ts';
-import { charNgrams, rawTokens, tokenize } from '../../src/ml/tokenizer.ts';
+import { charNgrams, rawTokens, tokenize, withoutFencedCode } from '../../src/ml/tokenizer.ts';
 
 describe('tokenize', () => {
   it('finds by character tests on ASCII text exactly the tokens the Unicode regex finds', () => {
@@ -101,6 +101,27 @@ describe('tokenize', () => {
     assert.deepEqual(cued.slice(0, plain.length), plain);
     assert.deepEqual(cued.slice(plain.length), ['?question', '?code']);
     assert.deepEqual(tokenize('The proxy setting is ignored', { cues: true }).includes('?question'), false);
+  });
+  it('leaves out fenced code when asked, unclosed fences running to the end, and still cues it', () => {
+    assert.equal(withoutFencedCode('a ```x``` b ```y'), 'a \n b \n');
+    assert.equal(withoutFencedCode('no fence'), 'no fence');
+    const text = 'Crash on start\n```\nTypeError: foo.bar is undefined\n```\nafter update\n```js\nrun()';
+    assert.deepEqual(tokenize(text, { skipFencedCode: true }), ['crash', 'start', 'update']);
+    assert.deepEqual(tokenize(text, { skipFencedCode: true, cues: true }), [
+      'crash',
+      'start',
+      'update',
+      '?code',
+    ]);
+    assert.ok(tokenize(text).includes('typeerror'));
+    // the character cap applies to what is left, so prose after a long log is still read
+    const afterLog = `\`\`\`\n${'x '.repeat(5000)}\n\`\`\`\nbroken?`;
+    assert.deepEqual(tokenize(afterLog, { skipFencedCode: true, cues: true }), [
+      'broken',
+      '?question',
+      '?code',
+    ]);
+    assert.ok(!tokenize(afterLog, { cues: true }).includes('broken'));
   });
 
   it('marks word boundaries in character n-grams', () => {

@@ -12,7 +12,10 @@ export interface LoadOptions {
   onProgress?: (p: { bytesRead?: number; bytesTotal?: number }) => void;
 }
 
-/** Every report of a file in memory, labels joined: for evaluating straight from files, no database. */
+/**
+ * Every report of a file in memory, labels joined, without the source's raw record: for evaluating
+ * straight from files, no database.
+ */
 export async function loadReports(
   path: string,
   opts: LoadOptions = {},
@@ -31,7 +34,9 @@ export async function loadReports(
     if (it.kind === 'error') rejected.push(it.error);
     else {
       joiner?.join(it.report);
-      reports.push(it.report);
+      // evaluating never reads the source's raw record, and all reports are held at once: Mozilla's
+      // REST records take 28 MiB with it, 2.4 MiB without (1,014 reports)
+      reports.push({ ...it.report, raw: null });
     }
   }
   return { reports, rejected };

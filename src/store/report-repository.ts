@@ -1,5 +1,5 @@
 import type SQLite from 'better-sqlite3';
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { BugReport } from '../domain/index.ts';
 import { reportToRow, rowToReport } from './report-rows.ts';
 import type { BugReportUpdate, Database, NewBugReportRow } from './schema.ts';
@@ -175,15 +175,63 @@ export interface StoredReport {
   report: BugReport;
 }
 
-/** Stream stored reports with their row ids (for joining corrections and predictions). */
+// every column but the source's raw record, which learning never reads
+const COLUMNS_BUT_RAW = [
+  'id',
+  'source',
+  'external_id',
+  'url',
+  'summary',
+  'description',
+  'product',
+  'component',
+  'type',
+  'severity',
+  'priority',
+  'platform',
+  'op_sys',
+  'version',
+  'keywords',
+  'status',
+  'resolution',
+  'reporter',
+  'assignee',
+  'created_at',
+  'updated_at',
+  'labels',
+  'filed_product',
+  'filed_component',
+  'filed_severity',
+  'filed_type',
+  'filed_priority',
+  'filed_known',
+  'content_hash',
+  'imported_at',
+  'changed_at',
+] as const;
+
+/**
+ * Stream stored reports with their row ids (for joining corrections and predictions). Without
+ * `withRaw` the source's raw record is neither read nor parsed (`raw` is null): training and the
+ * similar-reports index hold many reports at once, and the raw record can be ten times the size
+ * of the rest (Mozilla's REST records: 28 MiB against 2.4 MiB for 1,014 reports).
+ */
 export async function* iterateStoredReports(
   db: Db,
-  opts: { source?: string; pageSize?: number } = {},
+  opts: { source?: string; pageSize?: number; withRaw?: boolean } = {},
 ): AsyncGenerator<StoredReport> {
   const pageSize = opts.pageSize ?? 1000;
+  const withRaw = opts.withRaw ?? true;
   let after = 0;
   for (;;) {
-    let q = db.selectFrom('bug_reports').selectAll().where('id', '>', after).orderBy('id').limit(pageSize);
+    let q = (
+      withRaw
+        ? db.selectFrom('bug_reports').selectAll()
+        : db.selectFrom('bug_reports').select(COLUMNS_BUT_RAW).select(sql<string>`'null'`.as('raw'))
+    )
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(pageSize);
     if (opts.source) q = q.where('source', '=', opts.source);
     const rows = await q.execute();
     for (const row of rows) yield { id: Number(row.id), report: rowToReport(row) };

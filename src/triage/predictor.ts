@@ -147,7 +147,7 @@ export class Predictor {
     // a ring of the newest `similarLimit` reports, so a large store never sits in memory whole
     const ring: { id: number; report: BugReport }[] = [];
     let seen = 0;
-    for await (const r of iterateStoredReports(this.store.db)) {
+    for await (const r of iterateStoredReports(this.store.db, { withRaw: false })) {
       ring[seen % this.similarLimit] = r;
       seen++;
     }

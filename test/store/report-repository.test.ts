@@ -4,6 +4,7 @@ import {
   countReports,
   getReport,
   iterateReports,
+  iterateStoredReports,
   migrateToLatest,
   type Store,
   storeStats,
@@ -96,6 +97,21 @@ for (const dialect of DIALECTS) {
       });
       await upsertReports(store.db, [tricky]);
       assert.equal((await getReport(store.db, 'test', tricky.externalId))?.summary, tricky.summary);
+    });
+
+    it('streams reports without their raw record when asked, every other field as stored', async () => {
+      const r = makeReport({ externalId: 'no-raw', source: 'raw-test', keywords: ['crash'] });
+      await upsertReports(store.db, [r]);
+      const read = async (withRaw: boolean) => {
+        const out = [];
+        for await (const s of iterateStoredReports(store.db, { source: 'raw-test', withRaw })) out.push(s);
+        return out;
+      };
+      const [full] = await read(true);
+      const [lean] = await read(false);
+      assert.deepEqual(full?.report, r);
+      assert.equal(lean?.id, full?.id);
+      assert.deepEqual(lean?.report, { ...r, raw: null });
     });
   });
 }

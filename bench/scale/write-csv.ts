@@ -1,7 +1,8 @@
 // bench/scale/write-csv: the generated corpus of bench/scale written as a CSV export, to measure
 // the CLI itself (import, evaluate, train) on a tracker far larger than the shared data.
-// Usage: node --import tsx bench/scale/write-csv.ts --reports 300000 --out /tmp/gen300k.csv
-// Columns: id, summary, description, component (60 classes), created (one minute apart).
+// Usage: node --import tsx bench/scale/write-csv.ts --reports 300000 --out /tmp/gen300k.csv [--product]
+// Columns: id, summary, description, component (60 classes), created (one minute apart); with
+// --product the class's product and component in two columns, as `import file` then `train` want.
 import { createWriteStream } from 'node:fs';
 import { numberArg, SHARED_DATA } from '../options.ts';
 import { ReportGenerator } from './corpus.ts';
@@ -17,13 +18,18 @@ if (!path) {
 const real = await loadJiraReports(SHARED_DATA);
 const gen = new ReportGenerator(real, 60, 7);
 const out = createWriteStream(path);
+const withProduct = process.argv.includes('--product');
 const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
-out.write('id,summary,description,component,created\n');
+out.write(`id,summary,description,${withProduct ? 'product,' : ''}component,created\n`);
 for (let k = 0; k < n; k++) {
   const r = gen.next();
   const created = new Date(Date.UTC(2015, 0, 1) + k * 60_000).toISOString();
-  // "::" would read as product::component; the class name stays one component
-  const line = `${k + 1},${quote(r.summary)},${quote(r.description)},${quote(r.label.replace('::', '-'))},${created}\n`;
+  // without --product, "::" would read as product::component; the class name stays one component
+  const [product, component] = r.label.split('::');
+  const label = withProduct
+    ? `${quote(product!)},${quote(component ?? '')}`
+    : quote(r.label.replace('::', '-'));
+  const line = `${k + 1},${quote(r.summary)},${quote(r.description)},${label},${created}\n`;
   if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
 }
 await new Promise<void>((resolve) => out.end(() => resolve()));

@@ -1,13 +1,16 @@
 // bench/scale: train on a generated corpus of a million reports drawn from the real shared
 // vocabulary (bench/scale/corpus.ts), streamed through the learning core so that only the counts,
 // the matrix and the model are ever held. Reports time per stage and the process's peak RSS.
-// Usage: npm run bench:scale [-- --reports 1000000 --classes 60 --max-iter 5]
+// Usage: npm run bench:scale [-- --reports 1000000 --classes 60 --max-iter 5 --ngrams 2 --max-features N]
+// --max-features defaults to the product's model budget (featureBudget: 559,240 features for 60
+// classes), as `eightball train` and `evaluate` apply it; 0 keeps every feature.
 import { cpus, totalmem } from 'node:os';
 import {
   CODE_TOKENIZER,
   configureParallelism,
   DEFAULT_VECTORIZER,
   FittedTextClassifier,
+  featureBudget,
   LinearSvm,
   lastParallelFit,
   parallelism,
@@ -29,7 +32,7 @@ const maxIter = arg('max-iter', 5);
 const nTest = arg('test', 20_000);
 const threads = arg('threads', cpus().length);
 const ngrams = arg('ngrams', 2);
-const maxFeatures = arg('max-features', 0);
+const maxFeatures = arg('max-features', featureBudget(K));
 configureParallelism({ threads });
 
 const log = (s: string) => process.stderr.write(`${s}\n`);

@@ -50,6 +50,20 @@ export function tokenizerOptions(spec: TokenizerSpec = CODE_TOKENIZER): Tokenize
   };
 }
 
+/**
+ * At most this many weights (classes × features) in a model: 128 MiB in single precision. A
+ * million generated reports with word bigrams have 2.15 million features, which over 60 classes
+ * made a 552 MB model that could not even be written as an artifact (a string past V8's 512 MiB
+ * limit), and that every serving process would hold. The budget keeps the most frequent features;
+ * every shared data set stays far below it (HIVE: 71,020 features × 58 classes, 4.1 million).
+ */
+export const MAX_MODEL_WEIGHTS = 2 ** 25;
+
+/** How many features a model of `nClasses` classes may keep within `maxWeights`. */
+export function featureBudget(nClasses: number, maxWeights = MAX_MODEL_WEIGHTS): number {
+  return Math.max(1, Math.floor(maxWeights / Math.max(2, nClasses)));
+}
+
 export interface TextClassifierParams {
   vectorizer: VectorizerParams;
   model: ModelSpec;

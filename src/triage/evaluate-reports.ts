@@ -9,6 +9,7 @@ import {
   DEFAULT_VECTORIZER,
   describeCandidate,
   FittedTextClassifier,
+  featureBudget,
   fitTemperature,
   type ModelSpec,
   PLAIN_TOKENIZER,
@@ -58,6 +59,8 @@ export interface EvaluateOptions {
    * a stream of tokens that are not kept
    */
   selectionSample?: number;
+  /** at most this many weights (classes × features) in a model (default MAX_MODEL_WEIGHTS) */
+  maxModelWeights?: number;
   /** `FROM=TO` merges of label values; `*` stands for every value not named */
   labelMap?: Record<string, string>;
   /** character n-grams of the words (like scikit-learn's char_wb), in addition to word n-grams */
@@ -177,6 +180,8 @@ interface Prepared {
   tokens: (i: number, spec: TokenizerSpec) => TokenizedDoc;
   /** the same, without keeping it (unless it was already kept): for streaming a large fit */
   fresh: (i: number, spec: TokenizerSpec) => TokenizedDoc;
+  /** let go of every kept token list */
+  forget: () => void;
   labels: string[];
   reports: BugReport[];
 }
@@ -212,7 +217,7 @@ function prepare(
   };
   const fresh = (i: number, spec: TokenizerSpec): TokenizedDoc =>
     cache.get(spec)?.[i] ?? tokenizeDoc(docOf(kept[i]!, textFields, metaFields), tokenizerOptions(spec));
-  return { reports: kept, labels, tokens, fresh, unlabelled };
+  return { reports: kept, labels, tokens, fresh, forget: () => cache.clear(), unlabelled };
 }
 
 /**
@@ -257,6 +262,11 @@ function lendReports(
   const ownFresh = data.fresh;
   data.tokens = (i, spec) => (i < own ? ownTokens(i, spec) : extra.tokens(i - own, spec));
   data.fresh = (i, spec) => (i < own ? ownFresh(i, spec) : extra.fresh(i - own, spec));
+  const ownForget = data.forget;
+  data.forget = () => {
+    ownForget();
+    extra.forget();
+  };
   return widened;
 }
 
@@ -350,6 +360,7 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
     const K = new Set(trY).size;
     const vectorizer = {
       ...DEFAULT_VECTORIZER,
+      maxFeatures: featureBudget(K, opts.maxModelWeights),
       metaFields,
       fields: DEFAULT_VECTORIZER.fields.map((f) => ({ ...f, charNgrams: opts.charNgrams ?? null })),
     };
@@ -377,6 +388,7 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
       const plainDocs = sample.map((i) => data.tokens(i, PLAIN_TOKENIZER));
       tokenSeconds.set(PLAIN_TOKENIZER, (performance.now() - tPlain) / 1000);
       const plain = select(plainDocs, ', plain words');
+      plainDocs.length = 0;
       const bestOf = (r: typeof plain) => Math.max(...r.candidates.map((c) => c.score));
       if (bestOf(plain) > bestOf(selection)) {
         selection = {
@@ -391,6 +403,12 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
     const t1 = performance.now();
     const chosen = selection.tokenizer;
     // a sample's tokens are kept; the rest are made as the fit reads them and then let go
+    // a large fit streams its tokens: the sample's, kept for cross-validation, would only sit beside
+    // the fit's counts and matrix at the peak (50,000 reports' tokens: about 0.5 GB)
+    if (!whole) {
+      data.forget();
+      selDocs.length = 0;
+    }
     const doc = (t: number) => (whole ? data.tokens(train[t]!, chosen) : data.fresh(train[t]!, chosen));
     const params = { ...selection.best, tokenizer: chosen };
     let fitted = new TextClassifier(params).fit(stream(doc, 0, train.length), trY, selection.temperature);

@@ -1,7 +1,7 @@
 import type { BugReport } from '../domain/index.ts';
 import { EightballError } from '../domain/index.ts';
 import { chooseThreshold, type ThresholdChoice } from '../evaluation/abstention.ts';
-import { serializeClassifier, TextClassifier } from '../ml/index.ts';
+import { type FittedTextClassifier, serializeClassifier, TextClassifier } from '../ml/index.ts';
 import {
   activateModelVersion,
   activeModelSummary,
@@ -80,6 +80,21 @@ async function labelledReports(
     );
   }
   return { settings, corrections, reports };
+}
+
+/** The artifact text, or a clear refusal where the model is past what a string can hold. */
+function storableArtifact(model: FittedTextClassifier): string {
+  try {
+    return serializeClassifier(model);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    const K = model.classes.length;
+    const F = model.vectorizer.nFeatures;
+    throw new EightballError(
+      'rejected',
+      `the trained model is too large to store (${K} classes × ${F} features, ${((K * F * 4) / 2 ** 20).toFixed(0)} MiB of weights): ${e.message}`,
+    );
+  }
 }
 
 /**
@@ -172,7 +187,7 @@ export async function trainTask(
     metrics: JSON.stringify(metrics),
     threshold: threshold.threshold,
     report_html: await evaluationHtml({ ...result, label: task }, title),
-    artifact: serializeClassifier(final),
+    artifact: storableArtifact(final),
   });
   let activated = false;
   let reason: string;

@@ -124,6 +124,25 @@ describe('evaluateReports', () => {
     assert.ok(sampled.accuracy > 0.9, `accuracy ${sampled.accuracy}`);
   });
 
+  it('keeps a model within its weight budget by keeping the most frequent features', () => {
+    const time = { label: 'component', split: { kind: 'time' } as const, model: 'svm' as const, seed: 1 };
+    const free = evaluateReports(corpus(120), { ...time, keepModel: true });
+    const K = free.fitted!.classes.length;
+    const budget = 8 * K;
+    assert.ok(free.fitted!.vectorizer.nText > 8, `${free.fitted!.vectorizer.nText} features`);
+    const capped = evaluateReports(corpus(120), { ...time, keepModel: true, maxModelWeights: budget });
+    const v = capped.fitted!.vectorizer;
+    assert.equal(v.nText, 8);
+    assert.equal(v.params.maxFeatures, 8);
+    // the most frequent features, laid out from the most frequent down (idf falls as df rises)
+    const idf = Array.from(v.idf.subarray(0, v.nText));
+    assert.deepEqual(
+      idf,
+      [...idf].sort((a, b) => a - b),
+    );
+    assert.ok(capped.accuracy > 0, 'a capped model still predicts');
+  });
+
   it('pooled groups learn from the other groups, and a time split borrows only from the past', () => {
     const withProduct = (rs: ReturnType<typeof corpus>, product: (i: number) => string) =>
       rs.map((r, i) => ({ ...r, product: product(i) }));

@@ -2,7 +2,7 @@ import type SQLite from 'better-sqlite3';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { BugReport } from '../domain/index.ts';
 import { reportToRow, rowToReport } from './report-rows.ts';
-import type { BugReportUpdate, Database, NewBugReportRow } from './schema.ts';
+import { BUG_REPORT_COLUMNS, type BugReportUpdate, type Database, type NewBugReportRow } from './schema.ts';
 import { type ReportRowWriter, sqliteReportWriter } from './sqlite-report-writer.ts';
 
 export type UpsertOutcome = 'imported' | 'updated' | 'unchanged';
@@ -178,36 +178,7 @@ export interface StoredReport {
 // every column but the source's raw record, which learning never reads
 const COLUMNS_BUT_RAW = [
   'id',
-  'source',
-  'external_id',
-  'url',
-  'summary',
-  'description',
-  'product',
-  'component',
-  'type',
-  'severity',
-  'priority',
-  'platform',
-  'op_sys',
-  'version',
-  'keywords',
-  'status',
-  'resolution',
-  'reporter',
-  'assignee',
-  'created_at',
-  'updated_at',
-  'labels',
-  'filed_product',
-  'filed_component',
-  'filed_severity',
-  'filed_type',
-  'filed_priority',
-  'filed_known',
-  'content_hash',
-  'imported_at',
-  'changed_at',
+  ...BUG_REPORT_COLUMNS.filter((c): c is Exclude<typeof c, 'raw'> => c !== 'raw'),
 ] as const;
 
 /**

@@ -240,6 +240,42 @@ export interface Database {
 }
 
 export type BugReportRow = Selectable<BugReportsTable>;
+
+/** Every column of bug_reports but the generated id, in table order. */
+export const BUG_REPORT_COLUMNS = [
+  'source',
+  'external_id',
+  'url',
+  'summary',
+  'description',
+  'product',
+  'component',
+  'type',
+  'severity',
+  'priority',
+  'platform',
+  'op_sys',
+  'version',
+  'keywords',
+  'status',
+  'resolution',
+  'reporter',
+  'assignee',
+  'created_at',
+  'updated_at',
+  'labels',
+  'filed_product',
+  'filed_component',
+  'filed_severity',
+  'filed_type',
+  'filed_priority',
+  'filed_known',
+  'raw',
+  'content_hash',
+  'imported_at',
+  'changed_at',
+] as const satisfies readonly (keyof NewBugReportRow)[];
+
 export type NewBugReportRow = Insertable<BugReportsTable>;
 export type BugReportUpdate = Updateable<BugReportsTable>;
 export type ImportRunRow = Selectable<ImportRunsTable>;

@@ -1,5 +1,5 @@
 import type SQLite from 'better-sqlite3';
-import type { BugReportUpdate, NewBugReportRow } from './schema.ts';
+import { BUG_REPORT_COLUMNS, type BugReportUpdate, type NewBugReportRow } from './schema.ts';
 
 export interface ExistingRow {
   external_id: string;
@@ -15,39 +15,7 @@ export interface ReportRowWriter {
   update(source: string, externalId: string, changes: BugReportUpdate): Promise<void>;
 }
 
-const COLUMNS = [
-  'source',
-  'external_id',
-  'url',
-  'summary',
-  'description',
-  'product',
-  'component',
-  'type',
-  'severity',
-  'priority',
-  'platform',
-  'op_sys',
-  'version',
-  'keywords',
-  'status',
-  'resolution',
-  'reporter',
-  'assignee',
-  'created_at',
-  'updated_at',
-  'labels',
-  'filed_product',
-  'filed_component',
-  'filed_severity',
-  'filed_type',
-  'filed_priority',
-  'filed_known',
-  'raw',
-  'content_hash',
-  'imported_at',
-  'changed_at',
-] as const satisfies readonly (keyof NewBugReportRow)[];
+const COLUMNS = BUG_REPORT_COLUMNS;
 
 interface Statements {
   lookup: SQLite.Statement;

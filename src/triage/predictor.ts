@@ -10,8 +10,8 @@ import {
 import {
   activeModelIds,
   getModelVersion,
-  iterateStoredReports,
   type ModelVersionRow,
+  newestStoredReports,
   type Store,
 } from '../store/index.ts';
 import { docOf } from './dataset.ts';
@@ -144,15 +144,8 @@ export class Predictor {
 
   /** Index the newest stored reports in the vector space of one model's text features. */
   private async buildIndex(basis: Loaded): Promise<void> {
-    // a ring of the newest `similarLimit` reports, so a large store never sits in memory whole
-    const ring: { id: number; report: BugReport }[] = [];
-    let seen = 0;
-    for await (const r of iterateStoredReports(this.store.db, { withRaw: false })) {
-      ring[seen % this.similarLimit] = r;
-      seen++;
-    }
-    const cut = seen % this.similarLimit;
-    const rows = seen > this.similarLimit ? [...ring.slice(cut), ...ring.slice(0, cut)] : ring;
+    // only the newest `similarLimit` reports, so a large store never sits in memory whole
+    const rows = await newestStoredReports(this.store.db, this.similarLimit);
     const index = new SimilarityIndex();
     const items: Neighbourhood['items'] = [];
     const batch = 500;

@@ -6,6 +6,7 @@ import {
   iterateReports,
   iterateStoredReports,
   migrateToLatest,
+  newestStoredReports,
   type Store,
   storeStats,
   upsertReports,
@@ -112,6 +113,17 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(full?.report, r);
       assert.equal(lean?.id, full?.id);
       assert.deepEqual(lean?.report, { ...r, raw: null });
+    });
+
+    it('reads the newest reports alone, oldest of them first, without their raw records', async () => {
+      const rs = ['n1', 'n2', 'n3', 'n4'].map((externalId) => makeReport({ externalId, source: 'newest' }));
+      await upsertReports(store.db, rs);
+      const newest = await newestStoredReports(store.db, 2);
+      assert.deepEqual(
+        newest.map((s) => s.report),
+        [rs[2], rs[3]].map((r) => ({ ...r, raw: null })),
+      );
+      assert.ok(newest[0]!.id < newest[1]!.id);
     });
   });
 }

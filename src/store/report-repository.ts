@@ -1,5 +1,5 @@
 import type SQLite from 'better-sqlite3';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { BugReport } from '../domain/index.ts';
 import { reportToRow, rowToReport } from './report-rows.ts';
 import { BUG_REPORT_COLUMNS, type BugReportUpdate, type Database, type NewBugReportRow } from './schema.ts';
@@ -182,24 +182,21 @@ const COLUMNS_BUT_RAW = [
 ] as const;
 
 /**
- * Stream stored reports with their row ids (for joining corrections and predictions). Without
- * `withRaw` the source's raw record is neither read nor parsed (`raw` is null): training and the
- * similar-reports index hold many reports at once, and the raw record can be ten times the size
- * of the rest (Mozilla's REST records: 28 MiB against 2.4 MiB for 1,014 reports).
+ * Stream stored reports with their row ids (for joining corrections and labels), without the
+ * source's raw record (`raw` is null; neither read nor parsed): training holds every labelled report
+ * at once, and the raw record can be ten times the size of the rest (Mozilla's REST records: 28 MiB
+ * against 2.4 MiB for 1,014 reports).
  */
 export async function* iterateStoredReports(
   db: Db,
-  opts: { source?: string; pageSize?: number; withRaw?: boolean } = {},
+  opts: { source?: string; pageSize?: number } = {},
 ): AsyncGenerator<StoredReport> {
   const pageSize = opts.pageSize ?? 1000;
-  const withRaw = opts.withRaw ?? true;
   let after = 0;
   for (;;) {
-    let q = (
-      withRaw
-        ? db.selectFrom('bug_reports').selectAll()
-        : db.selectFrom('bug_reports').select(COLUMNS_BUT_RAW).select(sql<string>`'null'`.as('raw'))
-    )
+    let q = db
+      .selectFrom('bug_reports')
+      .select(COLUMNS_BUT_RAW)
       .where('id', '>', after)
       .orderBy('id')
       .limit(pageSize);
@@ -220,7 +217,6 @@ export async function newestStoredReports(db: Db, limit: number): Promise<Stored
   const rows = await db
     .selectFrom('bug_reports')
     .select(COLUMNS_BUT_RAW)
-    .select(sql<string>`'null'`.as('raw'))
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();

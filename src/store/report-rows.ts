@@ -70,7 +70,8 @@ export function reportToRow(r: BugReport, now: string): NewBugReportRow {
   };
 }
 
-export function rowToReport(row: BugReportRow): BugReport {
+/** A stored row as a report; a row read without its raw column (learning never needs it) gives `raw: null`. */
+export function rowToReport(row: Omit<BugReportRow, 'raw'> & { raw?: string }): BugReport {
   return {
     source: row.source,
     externalId: row.external_id,
@@ -101,6 +102,6 @@ export function rowToReport(row: BugReportRow): BugReport {
       priority: row.filed_priority,
     },
     filedKnown: row.filed_known === 1,
-    raw: JSON.parse(row.raw) as unknown,
+    raw: row.raw === undefined ? null : (JSON.parse(row.raw) as unknown),
   };
 }

@@ -402,9 +402,9 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
     opts.onProgress?.(`split ${s + 1}/${splits.length}: fitting on ${train.length} reports`, 0, 1);
     const t1 = performance.now();
     const chosen = selection.tokenizer;
-    // a sample's tokens are kept; the rest are made as the fit reads them and then let go
-    // a large fit streams its tokens: the sample's, kept for cross-validation, would only sit beside
-    // the fit's counts and matrix at the peak (50,000 reports' tokens: about 0.5 GB)
+    // small data keeps its tokens; a large fit makes them as it reads them and lets them go, and the
+    // sample's, kept for cross-validation, are let go first: they would only sit beside the fit's
+    // counts and matrix at the peak (50,000 reports' tokens: about 0.5 GB)
     if (!whole) {
       data.forget();
       selDocs.length = 0;

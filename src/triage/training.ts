@@ -66,7 +66,7 @@ async function labelledReports(
   const corrections = await correctionsByReport(store.db, task);
   const reports: BugReport[] = [];
   let scanned = 0;
-  for await (const { id, report } of iterateStoredReports(store.db, { withRaw: false })) {
+  for await (const { id, report } of iterateStoredReports(store.db)) {
     scanned++;
     const label = corrections.get(id) ?? labelFromSource(report, settings.labelSource);
     if (label === null) continue;

@@ -97,6 +97,7 @@ export function jobHandlers(s: HandlerServices): JobHandlers {
       for (const task of tasks) {
         const r = await trainTask(s.store, task, {
           force: d.force === true,
+          ...(typeof d.sentenceEncoder === 'string' ? { sentenceEncoder: d.sentenceEncoder } : {}),
           onProgress: (what, done, total) => {
             void ctx.progress({ done, total, message: `${task}: ${what}` });
           },

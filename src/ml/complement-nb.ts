@@ -27,6 +27,7 @@ export class ComplementNb {
       for (let p = X.indptr[i]!; p < X.indptr[i + 1]!; p++) {
         const j = X.indices[p]!;
         const v = X.data[p]!;
+        if (v < 0) throw new Error('complement naive Bayes takes counts or weights of at least 0');
         fc[j * K + c]! += v;
         total[j]! += v;
       }

@@ -53,6 +53,17 @@ export class FittedLinearModel {
     return out.slice(0, top);
   }
 
+  /** The net push of columns `from` .. `to - 1` of row `i` on class `k`'s score. */
+  contributionOf(X: CsrMatrix, i: number, k: number, from: number, to: number): number {
+    const K = this.classes.length;
+    let sum = 0;
+    for (let p = X.indptr[i]!; p < X.indptr[i + 1]!; p++) {
+      const j = X.indices[p]!;
+      if (j >= from && j < to && j < this.nFeatures) sum += X.data[p]! * this.weights[j * K + k]!;
+    }
+    return sum;
+  }
+
   toJSON(): object {
     return {
       kind: this.kind,

@@ -194,17 +194,26 @@ export class FittedTextClassifier {
   ): { ranking: RankedLabel[]; explanation: Explanation[] } {
     const X = this.vectorizer.transform([doc]);
     const ranking = this.rank(softmaxRows(this.model.decision(X), this.classes.length, this.temperature));
+    const dense = this.vectorizer.params.dense;
+    const denseStart = this.vectorizer.denseStart;
     const explanation = ranking.slice(0, topLabels).map((r) => {
       const k = this.classes.indexOf(r.label);
-      const contrib = this.model.contributions(X, 0, k, topTerms);
-      const total = contrib.reduce((s, c) => s + c.value, 0) || 1;
+      let because = this.model
+        .contributions(X, 0, k, dense ? Number.POSITIVE_INFINITY : topTerms)
+        .map((c) => ({ feature: this.vectorizer.terms[c.feature]!, value: c.value, j: c.feature }));
+      if (dense) {
+        // a sentence encoder's 512 numbers mean nothing one by one: they push as one, net of the
+        // ones that pull the other way
+        const net = this.model.contributionOf(X, 0, k, denseStart, denseStart + dense.dims);
+        because = because.filter((c) => c.j < denseStart);
+        if (net > 0) because.push({ feature: `(the report's meaning, ${dense.encoder})`, value: net, j: -1 });
+        because = because.sort((a, b) => b.value - a.value).slice(0, topTerms);
+      }
+      const total = because.reduce((s, c) => s + c.value, 0) || 1;
       return {
         label: r.label,
         probability: r.probability,
-        because: contrib.map((c) => ({
-          feature: this.vectorizer.terms[c.feature]!,
-          weight: c.value / total,
-        })),
+        because: because.map((c) => ({ feature: c.feature, weight: c.value / total })),
       };
     });
     return { ranking, explanation };
@@ -298,7 +307,10 @@ export function selectModel(
   opts: SelectionOptions,
 ): SelectionResult {
   const vecList = opts.vectorizers ?? [DEFAULT_VECTORIZER];
-  const candidates = vecList.flatMap((v) => models.map((m) => ({ vectorizer: v, model: m })));
+  // naive Bayes counts: it has no meaning for dense columns, whose values go below zero
+  const candidates = vecList
+    .flatMap((v, vi) => models.map((m) => ({ vectorizer: v, model: m, vi })))
+    .filter((c) => !(c.model.kind === 'nb' && c.vectorizer.dense));
   const classes = [...new Set(y)].sort();
   const K = classes.length;
   const index = new Map(classes.map((c, i) => [c, i]));
@@ -318,8 +330,9 @@ export function selectModel(
         trainIdx.map((i) => docs[i]!),
       );
       const Xte = vec.transform(testIdx.map((i) => docs[i]!));
-      models.forEach((spec, m) => {
-        const c = v * models.length + m;
+      candidates.forEach((cand, c) => {
+        if (cand.vi !== v) return;
+        const spec = cand.model;
         const t0 = performance.now();
         const model = fitModel(spec, Xtr, ytr, opts.seed);
         const s = model.decision(Xte);
@@ -351,7 +364,14 @@ export function selectModel(
         : opts.metric === 'macroF1'
           ? m.macroF1
           : (m.accuracy + m.macroF1) / 2;
-    return { ...cand, description: describeCandidate(cand), ...m, score, seconds: seconds[c]! };
+    return {
+      vectorizer: cand.vectorizer,
+      model: cand.model,
+      description: describeCandidate(cand),
+      ...m,
+      score,
+      seconds: seconds[c]!,
+    };
   });
   let bestIdx = 0;
   scored.forEach((s, i) => {
@@ -370,7 +390,8 @@ function ngramLabel(v: VectorizerParams): string {
     (f) =>
       `${f.ngrams[0]}-${f.ngrams[1]}${f.charNgrams ? ` + chars ${f.charNgrams[0]}-${f.charNgrams[1]}` : ''}`,
   );
-  return [...new Set(r)].join('/');
+  const dense = v.dense ? ` + ${v.dense.encoder} ×${v.dense.weight}` : '';
+  return [...new Set(r)].join('/') + dense;
 }
 
 export function describeCandidate(c: { vectorizer: VectorizerParams; model: ModelSpec }): string {

@@ -8,6 +8,21 @@ export interface TokenizedDoc {
   text: Record<string, string[]>;
   /** field name → values (several for multi-valued fields); an empty list means missing */
   meta: Record<string, string[]>;
+  /** a dense vector made outside (a sentence encoder's), for a vectorizer with `dense` set */
+  dense?: Float32Array;
+}
+
+/**
+ * Dense columns appended to every row after the one-hot ones: a pretrained sentence encoder's
+ * vector of the report, which knows words and phrasings that a few hundred training reports never
+ * show. The vectorizer only places them; the vectors are made by whoever owns the encoder.
+ */
+export interface DenseSpec {
+  /** the encoder that made the vectors: predictions must get theirs from the same one */
+  encoder: string;
+  dims: number;
+  /** each value is multiplied by this (the text block has norm 1) */
+  weight: number;
 }
 
 export interface TextFieldSpec {
@@ -32,6 +47,8 @@ export interface VectorizerParams {
   /** keep at most this many terms (the most frequent), or 0 for no cap */
   maxFeatures: number;
   sublinearTf: boolean;
+  /** dense columns from outside (absent in older artifacts: none) */
+  dense?: DenseSpec | null;
 }
 
 export const DEFAULT_VECTORIZER: VectorizerParams = {
@@ -66,6 +83,19 @@ function termsOf(field: TextFieldSpec, tokens: string[], out: string[]): void {
   }
 }
 
+function denseOf(spec: DenseSpec, doc: TokenizedDoc): Float32Array {
+  const v = doc.dense;
+  if (!v) throw new Error(`this vectorizer needs each document's ${spec.encoder} vector, and one has none`);
+  if (v.length !== spec.dims)
+    throw new Error(`a ${spec.encoder} vector has ${v.length} values where ${spec.dims} were expected`);
+  return v;
+}
+
+/** Names of the dense columns: `~use-lite-512/0`; `~` sorts them apart from every term. */
+export function denseTerms(spec: DenseSpec): string[] {
+  return Array.from({ length: spec.dims }, (_, i) => `~${spec.encoder}/${i}`);
+}
+
 function metaTermsOf(name: string, values: string[] | undefined, out: string[]): void {
   // missing is a value of its own: "no platform given" says something too
   if (!values || values.length === 0) out.push(`${name}=<missing>`);
@@ -95,7 +125,8 @@ export class FittedVectorizer {
     return this.terms.length;
   }
 
-  transform(docs: TokenizedDoc[]): CsrMatrix {
+  /** `withDense` false leaves the dense columns empty: text similarity needs no sentence vector. */
+  transform(docs: TokenizedDoc[], withDense = true): CsrMatrix {
     const b = new CsrBuilder(this.nFeatures, docs.length * 64);
     const counts = new Map<number, number>();
     const cols: number[] = [];
@@ -124,6 +155,7 @@ export class FittedVectorizer {
       const norm = sq > 0 ? 1 / Math.sqrt(sq) : 0;
       for (let k = 0; k < vals.length; k++) vals[k] = vals[k]! * norm;
       this.appendMeta(doc, cols, vals);
+      if (withDense) this.appendDense(doc, cols, vals);
       b.addRow(cols, vals);
     }
     return b.build();
@@ -142,6 +174,23 @@ export class FittedVectorizer {
         cols.push(j);
         vals.push(this.params.metaWeight);
       }
+    }
+  }
+
+  /** Where the dense columns start (they are the last ones), or -1 without them. */
+  get denseStart(): number {
+    const d = this.params.dense;
+    return d ? this.terms.length - d.dims : -1;
+  }
+
+  appendDense(doc: TokenizedDoc, cols: number[], vals: number[]): void {
+    const d = this.params.dense;
+    if (!d) return;
+    const v = denseOf(d, doc);
+    const start = this.denseStart;
+    for (let i = 0; i < d.dims; i++) {
+      cols.push(start + i);
+      vals.push(v[i]! * d.weight);
     }
   }
 
@@ -205,6 +254,8 @@ interface CorpusCounts {
   metaNames: string[];
   metaStart: Int32Array;
   metaEntry: Int32Array;
+  /** with `dense`: each document's vector, n × dims */
+  dense: Float32Array | null;
 }
 
 export class TfidfVectorizer {
@@ -293,8 +344,19 @@ export class TfidfVectorizer {
       return at + 1;
     };
     const extra: string[] = [];
+    const denseSpec = this.params.dense ?? null;
+    let dense = new Float32Array(denseSpec ? denseSpec.dims * 64 : 0);
     let nDocs = 0;
     for (const doc of docs) {
+      if (denseSpec) {
+        const v = denseOf(denseSpec, doc);
+        if ((nDocs + 1) * denseSpec.dims > dense.length) {
+          const d = new Float32Array(dense.length * 2);
+          d.set(dense);
+          dense = d;
+        }
+        dense.set(v, nDocs * denseSpec.dims);
+      }
       nDocs++;
       rowStart.push(entryTerm.length);
       metaStart.push(metaEntry.length);
@@ -425,6 +487,7 @@ export class TfidfVectorizer {
       metaNames,
       metaStart: metaStart.data,
       metaEntry: metaEntry.data,
+      dense: denseSpec ? dense : null,
     };
   }
 
@@ -460,7 +523,8 @@ export class TfidfVectorizer {
     const limit = p.maxFeatures > 0 ? Math.min(p.maxFeatures, nKept) : nKept;
     const vocab = new Map<string, number>();
     const termList: string[] = [];
-    const idf = new Float32Array(limit + counts.metaNames.length);
+    const dense = p.dense ? denseTerms(p.dense) : [];
+    const idf = new Float32Array(limit + counts.metaNames.length + dense.length);
     const remap = new Int32Array(counts.nTerms).fill(-1);
     for (let c = top; c >= 1 && termList.length < limit; c--) {
       const size = groupSize[c]!;
@@ -490,6 +554,11 @@ export class TfidfVectorizer {
       idf[termList.length] = 1;
       termList.push(t);
     }
+    for (const t of dense) {
+      vocab.set(t, termList.length);
+      idf[termList.length] = 1;
+      termList.push(t);
+    }
     return { vectorizer: new FittedVectorizer(p, vocab, idf, termList, nText), remap };
   }
 
@@ -500,7 +569,10 @@ export class TfidfVectorizer {
     const { rowStart, entryTerm, entryCount, metaStart, metaEntry } = counts;
     const metaCol = Int32Array.from(counts.metaNames, (t) => vec.vocabulary.get(t)!);
     // sized exactly first: on a million reports a doubling buffer would cost a copy of gigabytes
-    let nnz = metaStart[n]!;
+    const dims = p.dense?.dims ?? 0;
+    const denseWeight = p.dense?.weight ?? 0;
+    const denseStart = vec.denseStart;
+    let nnz = metaStart[n]! + n * dims;
     for (let e = 0; e < rowStart[n]!; e++) if (remap[entryTerm[e]!]! >= 0) nnz++;
     // on shared memory, so that SVM worker threads read the matrix without a copy of it
     const indptr = new Int32Array(new SharedArrayBuffer((n + 1) * 4));
@@ -526,6 +598,10 @@ export class TfidfVectorizer {
       for (let e = metaStart[d]!; e < metaStart[d + 1]!; e++) {
         indices[q] = metaCol[metaEntry[e]!]!;
         data[q++] = p.metaWeight;
+      }
+      for (let i = 0; i < dims; i++) {
+        indices[q] = denseStart + i;
+        data[q++] = counts.dense![d * dims + i]! * denseWeight;
       }
       indptr[d + 1] = q;
     }

@@ -8,5 +8,6 @@ export * from './models.ts';
 export * from './predictor.ts';
 export * from './report-input.ts';
 export * from './reports.ts';
+export * from './sentence-encoder.ts';
 export * from './tasks.ts';
 export * from './training.ts';

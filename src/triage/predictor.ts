@@ -16,6 +16,7 @@ import {
 } from '../store/index.ts';
 import { docOf } from './dataset.ts';
 import { type ReportInput, reportFromInput } from './report-input.ts';
+import { loadSentenceEncoder, textOf } from './sentence-encoder.ts';
 import { TASKS, type TaskName } from './tasks.ts';
 
 export interface TaskAnswer {
@@ -152,7 +153,7 @@ export class Predictor {
     for (let i = 0; i < rows.length; i += batch) {
       const part = rows.slice(i, i + batch);
       const docs = part.map(({ report }) => basis.classifier.tokenize(docOf(report, basis.textFields, [])));
-      index.add(basis.classifier.vectorizer.transform(docs));
+      index.add(basis.classifier.vectorizer.transform(docs, false));
       for (const { id, report } of part) items.push(itemOf(id, report));
       // yield to the event loop between batches: a serving process keeps answering meanwhile
       await new Promise((r) => setImmediate(r));
@@ -166,7 +167,7 @@ export class Predictor {
     const basis = this.loaded.get('component') ?? this.loaded.get('category');
     if (!n || !basis || basis.row.id !== n.modelId) return;
     const doc = basis.classifier.tokenize(docOf(report, basis.textFields, []));
-    n.index.add(basis.classifier.vectorizer.transform([doc]));
+    n.index.add(basis.classifier.vectorizer.transform([doc], false));
     n.items.push(itemOf(id, report));
   }
 
@@ -188,9 +189,23 @@ export class Predictor {
       }
       return t;
     };
+    // a model that learned from a sentence encoder's vectors needs this report's: once per encoder
+    const vectors = new Map<string, Float32Array>();
+    for (const m of models.values()) {
+      const dense = m.classifier.params.vectorizer.dense;
+      if (!dense || vectors.has(dense.encoder)) continue;
+      const encoder = await loadSentenceEncoder(dense.encoder);
+      const [v] = await encoder.encode([m.textFields.map((f) => textOf(report, f))]);
+      vectors.set(dense.encoder, v!);
+    }
     for (const [task, m] of models) {
       const text = tokensFor(m);
-      const doc = { text: text.text, meta: docOf(report, [], m.metaFields).meta };
+      const encoder = m.classifier.params.vectorizer.dense?.encoder;
+      const doc = {
+        text: text.text,
+        meta: docOf(report, [], m.metaFields).meta,
+        ...(encoder ? { dense: vectors.get(encoder)! } : {}),
+      };
       const analysis = m.classifier.analyze(doc, 3, 8);
       const explanation = analysis.explanation;
       const ranking = analysis.ranking.slice(0, this.rankingSize);
@@ -216,7 +231,7 @@ export class Predictor {
     if (!n || k <= 0) return [];
     const basis = [...this.loaded.values()].find((m) => m.row.id === n.modelId);
     if (!basis) return [];
-    const Q = basis.classifier.vectorizer.transform([{ text: tokensFor(basis).text, meta: {} }]);
+    const Q = basis.classifier.vectorizer.transform([{ text: tokensFor(basis).text, meta: {} }], false);
     return n.index
       .query(Q, 0, k + 1, 0.05)
       .map((hit) => ({ ...n.items[hit.item]!, similarity: hit.score }))

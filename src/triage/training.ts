@@ -10,9 +10,10 @@ import {
   iterateStoredReports,
   type Store,
 } from '../store/index.ts';
-import { docOf } from './dataset.ts';
-import { evaluateReports } from './evaluate-reports.ts';
+import { docOf, TEXT_FIELDS } from './dataset.ts';
+import { evaluateReports, type SentenceVectors } from './evaluate-reports.ts';
 import { evaluationHtml, evaluationJson } from './evaluation-report.ts';
+import { encodeReports, loadSentenceEncoder } from './sentence-encoder.ts';
 import { labelFromSource, metaFieldsFor, type TaskName, taskSettings } from './tasks.ts';
 
 /** Rare classes: fewer reports than this in the training part and the class is dropped, and listed. */
@@ -26,6 +27,12 @@ export interface TrainOptions {
   /** activate regardless of the active version's score (for a first model this is implied) */
   force?: boolean;
   seed?: number;
+  /**
+   * also try a pretrained sentence encoder's vectors as features (`use-lite`): every labelled
+   * report is encoded first (about 35 ms each), and a model that chose them encodes each report
+   * it is asked about
+   */
+  sentenceEncoder?: string;
   onProgress?: (what: string, done: number, total: number) => void;
   now?: () => string;
 }
@@ -82,6 +89,18 @@ async function labelledReports(
   return { settings, corrections, reports };
 }
 
+/** With `sentenceEncoder`: every report's vector, made once for the search, the folds and the final fit. */
+async function sentenceVectorsFor(
+  reports: BugReport[],
+  opts: Pick<TrainOptions, 'sentenceEncoder' | 'onProgress'>,
+): Promise<SentenceVectors | undefined> {
+  if (!opts.sentenceEncoder) return undefined;
+  const encoder = await loadSentenceEncoder(opts.sentenceEncoder);
+  return encodeReports(reports, TEXT_FIELDS, encoder, (done, total) =>
+    opts.onProgress?.(`encoding reports with ${encoder.name}`, done, total),
+  );
+}
+
 /** The artifact text, or a clear refusal where the model is past what a string can hold. */
 function storableArtifact(model: FittedTextClassifier): string {
   try {
@@ -104,10 +123,12 @@ function storableArtifact(model: FittedTextClassifier): string {
 export async function evaluateTask(
   store: Store,
   task: TaskName,
-  opts: Pick<TrainOptions, 'seed' | 'onProgress'> = {},
+  opts: Pick<TrainOptions, 'seed' | 'onProgress' | 'sentenceEncoder'> = {},
 ): Promise<object> {
   const { settings, reports } = await labelledReports(store, task, opts.onProgress);
+  const sentenceVectors = await sentenceVectorsFor(reports, opts);
   const result = evaluateReports(reports, {
+    sentenceVectors,
     label: `labels.${LABEL_KEY}`,
     metaFields: metaFieldsFor(task, settings.labelSource),
     split: { kind: 'time' },
@@ -138,7 +159,9 @@ export async function trainTask(
   const now = opts.now ?? (() => new Date().toISOString());
   const { settings, corrections, reports } = await labelledReports(store, task, opts.onProgress);
   const metaFields = metaFieldsFor(task, settings.labelSource);
+  const sentenceVectors = await sentenceVectorsFor(reports, opts);
   const result = evaluateReports(reports, {
+    sentenceVectors,
     label: `labels.${LABEL_KEY}`,
     metaFields,
     split: { kind: 'time' },
@@ -159,7 +182,10 @@ export async function trainTask(
   const textFields = validated.params.vectorizer.fields.map((f) => f.name);
   // tokenised as the fit reads them, and not kept: a store of a million reports fits in memory
   function* docs() {
-    for (const r of kept) yield validated.tokenize(docOf(r, textFields, metaFields));
+    for (const r of kept) {
+      const doc = validated.tokenize(docOf(r, textFields, metaFields));
+      yield sentenceVectors ? { ...doc, dense: sentenceVectors.of(r)! } : doc;
+    }
   }
   const final = new TextClassifier(validated.params).fit(
     docs(),

@@ -199,6 +199,7 @@ export function jobHandlers(s: HandlerServices): JobHandlers {
     async evaluate(data, ctx) {
       const d = obj(data);
       return evaluateTask(s.store, assertTask(String(d.task)), {
+        ...(typeof d.sentenceEncoder === 'string' ? { sentenceEncoder: d.sentenceEncoder } : {}),
         onProgress: (what, done, total) => {
           void ctx.progress({ done, total, message: what });
         },

@@ -1,9 +1,9 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { EightballError } from '../../domain/index.ts';
 import { openQueue } from '../../jobs/open-queue.ts';
 import type { JobInfo, JobQueue, JobState } from '../../jobs/queue.ts';
 import { openStore } from '../../store/index.ts';
-import { assertTask } from '../../triage/index.ts';
+import { assertTask, SENTENCE_ENCODER } from '../../triage/index.ts';
 import { configFrom, isQuiet } from '../context.ts';
 import { createProgress } from '../progress.ts';
 
@@ -65,6 +65,12 @@ Examples:
     .argument('<name>', 'train | evaluate | import-source')
     .option('-t, --task <task>', 'for train and evaluate')
     .option('--force', 'train: activate even if worse')
+    .addOption(
+      new Option(
+        '--sentence-encoder <name>',
+        "train and evaluate: also try a pretrained sentence encoder's vectors (see eightball train --help)",
+      ).choices([SENTENCE_ENCODER]),
+    )
     .option('--source <id>', 'import-source: the data source id (see the admin page)')
     .option('-f, --follow', 'wait for the job, showing its progress; exit 1 if it fails')
     .option('--json', 'print the job (with --follow: as it ended) as JSON')
@@ -74,6 +80,7 @@ Examples:
         data = o.task ? { task: assertTask(o.task) } : {};
         if (name === 'evaluate' && !o.task) throw new EightballError('usage', 'evaluate needs --task');
         if (o.force) data.force = true;
+        if (o.sentenceEncoder) data.sentenceEncoder = o.sentenceEncoder;
       } else if (name === 'import-source') {
         if (!/^\d+$/.test(String(o.source ?? '')))
           throw new EightballError('usage', 'import-source needs --source ID');

@@ -2,6 +2,7 @@ import type { BugReport } from '../domain/index.ts';
 import { EightballError } from '../domain/index.ts';
 import { getSetting, type Store, setSetting } from '../store/index.ts';
 import { isKnownLabel, labelOf } from './dataset.ts';
+import { SENTENCE_ENCODER } from './sentence-encoder.ts';
 
 export const TASKS = ['category', 'component'] as const;
 export type TaskName = (typeof TASKS)[number];
@@ -56,6 +57,8 @@ export interface TaskSettings {
   labelSource: string;
   /** the cost of a wrong answer relative to +1 for a right one and 0 for abstaining */
   cost: number;
+  /** a pretrained sentence encoder the model search may use (`use-lite`), or null for none */
+  sentenceEncoder: string | null;
 }
 
 export const DEFAULT_COST = 2;
@@ -63,7 +66,12 @@ export const DEFAULT_COST = 2;
 export async function taskSettings(store: Store, task: TaskName): Promise<TaskSettings> {
   const labelSource = (await getSetting(store.db, `task.${task}.labelSource`)) ?? DEFAULT_LABEL_SOURCE[task];
   const cost = Number((await getSetting(store.db, `task.${task}.cost`)) ?? DEFAULT_COST);
-  return { labelSource, cost: Number.isFinite(cost) && cost >= 0 ? cost : DEFAULT_COST };
+  const encoder = (await getSetting(store.db, `task.${task}.sentenceEncoder`)) ?? '';
+  return {
+    labelSource,
+    cost: Number.isFinite(cost) && cost >= 0 ? cost : DEFAULT_COST,
+    sentenceEncoder: encoder === '' ? null : encoder,
+  };
 }
 
 export async function saveTaskSettings(
@@ -83,5 +91,13 @@ export async function saveTaskSettings(
     if (!Number.isFinite(s.cost) || s.cost < 0 || s.cost > 100)
       throw new EightballError('usage', `cost must be a number from 0 to 100, not ${s.cost}`);
     await setSetting(store.db, `task.${task}.cost`, String(s.cost));
+  }
+  if (s.sentenceEncoder !== undefined) {
+    if (s.sentenceEncoder !== null && s.sentenceEncoder !== SENTENCE_ENCODER)
+      throw new EightballError(
+        'usage',
+        `sentence encoder "${s.sentenceEncoder}" is not known (this build has "${SENTENCE_ENCODER}", or none)`,
+      );
+    await setSetting(store.db, `task.${task}.sentenceEncoder`, s.sentenceEncoder ?? '');
   }
 }

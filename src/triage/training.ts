@@ -126,7 +126,10 @@ export async function evaluateTask(
   opts: Pick<TrainOptions, 'seed' | 'onProgress' | 'sentenceEncoder'> = {},
 ): Promise<object> {
   const { settings, reports } = await labelledReports(store, task, opts.onProgress);
-  const sentenceVectors = await sentenceVectorsFor(reports, opts);
+  const sentenceVectors = await sentenceVectorsFor(reports, {
+    sentenceEncoder: opts.sentenceEncoder ?? settings.sentenceEncoder ?? undefined,
+    onProgress: opts.onProgress,
+  });
   const result = evaluateReports(reports, {
     sentenceVectors,
     label: `labels.${LABEL_KEY}`,
@@ -159,7 +162,11 @@ export async function trainTask(
   const now = opts.now ?? (() => new Date().toISOString());
   const { settings, corrections, reports } = await labelledReports(store, task, opts.onProgress);
   const metaFields = metaFieldsFor(task, settings.labelSource);
-  const sentenceVectors = await sentenceVectorsFor(reports, opts);
+  // the task's setting (admin page) unless the caller names an encoder
+  const sentenceVectors = await sentenceVectorsFor(reports, {
+    sentenceEncoder: opts.sentenceEncoder ?? settings.sentenceEncoder ?? undefined,
+    onProgress: opts.onProgress,
+  });
   const result = evaluateReports(reports, {
     sentenceVectors,
     label: `labels.${LABEL_KEY}`,

@@ -9,6 +9,7 @@ import {
   loadSentenceEncoder,
   SENTENCE_DIMS,
 } from '../../src/triage/sentence-encoder.ts';
+import { saveTaskSettings } from '../../src/triage/tasks.ts';
 import { trainTask } from '../../src/triage/training.ts';
 import { makeReport } from '../support/reports.ts';
 
@@ -153,7 +154,9 @@ describe('the sentence encoder', () => {
     const store = await openStore('sqlite::memory:');
     try {
       await upsertReports(store.db, [...reports(TRAIN, 1), ...reports(TEST, 100)]);
-      const outcome = await trainTask(store, 'category', { sentenceEncoder: 'use-lite' });
+      // chosen on the admin page: a task's setting
+      await saveTaskSettings(store, 'category', { sentenceEncoder: 'use-lite' });
+      const outcome = await trainTask(store, 'category');
       assert.match(outcome.model, /use-lite/);
       const predictor = new Predictor(store, { refreshMs: 0 });
       const c = await predictor.classify({ summary: 'Could you make it possible to zoom into pictures' });

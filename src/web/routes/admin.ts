@@ -100,7 +100,7 @@ ${d.tokens.map(
 </section>
 
 <section><h2>Tasks and thresholds</h2>
-<p class="hint">Label source: <code>type</code>, <code>severity-enhancement</code>, <code>product::component</code>, <code>labels.NAME</code> or another report field. The cost of a wrong answer (a right one earns 1, abstaining 0) sets the next training's threshold; a model's threshold can be changed on its page. A sentence encoder (${SENTENCE_ENCODER}: Universal Sentence Encoder lite, bundled) lets the next training also try its vectors of each report: it helps small trackers, costs tens of milliseconds a report to train and to answer.</p>
+<p class="hint">Label source: <code>type</code>, <code>severity-enhancement</code>, <code>product::component</code>, <code>labels.NAME</code> or another report field. The cost of a wrong answer (a right one earns 1, abstaining 0) sets the next training's threshold; a model's threshold can be changed on its page. A sentence encoder (${SENTENCE_ENCODER}: Universal Sentence Encoder lite, bundled) lets the next training also try its vectors of each report: it helps small trackers, costs about 80 ms a report to train and to answer.</p>
 ${d.settings.map(
   (s) => html`<form method="post" action="/admin/tasks/${s.task}" class="inline">${hidden}
 <strong>${s.task}</strong>

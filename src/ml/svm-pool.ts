@@ -1,6 +1,7 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { CsrMatrix } from './sparse.ts';
 import { type SvmProblem, solveTask, tasksOf } from './svm-solver.ts';
+import { typeScriptWorker } from './ts-worker.ts';
 
 /**
  * The one-vs-rest problems of an SVM fit are independent, so they are shared out over threads:
@@ -70,12 +71,8 @@ export function lastParallelFit(): { problems: number; byWorkers: number } {
 
 function startWorkers(n: number): void {
   const url = new URL('./svm-worker.ts', import.meta.url).href;
-  // the worker runs our TypeScript as the CLI does, through tsx, registered before its import
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `const { workerData } = require('node:worker_threads');
-import(workerData.tsx).then((m) => { m.register(); return import(workerData.url); });`;
   while (workers.length < n) {
-    const w = new Worker(boot, { eval: true, workerData: { tsx, url } });
+    const w = typeScriptWorker(url);
     w.unref();
     w.on('error', () => {
       const i = workers.indexOf(w);

@@ -1,5 +1,5 @@
 import type { BugReport } from '../domain/index.ts';
-import { withoutFencedCode } from '../ml/index.ts';
+import { parallelism, typeScriptWorker, withoutFencedCode } from '../ml/index.ts';
 import type { SentenceVectors } from './evaluate-reports.ts';
 
 /**
@@ -63,30 +63,83 @@ export function encoderTexts(fields: readonly string[]): [string, string] {
   return [title, all.join('. ').slice(0, MAX_CHARS)];
 }
 
+/** Vectors of prepared texts (title, whole report), a batch at a time, in this thread. */
+export async function encodeTexts(
+  texts: readonly (readonly [string, string])[],
+  onProgress?: (done: number) => void,
+): Promise<Float32Array[]> {
+  const use = await useModel();
+  const out: Float32Array[] = [];
+  for (let i = 0; i < texts.length; i += BATCH) {
+    const batch = texts.slice(i, i + BATCH);
+    // titles apart from whole reports: the graph's cost grows with the longest text of a call
+    const titles = await use.embed(batch.map((b) => b[0]));
+    const wholes = await use.embed(batch.map((b) => b[1]));
+    batch.forEach((_, b) => {
+      const v = new Float32Array(SENTENCE_DIMS);
+      v.set(titles[b]!, 0);
+      v.set(wholes[b]!, SENTENCE_DIMS / 2);
+      out.push(v);
+    });
+    onProgress?.(out.length);
+  }
+  return out;
+}
+
+/** Below this many documents a second thread (which loads its own copy of the weights) does not pay. */
+const MIN_PARALLEL = 200;
+
+/**
+ * The last part of `texts` on a worker thread while this one encodes the rest: the encoder's
+ * WebAssembly kernels use one core, and encoding is most of what training with it costs.
+ */
+async function encodeOnWorker(
+  texts: readonly (readonly [string, string])[],
+  onProgress: (done: number) => void,
+): Promise<Float32Array[]> {
+  const worker = typeScriptWorker(new URL('./sentence-encoder-worker.ts', import.meta.url).href);
+  try {
+    return await new Promise<Float32Array[]>((resolve, reject) => {
+      worker.on('message', (m: { done?: number; vectors?: Float32Array[]; error?: string }) => {
+        if (m.error !== undefined) reject(new Error(`sentence encoder thread: ${m.error}`));
+        else if (m.vectors) resolve(m.vectors);
+        else if (m.done !== undefined) onProgress(m.done);
+      });
+      worker.on('error', reject);
+      worker.on('exit', (code) => reject(new Error(`sentence encoder thread exited (${code})`)));
+      worker.postMessage({ texts });
+    });
+  } finally {
+    await worker.terminate();
+  }
+}
+
 export async function loadSentenceEncoder(name: string = SENTENCE_ENCODER): Promise<SentenceEncoder> {
   if (name !== SENTENCE_ENCODER)
     throw new Error(`unknown sentence encoder "${name}" (this build has "${SENTENCE_ENCODER}")`);
-  const use = await useModel();
+  await useModel();
   return {
     name,
     dims: SENTENCE_DIMS,
     async encode(docs, onProgress) {
-      const out: Float32Array[] = [];
-      for (let i = 0; i < docs.length; i += BATCH) {
-        const batch = docs.slice(i, i + BATCH).map(encoderTexts);
-        const [titles, wholes] = await Promise.all([
-          use.embed(batch.map((b) => b[0])),
-          use.embed(batch.map((b) => b[1])),
-        ]);
-        batch.forEach((_, b) => {
-          const v = new Float32Array(SENTENCE_DIMS);
-          v.set(titles[b]!, 0);
-          v.set(wholes[b]!, SENTENCE_DIMS / 2);
-          out.push(v);
-        });
-        onProgress?.(out.length, docs.length);
-      }
-      return out;
+      const texts = docs.map(encoderTexts);
+      if (texts.length < MIN_PARALLEL || parallelism().threads < 2)
+        return encodeTexts(texts, (done) => onProgress?.(done, texts.length));
+      const half = Math.ceil(texts.length / 2);
+      let here = 0;
+      let there = 0;
+      const report = () => onProgress?.(here + there, texts.length);
+      const [a, b] = await Promise.all([
+        encodeTexts(texts.slice(0, half), (d) => {
+          here = d;
+          report();
+        }),
+        encodeOnWorker(texts.slice(half), (d) => {
+          there = d;
+          report();
+        }),
+      ]);
+      return [...a, ...b];
     },
   };
 }

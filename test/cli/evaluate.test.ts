@@ -130,4 +130,35 @@ describe('eightball evaluate', () => {
     assert.match(j.model, /chars 2-4/);
     assert.ok(j.accuracy > 0);
   });
+
+  it('encodes the reports with a sentence encoder when asked, and times that apart', () => {
+    const run = (encoder: string) =>
+      spawnSync(
+        process.execPath,
+        [
+          BIN,
+          'evaluate',
+          '-i',
+          input,
+          '--label',
+          'component',
+          '--split',
+          'random',
+          '--sentence-encoder',
+          encoder,
+          '--json',
+        ],
+        { encoding: 'utf8' },
+      );
+    const r = run('use-lite');
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.sentenceEncoding.encoder, 'use-lite');
+    assert.equal(j.sentenceEncoding.reports, 121);
+    assert.ok(j.sentenceEncoding.seconds > 0);
+    assert.ok(j.candidates.some((c: { description: string }) => c.description.includes('use-lite')));
+    const bad = run('bert');
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /sentence-encoder.*bert/);
+  });
 });

@@ -91,7 +91,7 @@ function denseOf(spec: DenseSpec, doc: TokenizedDoc): Float32Array {
   return v;
 }
 
-/** Names of the dense columns: `~use-lite-512/0`; `~` sorts them apart from every term. */
+/** Names of the dense columns, `~use-lite/0` ...: no term or one-hot value starts with `~`. */
 export function denseTerms(spec: DenseSpec): string[] {
   return Array.from({ length: spec.dims }, (_, i) => `~${spec.encoder}/${i}`);
 }

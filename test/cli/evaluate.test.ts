@@ -107,24 +107,16 @@ describe('eightball evaluate', () => {
     assert.match(pool.stderr, /--pool-groups goes with --group-by/);
   });
 
-  it('adds character n-grams when asked, and says so in the model', () => {
-    const r = spawnSync(
+  /** `evaluate` of the component on a random split, with more flags, as JSON */
+  const evaluateWith = (...flags: string[]) =>
+    spawnSync(
       process.execPath,
-      [
-        BIN,
-        'evaluate',
-        '-i',
-        input,
-        '--label',
-        'component',
-        '--split',
-        'random',
-        '--char-ngrams',
-        '2-4',
-        '--json',
-      ],
+      [BIN, 'evaluate', '-i', input, '--label', 'component', '--split', 'random', ...flags, '--json'],
       { encoding: 'utf8' },
     );
+
+  it('adds character n-grams when asked, and says so in the model', () => {
+    const r = evaluateWith('--char-ngrams', '2-4');
     assert.equal(r.status, 0, r.stderr);
     const j = JSON.parse(r.stdout);
     assert.match(j.model, /chars 2-4/);
@@ -132,24 +124,7 @@ describe('eightball evaluate', () => {
   });
 
   it('encodes the reports with a sentence encoder when asked, and times that apart', () => {
-    const run = (encoder: string) =>
-      spawnSync(
-        process.execPath,
-        [
-          BIN,
-          'evaluate',
-          '-i',
-          input,
-          '--label',
-          'component',
-          '--split',
-          'random',
-          '--sentence-encoder',
-          encoder,
-          '--json',
-        ],
-        { encoding: 'utf8' },
-      );
+    const run = (encoder: string) => evaluateWith('--sentence-encoder', encoder);
     const r = run('use-lite');
     assert.equal(r.status, 0, r.stderr);
     const j = JSON.parse(r.stdout);

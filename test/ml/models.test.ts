@@ -15,6 +15,7 @@ import {
   lbfgs,
   parallelism,
   serializeClassifier,
+  softmaxObjective,
   softmaxRows,
   TextClassifier,
   TfidfVectorizer,
@@ -200,6 +201,38 @@ describe('linear models', () => {
         if (fitted.classes[best] === test.y[i]) right++;
       }
       assert.ok(right / test.y.length > 0.95, `accuracy ${right / test.y.length}`);
+    });
+  }
+
+  for (const K of [2, 3, 4]) {
+    it(`logistic regression's loss gradient matches finite differences with ${K} classes`, () => {
+      const rng = createRng(K);
+      const b = new CsrBuilder(12, 60);
+      const codes = new Int32Array(15);
+      for (let i = 0; i < 15; i++) {
+        const cols = [i % 12, (i * 5 + 3) % 12].sort((x, y) => x - y).filter((c, q, a) => a.indexOf(c) === q);
+        b.addRow(
+          cols,
+          cols.map(() => rng() - 0.3),
+        );
+        codes[i] = i % K;
+      }
+      const X = b.build();
+      const cw = Float64Array.from({ length: K }, (_, k) => 0.5 + k * 0.25);
+      const f = softmaxObjective(X, codes, K, 3, cw);
+      const theta = Float64Array.from({ length: 12 * K + K }, () => rng() - 0.5);
+      const grad = new Float64Array(theta.length);
+      f(theta, grad);
+      const scratch = new Float64Array(theta.length);
+      for (let j = 0; j < theta.length; j++) {
+        const h = 1e-6;
+        const up = Float64Array.from(theta);
+        const down = Float64Array.from(theta);
+        up[j] = up[j]! + h;
+        down[j] = down[j]! - h;
+        const numeric = (f(up, scratch) - f(down, scratch)) / (2 * h);
+        assert.ok(Math.abs(numeric - grad[j]!) < 1e-5, `θ${j}: ${numeric} against ${grad[j]}`);
+      }
     });
   }
 

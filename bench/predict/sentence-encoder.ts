@@ -4,8 +4,8 @@
 // Usage: node --import tsx bench/predict/sentence-encoder.ts [-- --reports 300]
 import { join } from 'node:path';
 import { loadReports } from '../../src/sources/load-reports.ts';
-import { TEXT_FIELDS } from '../../src/triage/dataset.ts';
-import { loadSentenceEncoder, textOf } from '../../src/triage/sentence-encoder.ts';
+import { TEXT_FIELDS, textOf } from '../../src/triage/dataset.ts';
+import { loadSentenceEncoder } from '../../src/triage/sentence-encoder.ts';
 import { numberArg, SHARED_DATA } from '../options.ts';
 
 const n = numberArg('reports', 300);

@@ -39,13 +39,23 @@ export class FittedLinearModel {
     return out;
   }
 
-  /** How much each feature of row `i` pushed class `k`'s score: value × weight, largest first. */
-  contributions(X: CsrMatrix, i: number, k: number, top: number): { feature: number; value: number }[] {
+  /**
+   * How much each feature of row `i` below column `end` pushed class `k`'s score: value × weight,
+   * largest first.
+   */
+  contributions(
+    X: CsrMatrix,
+    i: number,
+    k: number,
+    top: number,
+    end = this.nFeatures,
+  ): { feature: number; value: number }[] {
     const K = this.classes.length;
     const out: { feature: number; value: number }[] = [];
+    const limit = Math.min(end, this.nFeatures);
     for (let p = X.indptr[i]!; p < X.indptr[i + 1]!; p++) {
       const j = X.indices[p]!;
-      if (j >= this.nFeatures) continue;
+      if (j >= limit) continue;
       const c = X.data[p]! * this.weights[j * K + k]!;
       if (c > 0) out.push({ feature: j, value: c });
     }

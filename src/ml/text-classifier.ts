@@ -198,15 +198,14 @@ export class FittedTextClassifier {
     const denseStart = this.vectorizer.denseStart;
     const explanation = ranking.slice(0, topLabels).map((r) => {
       const k = this.classes.indexOf(r.label);
+      // the dense columns are left out here: a sentence encoder's numbers mean nothing one by
+      // one, so they push as one, net of the ones that pull the other way
       let because = this.model
-        .contributions(X, 0, k, dense ? Number.POSITIVE_INFINITY : topTerms)
-        .map((c) => ({ feature: this.vectorizer.terms[c.feature]!, value: c.value, j: c.feature }));
+        .contributions(X, 0, k, topTerms, dense ? denseStart : undefined)
+        .map((c) => ({ feature: this.vectorizer.terms[c.feature]!, value: c.value }));
       if (dense) {
-        // a sentence encoder's 512 numbers mean nothing one by one: they push as one, net of the
-        // ones that pull the other way
         const net = this.model.contributionOf(X, 0, k, denseStart, denseStart + dense.dims);
-        because = because.filter((c) => c.j < denseStart);
-        if (net > 0) because.push({ feature: `(the report's meaning, ${dense.encoder})`, value: net, j: -1 });
+        if (net > 0) because.push({ feature: `(the report's meaning, ${dense.encoder})`, value: net });
         because = because.sort((a, b) => b.value - a.value).slice(0, topTerms);
       }
       const total = because.reduce((s, c) => s + c.value, 0) || 1;

@@ -42,16 +42,19 @@ export function isKnownLabel(spec: string): boolean {
   );
 }
 
+/** A text field of a report, '' when it has none. */
+export function textOf(r: BugReport, field: string): string {
+  const v = (r as unknown as Record<string, unknown>)[field];
+  return typeof v === 'string' ? v : '';
+}
+
 /**
  * A report as the learner sees it: its text, and its categorical fields as they were when it
  * was filed, so a model never learns from later triage.
  */
 export function docOf(r: BugReport, textFields: readonly string[], metaFields: readonly string[]): RawDoc {
   const text: Record<string, string> = {};
-  for (const f of textFields) {
-    const v = (r as unknown as Record<string, unknown>)[f];
-    text[f] = typeof v === 'string' ? v : '';
-  }
+  for (const f of textFields) text[f] = textOf(r, f);
   const meta: Record<string, string[]> = {};
   for (const f of metaFields) {
     const source = FILED_FIELDS.has(f)

@@ -14,9 +14,9 @@ import {
   newestStoredReports,
   type Store,
 } from '../store/index.ts';
-import { docOf } from './dataset.ts';
+import { docOf, textOf } from './dataset.ts';
 import { type ReportInput, reportFromInput } from './report-input.ts';
-import { loadSentenceEncoder, textOf } from './sentence-encoder.ts';
+import { loadSentenceEncoder } from './sentence-encoder.ts';
 import { TASKS, type TaskName } from './tasks.ts';
 
 export interface TaskAnswer {

@@ -89,15 +89,19 @@ async function labelledReports(
   return { settings, corrections, reports };
 }
 
-/** With `sentenceEncoder`: every report's vector, made once for the search, the folds and the final fit. */
+/**
+ * With a sentence encoder (the caller's, else the task's setting on the admin page): every report's
+ * vector, made once for the search, the folds and the final fit.
+ */
 async function sentenceVectorsFor(
   reports: BugReport[],
-  opts: Pick<TrainOptions, 'sentenceEncoder' | 'onProgress'>,
+  name: string | null | undefined,
+  onProgress: TrainOptions['onProgress'],
 ): Promise<SentenceVectors | undefined> {
-  if (!opts.sentenceEncoder) return undefined;
-  const encoder = await loadSentenceEncoder(opts.sentenceEncoder);
+  if (!name) return undefined;
+  const encoder = await loadSentenceEncoder(name);
   return encodeReports(reports, TEXT_FIELDS, encoder, (done, total) =>
-    opts.onProgress?.(`encoding reports with ${encoder.name}`, done, total),
+    onProgress?.(`encoding reports with ${encoder.name}`, done, total),
   );
 }
 
@@ -126,10 +130,11 @@ export async function evaluateTask(
   opts: Pick<TrainOptions, 'seed' | 'onProgress' | 'sentenceEncoder'> = {},
 ): Promise<object> {
   const { settings, reports } = await labelledReports(store, task, opts.onProgress);
-  const sentenceVectors = await sentenceVectorsFor(reports, {
-    sentenceEncoder: opts.sentenceEncoder ?? settings.sentenceEncoder ?? undefined,
-    onProgress: opts.onProgress,
-  });
+  const sentenceVectors = await sentenceVectorsFor(
+    reports,
+    opts.sentenceEncoder ?? settings.sentenceEncoder,
+    opts.onProgress,
+  );
   const result = evaluateReports(reports, {
     sentenceVectors,
     label: `labels.${LABEL_KEY}`,
@@ -162,11 +167,11 @@ export async function trainTask(
   const now = opts.now ?? (() => new Date().toISOString());
   const { settings, corrections, reports } = await labelledReports(store, task, opts.onProgress);
   const metaFields = metaFieldsFor(task, settings.labelSource);
-  // the task's setting (admin page) unless the caller names an encoder
-  const sentenceVectors = await sentenceVectorsFor(reports, {
-    sentenceEncoder: opts.sentenceEncoder ?? settings.sentenceEncoder ?? undefined,
-    onProgress: opts.onProgress,
-  });
+  const sentenceVectors = await sentenceVectorsFor(
+    reports,
+    opts.sentenceEncoder ?? settings.sentenceEncoder,
+    opts.onProgress,
+  );
   const result = evaluateReports(reports, {
     sentenceVectors,
     label: `labels.${LABEL_KEY}`,

@@ -1,6 +1,7 @@
 export * from './artifact.ts';
 export * from './calibration.ts';
 export * from './complement-nb.ts';
+export * from './ensemble.ts';
 export * from './folds.ts';
 export * from './lbfgs.ts';
 export * from './linear-model.ts';

@@ -135,41 +135,114 @@ export const ARTIFACT_FORMAT = 'eightball/text-classifier';
 export const ARTIFACT_VERSION = 1;
 
 /** Only a fitted classifier can predict: there is no unfitted state to forget to check. */
+/** A fitted classifier and how much its probabilities count in a blend. */
+export interface BlendMember {
+  classifier: FittedTextClassifier;
+  weight: number;
+}
+
+/**
+ * Other classifiers whose calibrated probabilities are averaged with this one's (each fitted on
+ * the same reports, with its own vectorizer, model, tokenizer and temperature): chosen from the
+ * model search's out-of-fold scores by `selectEnsemble`.
+ */
+export interface Blend {
+  /** this classifier's own weight */
+  weight: number;
+  partners: BlendMember[];
+}
+
+function tokenizerKey(spec: TokenizerSpec | undefined): string {
+  const t = spec ?? CODE_TOKENIZER;
+  return `${t.stopWords}/${t.splitIdentifiers}/${t.cues ?? false}/${t.skipFencedCode ?? false}`;
+}
+
 export class FittedTextClassifier {
+  private memberList: readonly BlendMember[] | undefined;
+
   constructor(
     readonly params: TextClassifierParams,
     readonly vectorizer: FittedVectorizer,
     readonly model: FittedLinearModel,
     readonly temperature: number,
-  ) {}
+    readonly blend: Blend | null = null,
+  ) {
+    for (const p of blend?.partners ?? []) {
+      if (p.classifier.blend) throw new Error('a blend partner cannot be a blend itself');
+      if (p.classifier.classes.join('\u0000') !== this.classes.join('\u0000'))
+        throw new Error('blend partners must have the same classes in the same order');
+      if (!(p.weight > 0)) throw new Error(`blend weight must be positive (got ${p.weight})`);
+    }
+  }
 
   get classes(): string[] {
     return this.model.classes;
   }
 
-  /** Tokenise a raw document the way this classifier was trained. */
-  tokenize(doc: RawDoc): TokenizedDoc {
-    return tokenizeDoc(doc, tokenizerOptions(this.params.tokenizer));
+  /** Every classifier whose probabilities make the answer, with its weight (this one alone: 1). */
+  members(): readonly BlendMember[] {
+    this.memberList ??= this.blend
+      ? [
+          {
+            classifier: new FittedTextClassifier(this.params, this.vectorizer, this.model, this.temperature),
+            weight: this.blend.weight,
+          },
+          ...this.blend.partners,
+        ]
+      : [{ classifier: this, weight: 1 }];
+    return this.memberList;
   }
 
+  /** The sentence encoder whose vectors a document needs (any member's), if any. */
+  get denseEncoder(): string | undefined {
+    for (const m of this.members()) {
+      const dense = m.classifier.params.vectorizer.dense;
+      if (dense) return dense.encoder;
+    }
+    return undefined;
+  }
+
+  /** Tokenise a raw document the way this classifier was trained (keeping the text for partners). */
+  tokenize(doc: RawDoc): TokenizedDoc {
+    // the text is kept by reference (no copy), so a blend met later can re-read it
+    return { ...tokenizeDoc(doc, tokenizerOptions(this.params.tokenizer)), source: { text: doc.text } };
+  }
+
+  /** A member's view of documents tokenised by this classifier's tokenizer. */
+  private docsFor(member: FittedTextClassifier, docs: TokenizedDoc[]): TokenizedDoc[] {
+    if (tokenizerKey(member.params.tokenizer) === tokenizerKey(this.params.tokenizer)) return docs;
+    return docs.map((d) => {
+      if (!d.source)
+        throw new Error('this blend tokenises in two ways: documents must come from its tokenize()');
+      const t = tokenizeDoc({ text: d.source.text, meta: d.meta }, tokenizerOptions(member.params.tokenizer));
+      return d.dense ? { ...t, dense: d.dense } : t;
+    });
+  }
+
+  /** This classifier's own scores (a blend's first member's), before calibration. */
   decision(docs: TokenizedDoc[]): Float64Array {
     return this.model.decision(this.vectorizer.transform(docs));
   }
 
-  /** Calibrated probabilities, row-major n × K in the order of `classes`. */
+  /** Calibrated probabilities, row-major n × K in the order of `classes` (a blend's average). */
   predictProba(docs: TokenizedDoc[]): Float64Array {
-    return softmaxRows(this.decision(docs), this.classes.length, this.temperature);
+    const K = this.classes.length;
+    const members = this.members();
+    if (members.length === 1) return softmaxRows(this.decision(docs), K, this.temperature);
+    const out = new Float64Array(docs.length * K);
+    let total = 0;
+    for (const { classifier: c, weight } of members) {
+      const p = softmaxRows(c.decision(this.docsFor(c, docs)), K, c.temperature);
+      for (let j = 0; j < out.length; j++) out[j]! += weight * p[j]!;
+      total += weight;
+    }
+    for (let j = 0; j < out.length; j++) out[j]! /= total;
+    return out;
   }
 
   /** Every label, most probable first. */
   predict(doc: TokenizedDoc): RankedLabel[] {
-    return this.rank(
-      softmaxRows(
-        this.model.decision(this.vectorizer.transform([doc])),
-        this.classes.length,
-        this.temperature,
-      ),
-    );
+    return this.rank(this.predictProba([doc]));
   }
 
   private rank(p: Float64Array): RankedLabel[] {
@@ -185,34 +258,60 @@ export class FittedTextClassifier {
 
   /**
    * Ranking and explanation from one pass over the document: what a service answering one report
-   * at a time wants (vectorising twice would double the cost).
+   * at a time wants (vectorising twice would double the cost). In a blend, each member's pushes
+   * count by its weight and in its calibrated units (score / temperature), and the same term
+   * pushed by two members counts once, summed.
    */
   analyze(
     doc: TokenizedDoc,
     topLabels = 3,
     topTerms = 8,
   ): { ranking: RankedLabel[]; explanation: Explanation[] } {
-    const X = this.vectorizer.transform([doc]);
-    const ranking = this.rank(softmaxRows(this.model.decision(X), this.classes.length, this.temperature));
-    const dense = this.vectorizer.params.dense;
-    const denseStart = this.vectorizer.denseStart;
+    const K = this.classes.length;
+    const members = this.members();
+    const rows = members.map(({ classifier: c, weight }) => ({
+      c,
+      weight,
+      X: c.vectorizer.transform(this.docsFor(c, [doc])),
+    }));
+    const p = new Float64Array(K);
+    let total = 0;
+    for (const { c, weight, X } of rows) {
+      const q = softmaxRows(c.model.decision(X), K, c.temperature);
+      for (let k = 0; k < K; k++) p[k]! += weight * q[k]!;
+      total += weight;
+    }
+    for (let k = 0; k < K; k++) p[k]! /= total;
+    const ranking = this.rank(p);
     const explanation = ranking.slice(0, topLabels).map((r) => {
       const k = this.classes.indexOf(r.label);
-      // the dense columns are left out here: a sentence encoder's numbers mean nothing one by
-      // one, so they push as one, net of the ones that pull the other way
-      let because = this.model
-        .contributions(X, 0, k, topTerms, dense ? denseStart : undefined)
-        .map((c) => ({ feature: this.vectorizer.terms[c.feature]!, value: c.value }));
-      if (dense) {
-        const net = this.model.contributionOf(X, 0, k, denseStart, denseStart + dense.dims);
-        if (net > 0) because.push({ feature: `(the report's meaning, ${dense.encoder})`, value: net });
-        because = because.sort((a, b) => b.value - a.value).slice(0, topTerms);
+      const push = new Map<string, number>();
+      for (const { c, weight, X } of rows) {
+        const scale = weight / total / c.temperature;
+        const dense = c.vectorizer.params.dense;
+        const denseStart = c.vectorizer.denseStart;
+        // the dense columns are left out here: a sentence encoder's numbers mean nothing one by
+        // one, so they push as one, net of the ones that pull the other way
+        for (const t of c.model.contributions(X, 0, k, topTerms, dense ? denseStart : undefined)) {
+          const name = c.vectorizer.terms[t.feature]!;
+          push.set(name, (push.get(name) ?? 0) + t.value * scale);
+        }
+        if (dense) {
+          const net = c.model.contributionOf(X, 0, k, denseStart, denseStart + dense.dims);
+          const name = `(the report's meaning, ${dense.encoder})`;
+          if (net > 0) push.set(name, (push.get(name) ?? 0) + net * scale);
+        }
       }
-      const total = because.reduce((s, c) => s + c.value, 0) || 1;
+      const because = [...push]
+        .map(([feature, value]) => ({ feature, value }))
+        .filter((c) => c.value > 0)
+        .sort((a, b) => b.value - a.value || (a.feature < b.feature ? -1 : 1))
+        .slice(0, topTerms);
+      const sum = because.reduce((s, c) => s + c.value, 0) || 1;
       return {
         label: r.label,
         probability: r.probability,
-        because: because.map((c) => ({ feature: c.feature, weight: c.value / total })),
+        because: because.map((c) => ({ feature: c.feature, weight: c.value / sum })),
       };
     });
     return { ranking, explanation };
@@ -226,6 +325,17 @@ export class FittedTextClassifier {
       temperature: this.temperature,
       vectorizer: this.vectorizer.toJSON(),
       model: this.model.toJSON(),
+      ...(this.blend
+        ? {
+            blend: {
+              weight: this.blend.weight,
+              partners: this.blend.partners.map((p) => ({
+                weight: p.weight,
+                classifier: p.classifier.toJSON(),
+              })),
+            },
+          }
+        : {}),
     };
   }
 
@@ -237,13 +347,87 @@ export class FittedTextClassifier {
         `classifier artifact version ${String(o.version)} is not supported (this build reads ${ARTIFACT_VERSION})`,
       );
     }
+    const b = o.blend as
+      | { weight: number; partners: { weight: number; classifier: Record<string, unknown> }[] }
+      | undefined;
     return new FittedTextClassifier(
       o.params as TextClassifierParams,
       FittedVectorizer.fromJSON(o.vectorizer as Parameters<typeof FittedVectorizer.fromJSON>[0]),
       FittedLinearModel.fromJSON(o.model as Parameters<typeof FittedLinearModel.fromJSON>[0]),
       o.temperature as number,
+      b
+        ? {
+            weight: b.weight,
+            partners: b.partners.map((p) => ({
+              weight: p.weight,
+              classifier: FittedTextClassifier.fromJSON(p.classifier),
+            })),
+          }
+        : null,
     );
   }
+}
+
+/** What a blend member is before fitting. */
+export interface BlendSpec {
+  params: TextClassifierParams;
+  weight: number;
+  temperature: number;
+}
+
+/**
+ * Fit a blend: each member on the same reports and labels, read through `docsFor` (called once per
+ * member, with its tokenizer); the heaviest member comes first and answers for the blend's
+ * `params` (its vectorizer also serves the similar-reports index).
+ */
+export function fitBlend(
+  specs: BlendSpec[],
+  docsFor: (tokenizer: TokenizerSpec | undefined) => Iterable<TokenizedDoc>,
+  y: string[],
+): FittedTextClassifier {
+  if (specs.length === 0) throw new Error('a blend needs at least one member');
+  const order = specs.map((s, i) => ({ s, i })).sort((a, b) => b.s.weight - a.s.weight || a.i - b.i);
+  const fitted = order.map(({ s }) => ({
+    classifier: new TextClassifier(s.params).fit(docsFor(s.params.tokenizer), y, s.temperature),
+    weight: s.weight,
+  }));
+  const [first, ...partners] = fitted;
+  const c = first!.classifier;
+  return partners.length === 0
+    ? c
+    : new FittedTextClassifier(c.params, c.vectorizer, c.model, c.temperature, {
+        weight: first!.weight,
+        partners,
+      });
+}
+
+/** The same classifier (or blend) with new temperatures, one per member; null keeps a member's. */
+export function withTemperatures(
+  fitted: FittedTextClassifier,
+  temperatures: (number | null)[],
+): FittedTextClassifier {
+  const [first, ...partners] = fitted.members().map((m, i) => {
+    const c = m.classifier;
+    const t = temperatures[i] ?? c.temperature;
+    return { classifier: new FittedTextClassifier(c.params, c.vectorizer, c.model, t), weight: m.weight };
+  });
+  const c = first!.classifier;
+  return new FittedTextClassifier(
+    c.params,
+    c.vectorizer,
+    c.model,
+    c.temperature,
+    fitted.blend ? { weight: first!.weight, partners } : null,
+  );
+}
+
+/** The blend's members as specs, to fit them again on other reports. */
+export function blendSpecs(fitted: FittedTextClassifier): BlendSpec[] {
+  return fitted.members().map((m) => ({
+    params: m.classifier.params,
+    weight: m.weight,
+    temperature: m.classifier.temperature,
+  }));
 }
 
 export interface CandidateScore {
@@ -260,6 +444,7 @@ export interface SelectionResult {
   best: TextClassifierParams;
   temperature: number;
   candidates: CandidateScore[];
+  scores?: Float64Array[];
 }
 
 function cvMetrics(pred: Int32Array, y: Int32Array, K: number): { accuracy: number; macroF1: number } {
@@ -292,6 +477,8 @@ export interface SelectionOptions {
   /** vectorizer settings to try (n-gram ranges, say); each is crossed with every model */
   vectorizers?: VectorizerParams[];
   onProgress?: (done: number, total: number, what: string) => void;
+  /** return every candidate's out-of-fold scores (n × K, classes sorted) */
+  keepScores?: boolean;
 }
 
 /**
@@ -381,6 +568,7 @@ export function selectModel(
     best: { vectorizer: candidates[bestIdx]!.vectorizer, model: candidates[bestIdx]!.model, seed: opts.seed },
     temperature,
     candidates: scored,
+    ...(opts.keepScores ? { scores: oof } : {}),
   };
 }
 

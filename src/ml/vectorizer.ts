@@ -10,6 +10,11 @@ export interface TokenizedDoc {
   meta: Record<string, string[]>;
   /** a dense vector made outside (a sentence encoder's), for a vectorizer with `dense` set */
   dense?: Float32Array;
+  /**
+   * the text before tokenising, kept by `FittedTextClassifier.tokenize`: a blend whose members
+   * tokenise differently re-reads it
+   */
+  source?: { text: Record<string, string> };
 }
 
 /**

@@ -4,15 +4,18 @@ import type { ScoredAnswer } from '../evaluation/abstention.ts';
 import { type ClassificationMetrics, classificationMetrics } from '../evaluation/metrics.ts';
 import { kFoldSplits, stratifiedSplit, type TrainTest, timeSplit } from '../evaluation/splits.ts';
 import {
+  type BlendSpec,
   type CandidateScore,
   CODE_TOKENIZER,
   DEFAULT_VECTORIZER,
   describeCandidate,
-  FittedTextClassifier,
+  type FittedTextClassifier,
   featureBudget,
+  fitBlend,
   fitTemperature,
   type ModelSpec,
   PLAIN_TOKENIZER,
+  selectEnsemble,
   selectModel,
   TextClassifier,
   type TextClassifierParams,
@@ -20,6 +23,7 @@ import {
   type TokenizerSpec,
   tokenizeDoc,
   tokenizerOptions,
+  withTemperatures,
 } from '../ml/index.ts';
 import { defaultMetaFields, docOf, labelOf, META_FIELDS } from './dataset.ts';
 
@@ -43,6 +47,15 @@ export interface SentenceVectors {
  * weight 0.2: 0.760, 0.3: 0.764, 0.5: 0.760, without: 0.743)
  */
 const SENTENCE_WEIGHT = 0.3;
+
+/**
+ * Training reports up to which the model search's candidates may be blended: the limit below
+ * which the search also tries n-gram ranges and tokenizers, so the pool is varied; every member is
+ * fitted and asked, so a blend costs its members' fits and predictions together.
+ */
+export const BLEND_LIMIT = 5000;
+/** picks (with replacement) in a blend: weights in steps of a tenth */
+const BLEND_PICKS = 10;
 
 export interface EvaluateOptions {
   label: string;
@@ -82,6 +95,11 @@ export interface EvaluateOptions {
    * model search then also tries each vectorizer with these vectors as extra columns
    */
   sentenceVectors?: SentenceVectors;
+  /**
+   * on small data (up to BLEND_LIMIT training reports), answer with a blend of the search's
+   * candidates chosen on their out-of-fold probabilities (default true); false: the best one alone
+   */
+  blend?: boolean;
   /** character n-grams of the words (like scikit-learn's char_wb), in addition to word n-grams */
   charNgrams?: [number, number];
   /** sees each split's texts and labels: lets a benchmark run another library on the same split */
@@ -115,6 +133,8 @@ export interface EvaluationResult extends EvaluationSummary {
   model: string;
   temperature: number;
   candidates: CandidateScore[];
+  /** the blend answering (last split), when one did: each member and its share of the average */
+  blend?: { model: string; weight: number }[];
   /** training reports the cross-validation chose the model on (all of them, up to `selectionSample`) */
   nSelection: number;
   droppedClasses: { label: string; trainCount: number }[];
@@ -180,6 +200,35 @@ function tailTemperature(
     K,
     Int32Array.from(rows, (t) => index.get(y[t]!)!),
   );
+}
+
+/** A blend from the model search's pool: the members the out-of-fold probabilities pick. */
+function blendOf(pool: { params: TextClassifierParams; scores: Float64Array }[], y: string[]): BlendSpec[] {
+  if (pool.length < 2) return [];
+  const classes = [...new Set(y)].sort();
+  const index = new Map(classes.map((c, i) => [c, i]));
+  const codes = Int32Array.from(y, (c) => index.get(c)!);
+  const choice = selectEnsemble(
+    pool.map((p) => p.scores),
+    codes,
+    classes.length,
+    BLEND_PICKS,
+  );
+  const picks = choice.counts.reduce((a, b) => a + b, 0);
+  return choice.counts.flatMap((n, c) =>
+    n > 0 ? [{ params: pool[c]!.params, weight: n / picks, temperature: choice.temperatures[c]! }] : [],
+  );
+}
+
+function describeParams(p: TextClassifierParams): string {
+  return `${describeCandidate(p)}${p.tokenizer && !p.tokenizer.splitIdentifiers ? ', plain words' : ''}`;
+}
+
+/** "svm(C=0.3) ngrams 1-2", or for a blend each member with its share. */
+function describeFitted(f: FittedTextClassifier): string {
+  const members = f.members();
+  if (members.length === 1) return describeParams(f.params);
+  return `blend of ${members.length}: ${members.map((m) => `${describeParams(m.classifier.params)} (${Math.round(m.weight * 100)}%)`).join(' + ')}`;
 }
 
 /** Documents `from` .. `to - 1`, made one at a time as a fit reads them. */
@@ -347,6 +396,7 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
   let candidates: CandidateScore[] = [];
   let nSelection = 0;
   let kept: FittedTextClassifier | undefined;
+  let blend: EvaluationResult['blend'];
   splits.forEach((split, s) => {
     const counts = new Map<string, number>();
     for (const i of split.train) counts.set(data.labels[i]!, (counts.get(data.labels[i]!) ?? 0) + 1);
@@ -412,22 +462,36 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
       : plainVectorizers;
     const specs = candidatesFor(opts.model, train.length, K);
     const t0 = performance.now();
+    const blending = (opts.blend ?? true) && whole && train.length <= BLEND_LIMIT;
     const select = (docs: TokenizedDoc[], what: string) =>
       selectModel(docs, selY, specs, {
         folds: opts.cvFolds ?? 3,
         seed: opts.seed,
         metric: 'mean',
         vectorizers,
+        keepScores: blending,
         onProgress: (d, t, c) =>
           opts.onProgress?.(`split ${s + 1}/${splits.length}: cross-validating ${c}${what}`, d, t),
       });
     let selection = { ...select(selDocs, ''), tokenizer: CODE_TOKENIZER };
+    // every candidate of the search, with its out-of-fold scores: what a blend is chosen from
+    const pool: { params: TextClassifierParams; scores: Float64Array }[] = [];
+    const addToPool = (r: typeof selection, tokenizer: TokenizerSpec) => {
+      r.candidates.forEach((c, i) => {
+        pool.push({
+          params: { vectorizer: c.vectorizer, model: c.model, seed: opts.seed, tokenizer },
+          scores: r.scores![i]!,
+        });
+      });
+    };
+    if (blending) addToPool(selection, CODE_TOKENIZER);
     // the tokenizer is part of the search on small data too: prose-heavy trackers prefer plain words
     if (train.length <= 5000) {
       const tPlain = performance.now();
       const plainDocs = sample.map((i) => data.tokens(i, PLAIN_TOKENIZER));
       tokenSeconds.set(PLAIN_TOKENIZER, (performance.now() - tPlain) / 1000);
       const plain = select(plainDocs, ', plain words');
+      if (blending) addToPool({ ...plain, tokenizer: PLAIN_TOKENIZER }, PLAIN_TOKENIZER);
       plainDocs.length = 0;
       const bestOf = (r: typeof plain) => Math.max(...r.candidates.map((c) => c.score));
       if (bestOf(plain) > bestOf(selection)) {
@@ -449,22 +513,41 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
       data.forget();
       selDocs.length = 0;
     }
-    const doc = (t: number) => (whole ? data.tokens(train[t]!, chosen) : data.fresh(train[t]!, chosen));
+    const docsBy = (tokenizer: TokenizerSpec | undefined) => {
+      const spec = tokenizer ?? CODE_TOKENIZER;
+      return (t: number) => (whole ? data.tokens(train[t]!, spec) : data.fresh(train[t]!, spec));
+    };
     const params = { ...selection.best, tokenizer: chosen };
-    let fitted = new TextClassifier(params).fit(stream(doc, 0, train.length), trY, selection.temperature);
+    const members = blending ? blendOf(pool, trY) : [];
+    let fitted =
+      members.length > 1
+        ? fitBlend(members, (tokenizer) => stream(docsBy(tokenizer), 0, train.length), trY)
+        : new TextClassifier(params).fit(stream(docsBy(chosen), 0, train.length), trY, selection.temperature);
     // kept tokens were made (and timed) before the fit; streamed ones are made inside it
-    fitSeconds += (performance.now() - t1) / 1000 + (whole ? (tokenSeconds.get(chosen) ?? 0) : 0);
+    const tokenizers = new Set(fitted.members().map((m) => m.classifier.params.tokenizer ?? CODE_TOKENIZER));
+    fitSeconds +=
+      (performance.now() - t1) / 1000 +
+      (whole ? [...tokenizers].reduce((sum, tk) => sum + (tokenSeconds.get(tk) ?? 0), 0) : 0);
     // measured: ECE 0.140 → 0.109 on HIVE, 0.110 → 0.104 on HDFS, ±0.001 on the list exports;
     // Brier no worse anywhere (bench/RESULTS.md)
     if (opts.split.kind === 'time') {
       const t2 = performance.now();
-      const t = tailTemperature(doc, train.length, trY, params);
-      if (t !== null) fitted = new FittedTextClassifier(fitted.params, fitted.vectorizer, fitted.model, t);
+      fitted = withTemperatures(
+        fitted,
+        fitted
+          .members()
+          .map(({ classifier: c }) =>
+            tailTemperature(docsBy(c.params.tokenizer), train.length, trY, c.params),
+          ),
+      );
       selectionSeconds += (performance.now() - t2) / 1000;
     }
     nSelection = sample.length;
     nTrain += train.length;
-    lastModel = `${describeCandidate(selection.best)}${selection.tokenizer === PLAIN_TOKENIZER ? ', plain words' : ''}`;
+    lastModel = describeFitted(fitted);
+    blend = fitted.blend
+      ? fitted.members().map((m) => ({ model: describeParams(m.classifier.params), weight: m.weight }))
+      : undefined;
     temperature = fitted.temperature;
     candidates = selection.candidates;
     if (opts.keepModel) kept = fitted;
@@ -506,6 +589,7 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
     model: lastModel,
     temperature,
     candidates,
+    ...(blend ? { blend } : {}),
     nSelection,
     accuracy: m.accuracy,
     macroF1: m.macroF1,

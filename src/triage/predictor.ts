@@ -192,17 +192,17 @@ export class Predictor {
     // a model that learned from a sentence encoder's vectors needs this report's: once per encoder
     const vectors = new Map<string, Float32Array>();
     for (const m of models.values()) {
-      const dense = m.classifier.params.vectorizer.dense;
-      if (!dense || vectors.has(dense.encoder)) continue;
-      const encoder = await loadSentenceEncoder(dense.encoder);
+      const name = m.classifier.denseEncoder;
+      if (!name || vectors.has(name)) continue;
+      const encoder = await loadSentenceEncoder(name);
       const [v] = await encoder.encode([m.textFields.map((f) => textOf(report, f))]);
-      vectors.set(dense.encoder, v!);
+      vectors.set(name, v!);
     }
     for (const [task, m] of models) {
       const text = tokensFor(m);
-      const encoder = m.classifier.params.vectorizer.dense?.encoder;
+      const encoder = m.classifier.denseEncoder;
       const doc = {
-        text: text.text,
+        ...text,
         meta: docOf(report, [], m.metaFields).meta,
         ...(encoder ? { dense: vectors.get(encoder)! } : {}),
       };

@@ -1,7 +1,15 @@
 import type { BugReport } from '../domain/index.ts';
 import { EightballError } from '../domain/index.ts';
 import { chooseThreshold, type ThresholdChoice } from '../evaluation/abstention.ts';
-import { type FittedTextClassifier, serializeClassifier, TextClassifier } from '../ml/index.ts';
+import {
+  blendSpecs,
+  type FittedTextClassifier,
+  fitBlend,
+  serializeClassifier,
+  type TokenizerSpec,
+  tokenizeDoc,
+  tokenizerOptions,
+} from '../ml/index.ts';
 import {
   activateModelVersion,
   activeModelSummary,
@@ -193,16 +201,18 @@ export async function trainTask(
   const kept = reports.filter((r) => counts.get(r.labels[LABEL_KEY]!)! >= MIN_CLASS_SIZE);
   const textFields = validated.params.vectorizer.fields.map((f) => f.name);
   // tokenised as the fit reads them, and not kept: a store of a million reports fits in memory
-  function* docs() {
+  function* docs(tokenizer: TokenizerSpec | undefined) {
+    const options = tokenizerOptions(tokenizer);
     for (const r of kept) {
-      const doc = validated.tokenize(docOf(r, textFields, metaFields));
+      const doc = tokenizeDoc(docOf(r, textFields, metaFields), options);
       yield sentenceVectors ? { ...doc, dense: sentenceVectors.of(r)! } : doc;
     }
   }
-  const final = new TextClassifier(validated.params).fit(
-    docs(),
+  // a blend refits every member, each with its own tokenizer and the validated weights
+  const final = fitBlend(
+    blendSpecs(validated),
+    docs,
     kept.map((r) => r.labels[LABEL_KEY]!),
-    validated.temperature,
   );
   opts.onProgress?.('fitting on all labelled reports', 1, 1);
 

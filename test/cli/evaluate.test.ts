@@ -123,6 +123,15 @@ describe('eightball evaluate', () => {
     assert.ok(j.accuracy > 0);
   });
 
+  it('answers with the best model alone when told --no-blend, and says which model in both cases', () => {
+    const single = JSON.parse(evaluateWith('--no-blend').stdout);
+    assert.equal(single.blend, undefined);
+    assert.doesNotMatch(single.model, /blend/);
+    const help = spawnSync(process.execPath, [BIN, 'evaluate', '--help'], { encoding: 'utf8' }).stdout;
+    assert.match(help, /--no-blend/);
+    assert.match(help, /Up to 5000 training reports, the answer is a blend/);
+  });
+
   it('encodes the reports with a sentence encoder when asked, and times that apart', () => {
     const run = (encoder: string) => evaluateWith('--sentence-encoder', encoder);
     const r = run('use-lite');

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { chooseThreshold, thresholdStats } from '../../src/evaluation/abstention.ts';
-import { listModelVersions, reportIdOf, type Store, upsertReports } from '../../src/store/index.ts';
+import { deserializeClassifier } from '../../src/ml/index.ts';
+import { loadReports } from '../../src/sources/load-reports.ts';
+import {
+  getModelVersion,
+  listModelVersions,
+  openStore,
+  reportIdOf,
+  type Store,
+  upsertReports,
+} from '../../src/store/index.ts';
 import {
   activateTaskVersion,
   Predictor,
@@ -12,6 +21,7 @@ import {
   trainTask,
 } from '../../src/triage/index.ts';
 import { DIALECTS } from '../support/dialects.ts';
+import { sharedFile, skipUnlessShared } from '../support/shared-data.ts';
 import { triageCorpus } from '../support/triage-corpus.ts';
 
 describe('abstention threshold by cost', () => {
@@ -154,3 +164,37 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('a task trained on few real issues', () => {
+  it('is served as a blend: every member refitted and stored in one artifact', {
+    skip: skipUnlessShared('github', 'nlbse2024', 'issues_train.csv'),
+  }, async () => {
+    const store = await openStore('sqlite::memory:');
+    try {
+      const { reports } = await loadReports(sharedFile('github', 'nlbse2024', 'issues_train.csv'), {});
+      await upsertReports(
+        store.db,
+        reports.filter((r) => r.product === 'facebook/react'),
+      );
+      const trained = await trainTask(store, 'category');
+      assert.equal(trained.nLabelled, 300);
+      assert.match(trained.model, /^blend of \d: /);
+      const [version] = await listModelVersions(store.db);
+      const served = deserializeClassifier((await getModelVersion(store.db, version!.id))!.artifact);
+      assert.ok(served.members().length >= 2);
+      assert.equal(served.blend!.partners.length, served.members().length - 1);
+      const predictor = new Predictor(store, { refreshMs: 0 });
+      const c = await predictor.classify({
+        summary: 'How do I use hooks inside a class component?',
+        description: 'Is there a way to call useState from componentDidMount? Thanks',
+      });
+      const answer = c.answers.category!;
+      assert.equal(answer.ranking[0]!.label, 'question');
+      const total = answer.ranking.reduce((s, r) => s + r.probability, 0);
+      assert.ok(Math.abs(total - 1) < 1e-9);
+      assert.ok(answer.explanation[0]!.because.length > 0);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -7,6 +7,7 @@ import { FILE_FORMATS, type FileFormat } from '../../sources/file-source.ts';
 import { loadReports } from '../../sources/load-reports.ts';
 import { isKnownLabel, META_FIELDS, TEXT_FIELDS } from '../../triage/dataset.ts';
 import {
+  BLEND_LIMIT,
   type EvaluationResult,
   evaluateReports,
   type ModelChoice,
@@ -138,6 +139,10 @@ export function registerEvaluate(program: Command): void {
         .default('auto'),
     )
     .option(
+      '--no-blend',
+      `answer with the single best model of the search even on small data (by default, up to ${BLEND_LIMIT} training reports, a blend of the search's models chosen on their out-of-fold probabilities answers)`,
+    )
+    .option(
       '--label-map <from=to,...>',
       'merge label values before learning; * stands for every other value (e.g. nobug=nobug,*=bug)',
     )
@@ -166,6 +171,9 @@ export function registerEvaluate(program: Command): void {
       'after',
       `
 Classes with fewer than 5 training reports are dropped from train and test, and reported.
+Up to ${BLEND_LIMIT} training reports, the answer is a blend: the models of the search whose
+out-of-fold probabilities, averaged, predict the held-out labels best (greedy ensemble selection on
+log-loss); each member is fitted on all training reports and weighs by how often it was picked.
 Probabilities are calibrated (temperature scaling) on out-of-fold scores of the training data; with
 the time split, on the newest fifth of the training reports as scored by a model of the older four
 fifths, so the calibration sees the drift the test will.
@@ -237,6 +245,7 @@ Examples:
           testReports,
           groupBy: o.groupBy,
           poolGroups: o.poolGroups === true,
+          blend: o.blend !== false,
           selectionSample: o.selectionSample,
           model: o.model as ModelChoice,
           seed: o.seed,

@@ -14,12 +14,15 @@ export interface EnsembleChoice {
   temperatures: number[];
   /** the chosen blend's mean log-likelihood on the out-of-fold rows */
   logLikelihood: number;
+  /** the chosen blend's out-of-fold probabilities, row-major n × K */
+  probabilities: Float64Array;
 }
 
 /**
  * Ensemble selection (Caruana et al., 2004): starting from nothing, add (with replacement) the
  * candidate whose calibrated out-of-fold probabilities most improve the average's log-likelihood,
- * until none does or `maxSize` picks are made. Log-likelihood rather than accuracy or F1: it is
+ * until none does or `maxSize` picks are made, with at most `maxMembers` different candidates (each
+ * one is fitted, stored and asked for every answer). Log-likelihood rather than accuracy or F1: it is
  * smooth on a few hundred rows, where an argmax metric moves in steps of one report and greedy
  * picks chase noise, and it is what a calibrated answer is for. Picking with replacement lets a
  * strong candidate weigh more than a weak one without a separate weight search.
@@ -31,6 +34,7 @@ export function selectEnsemble(
   y: Int32Array,
   K: number,
   maxSize = 10,
+  maxMembers = 3,
 ): EnsembleChoice {
   const temperatures = scores.map((s) => fitTemperature(s, K, y));
   const probs = scores.map((s, c) => softmaxRows(s, K, temperatures[c]));
@@ -39,10 +43,12 @@ export function selectEnsemble(
   const trial = new Float64Array(sum.length);
   let size = 0;
   let current = Number.NEGATIVE_INFINITY;
+  let members = 0;
   while (size < maxSize) {
     let bestC = -1;
     let bestScore = current;
     for (let c = 0; c < probs.length; c++) {
+      if (counts[c] === 0 && members >= maxMembers) continue;
       const p = probs[c]!;
       for (let j = 0; j < sum.length; j++) trial[j] = (sum[j]! + p[j]!) / (size + 1);
       const s = meanLogLikelihood(trial, y, K);
@@ -53,11 +59,13 @@ export function selectEnsemble(
       }
     }
     if (bestC < 0) break;
+    if (counts[bestC] === 0) members++;
     const p = probs[bestC]!;
     for (let j = 0; j < sum.length; j++) sum[j]! += p[j]!;
     counts[bestC]!++;
     size++;
     current = bestScore;
   }
-  return { counts, temperatures, logLikelihood: current };
+  for (let j = 0; j < sum.length; j++) sum[j]! /= Math.max(1, size);
+  return { counts, temperatures, logLikelihood: current, probabilities: sum };
 }

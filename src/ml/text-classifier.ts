@@ -447,7 +447,8 @@ export interface SelectionResult {
   scores?: Float64Array[];
 }
 
-function cvMetrics(pred: Int32Array, y: Int32Array, K: number): { accuracy: number; macroF1: number } {
+/** Accuracy and macro-F1 of predicted classes against true ones. */
+export function cvMetrics(pred: Int32Array, y: Int32Array, K: number): { accuracy: number; macroF1: number } {
   const tp = new Float64Array(K);
   const fp = new Float64Array(K);
   const fn = new Float64Array(K);
@@ -467,6 +468,14 @@ function cvMetrics(pred: Int32Array, y: Int32Array, K: number): { accuracy: numb
     f1 += d > 0 ? (2 * tp[k]!) / d : 0;
   }
   return { accuracy: correct / y.length, macroF1: f1 / K };
+}
+
+/** One number for "best": the search's metric of accuracy and macro-F1. */
+export function selectionScore(
+  m: { accuracy: number; macroF1: number },
+  metric: SelectionOptions['metric'],
+): number {
+  return metric === 'accuracy' ? m.accuracy : metric === 'macroF1' ? m.macroF1 : (m.accuracy + m.macroF1) / 2;
 }
 
 export interface SelectionOptions {
@@ -544,12 +553,7 @@ export function selectModel(
       pred[i] = best;
     }
     const m = cvMetrics(pred, codes, K);
-    const score =
-      opts.metric === 'accuracy'
-        ? m.accuracy
-        : opts.metric === 'macroF1'
-          ? m.macroF1
-          : (m.accuracy + m.macroF1) / 2;
+    const score = selectionScore(m, opts.metric);
     return {
       vectorizer: cand.vectorizer,
       model: cand.model,

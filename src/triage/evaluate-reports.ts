@@ -7,6 +7,7 @@ import {
   type BlendSpec,
   type CandidateScore,
   CODE_TOKENIZER,
+  cvMetrics,
   DEFAULT_VECTORIZER,
   describeCandidate,
   type FittedTextClassifier,
@@ -16,6 +17,7 @@ import {
   type ModelSpec,
   PLAIN_TOKENIZER,
   selectEnsemble,
+  selectionScore,
   selectModel,
   TextClassifier,
   type TextClassifierParams,
@@ -56,6 +58,10 @@ const SENTENCE_WEIGHT = 0.3;
 export const BLEND_LIMIT = 5000;
 /** picks (with replacement) in a blend: weights in steps of a tenth */
 const BLEND_PICKS = 10;
+/** different models in a blend at most: each is fitted, stored and asked for every answer */
+const BLEND_MEMBERS = 3;
+/** what "best" means in the model search: accuracy and macro-F1 alike, common and rare classes */
+const SELECTION_METRIC = 'mean';
 
 export interface EvaluateOptions {
   label: string;
@@ -202,19 +208,45 @@ function tailTemperature(
   );
 }
 
-/** A blend from the model search's pool: the members the out-of-fold probabilities pick. */
-function blendOf(pool: { params: TextClassifierParams; scores: Float64Array }[], y: string[]): BlendSpec[] {
+interface PoolEntry {
+  params: TextClassifierParams;
+  /** out-of-fold decision scores, n × K (classes sorted) */
+  scores: Float64Array;
+  /** the search's score of this candidate alone */
+  score: number;
+}
+
+/**
+ * A blend from the model search's pool: the members the out-of-fold probabilities pick, or none
+ * when the blend's own out-of-fold answers score below the best candidate alone on the search's
+ * metric. The picks optimise likelihood, which a smoother average can win while its top answers
+ * get worse (seen on Jira components, whose rare classes a blend of balanced and unbalanced
+ * models recalls less often): the answer that ranks first is what most users read.
+ */
+function blendOf(pool: PoolEntry[], y: string[]): BlendSpec[] {
   if (pool.length < 2) return [];
   const classes = [...new Set(y)].sort();
   const index = new Map(classes.map((c, i) => [c, i]));
   const codes = Int32Array.from(y, (c) => index.get(c)!);
+  const K = classes.length;
   const choice = selectEnsemble(
     pool.map((p) => p.scores),
     codes,
-    classes.length,
+    K,
     BLEND_PICKS,
+    BLEND_MEMBERS,
   );
   const picks = choice.counts.reduce((a, b) => a + b, 0);
+  if (choice.counts.filter((n) => n > 0).length < 2) return [];
+  const pred = new Int32Array(codes.length);
+  for (let i = 0; i < codes.length; i++) {
+    let best = 0;
+    for (let k = 1; k < K; k++)
+      if (choice.probabilities[i * K + k]! > choice.probabilities[i * K + best]!) best = k;
+    pred[i] = best;
+  }
+  const blendScore = selectionScore(cvMetrics(pred, codes, K), SELECTION_METRIC);
+  if (blendScore < Math.max(...pool.map((p) => p.score))) return [];
   return choice.counts.flatMap((n, c) =>
     n > 0 ? [{ params: pool[c]!.params, weight: n / picks, temperature: choice.temperatures[c]! }] : [],
   );
@@ -467,7 +499,7 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
       selectModel(docs, selY, specs, {
         folds: opts.cvFolds ?? 3,
         seed: opts.seed,
-        metric: 'mean',
+        metric: SELECTION_METRIC,
         vectorizers,
         keepScores: blending,
         onProgress: (d, t, c) =>
@@ -475,12 +507,13 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
       });
     let selection = { ...select(selDocs, ''), tokenizer: CODE_TOKENIZER };
     // every candidate of the search, with its out-of-fold scores: what a blend is chosen from
-    const pool: { params: TextClassifierParams; scores: Float64Array }[] = [];
+    const pool: PoolEntry[] = [];
     const addToPool = (r: typeof selection, tokenizer: TokenizerSpec) => {
       r.candidates.forEach((c, i) => {
         pool.push({
           params: { vectorizer: c.vectorizer, model: c.model, seed: opts.seed, tokenizer },
           scores: r.scores![i]!,
+          score: c.score,
         });
       });
     };

@@ -60,6 +60,15 @@ describe('selectEnsemble', () => {
     );
   });
 
+  it('holds at most maxMembers different candidates, each fitted and asked for every answer', () => {
+    const quarters = [0, 1, 2, 3].map((q) => scores(y, (i) => Math.floor(i / 75) === q, 4));
+    const two = selectEnsemble(quarters, y, 3, 10, 2);
+    assert.equal(two.counts.filter((n) => n > 0).length, 2);
+    const four = selectEnsemble(quarters, y, 3, 10, 4);
+    assert.equal(four.counts.filter((n) => n > 0).length, 4);
+    assert.ok(four.logLikelihood > two.logLikelihood);
+  });
+
   it('reports the log-likelihood of the blend it chose', () => {
     const a = scores(y, (i) => i % 2 === 0, 2);
     const b = scores(y, (i) => i % 5 !== 0, 2);
@@ -77,6 +86,7 @@ describe('selectEnsemble', () => {
     });
     for (let j = 0; j < sum.length; j++) sum[j]! /= picks;
     assert.ok(Math.abs(meanLogLikelihoodOf(sum, y) - choice.logLikelihood) < 1e-9);
+    for (let j = 0; j < sum.length; j++) assert.ok(Math.abs(sum[j]! - choice.probabilities[j]!) < 1e-12);
   });
 });
 

@@ -165,34 +165,37 @@ for (const dialect of DIALECTS) {
   });
 }
 
-describe('a task trained on few real issues', () => {
-  it('is served as a blend: every member refitted and stored in one artifact', {
-    skip: skipUnlessShared('github', 'nlbse2024', 'issues_train.csv'),
+describe('a task trained on a small real tracker', () => {
+  it('is served as a blend: every member refitted and stored in one artifact, answering as that artifact does', {
+    skip: skipUnlessShared('bugzilla', 'mozilla', 'bugs-2009-2018.jsonl'),
   }, async () => {
     const store = await openStore('sqlite::memory:');
     try {
-      const { reports } = await loadReports(sharedFile('github', 'nlbse2024', 'issues_train.csv'), {});
-      await upsertReports(
-        store.db,
-        reports.filter((r) => r.product === 'facebook/react'),
-      );
-      const trained = await trainTask(store, 'category');
-      assert.equal(trained.nLabelled, 300);
+      const { reports } = await loadReports(sharedFile('bugzilla', 'mozilla', 'bugs-2009-2018.jsonl'), {});
+      await upsertReports(store.db, reports);
+      const trained = await trainTask(store, 'component');
+      assert.equal(trained.nLabelled, 1014);
       assert.match(trained.model, /^blend of \d: /);
       const [version] = await listModelVersions(store.db);
       const served = deserializeClassifier((await getModelVersion(store.db, version!.id))!.artifact);
       assert.ok(served.members().length >= 2);
       assert.equal(served.blend!.partners.length, served.members().length - 1);
-      const predictor = new Predictor(store, { refreshMs: 0 });
-      const c = await predictor.classify({
-        summary: 'How do I use hooks inside a class component?',
-        description: 'Is there a way to call useState from componentDidMount? Thanks',
-      });
-      const answer = c.answers.category!;
-      assert.equal(answer.ranking[0]!.label, 'question');
-      const total = answer.ranking.reduce((s, r) => s + r.probability, 0);
-      assert.ok(Math.abs(total - 1) < 1e-9);
+      const report = {
+        summary: 'Crash when printing a page with large images',
+        description: 'Firefox crashes in print preview',
+      };
+      const answer = (await new Predictor(store, { refreshMs: 0 }).classify(report)).answers.component!;
+      // the five most probable of the blend's classes, most probable first
+      assert.equal(answer.ranking.length, 5);
+      for (let i = 1; i < 5; i++)
+        assert.ok(answer.ranking[i]!.probability <= answer.ranking[i - 1]!.probability);
+      assert.equal(answer.explanation[0]!.label, answer.ranking[0]!.label);
       assert.ok(answer.explanation[0]!.because.length > 0);
+      // the answer is the stored blend's: the mean of its members' probabilities
+      const p = served.predictProba([
+        served.tokenize({ text: { summary: report.summary, description: report.description }, meta: {} }),
+      ]);
+      assert.ok(Math.abs(answer.ranking[0]!.probability - Math.max(...p)) < 1e-9);
     } finally {
       await store.close();
     }

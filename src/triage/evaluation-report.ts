@@ -34,7 +34,7 @@ async function sections(r: EvaluationResult): Promise<ReportSection[]> {
       'ROC AUC (macro, one vs rest)': g.auc,
       Brier: g.brier,
       ECE: g.ece,
-      temperature: g.temperature,
+      [g.blend ? 'temperature (first member)' : 'temperature']: g.temperature,
       'fit seconds': g.fitSeconds,
       'predict ms/report': g.predictMsPerReport,
     },
@@ -44,6 +44,11 @@ async function sections(r: EvaluationResult): Promise<ReportSection[]> {
       `split: ${g.split}; model chosen by 3-fold cross-validation on the training data: ${g.candidates
         .map((c) => `${c.description} acc ${c.accuracy.toFixed(3)} macro-F1 ${c.macroF1.toFixed(3)}`)
         .join('; ')}`,
+      ...(g.blend
+        ? [
+            `answered by a blend of ${g.blend.length} of these models, picked on their out-of-fold probabilities (greedy selection on log-loss), each weighing its share: ${g.blend.map((m) => `${m.model} ${Math.round(m.weight * 100)}%`).join('; ')}`,
+          ]
+        : []),
       ...(g.droppedClasses.length > 0
         ? [
             `dropped classes with fewer than 5 training reports: ${g.droppedClasses.map((d) => `${d.label} (${d.trainCount})`).join(', ')}`,

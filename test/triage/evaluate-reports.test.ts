@@ -298,6 +298,10 @@ describe('evaluateReports', () => {
     assert.ok(Math.abs(blended.blend.reduce((s, m) => s + m.weight, 0) - 1) < 1e-9);
     assert.equal(single.blend, undefined);
     assert.doesNotMatch(single.model, /blend/);
+    const page = await evaluationHtml(blended, 'react');
+    assert.match(page, /answered by a blend of \d of these models/);
+    assert.match(page, /temperature \(first member\)/);
+    assert.doesNotMatch(await evaluationHtml(single, 'react'), /answered by a blend/);
     // what the blend is chosen for (held-out log-loss on the training folds) holds on the test set:
     // measured 0.425 against 0.495 here
     assert.ok(

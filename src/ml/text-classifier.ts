@@ -4,6 +4,7 @@ import { stratifiedFolds } from './folds.ts';
 import { FittedLinearModel } from './linear-model.ts';
 import { LinearSvm } from './linear-svm.ts';
 import { LogisticRegression } from './logistic-regression.ts';
+import type { CsrMatrix } from './sparse.ts';
 import { type TokenizerOptions, tokenize } from './tokenizer.ts';
 import {
   DEFAULT_VECTORIZER,
@@ -226,13 +227,27 @@ export class FittedTextClassifier {
 
   /** Calibrated probabilities, row-major n × K in the order of `classes` (a blend's average). */
   predictProba(docs: TokenizedDoc[]): Float64Array {
+    return this.average(this.vectorized(docs));
+  }
+
+  /** Each member with the documents in its own columns. */
+  private vectorized(docs: TokenizedDoc[]): { c: FittedTextClassifier; weight: number; X: CsrMatrix }[] {
+    return this.members().map(({ classifier: c, weight }) => ({
+      c,
+      weight,
+      X: c.vectorizer.transform(this.docsFor(c, docs)),
+    }));
+  }
+
+  /** The members' calibrated probabilities, weighted: one member's own, unchanged. */
+  private average(parts: { c: FittedTextClassifier; weight: number; X: CsrMatrix }[]): Float64Array {
     const K = this.classes.length;
-    const members = this.members();
-    if (members.length === 1) return softmaxRows(this.decision(docs), K, this.temperature);
-    const out = new Float64Array(docs.length * K);
+    if (parts.length === 1)
+      return softmaxRows(parts[0]!.c.model.decision(parts[0]!.X), K, parts[0]!.c.temperature);
+    const out = new Float64Array(parts[0]!.X.nRows * K);
     let total = 0;
-    for (const { classifier: c, weight } of members) {
-      const p = softmaxRows(c.decision(this.docsFor(c, docs)), K, c.temperature);
+    for (const { c, weight, X } of parts) {
+      const p = softmaxRows(c.model.decision(X), K, c.temperature);
       for (let j = 0; j < out.length; j++) out[j]! += weight * p[j]!;
       total += weight;
     }
@@ -267,22 +282,9 @@ export class FittedTextClassifier {
     topLabels = 3,
     topTerms = 8,
   ): { ranking: RankedLabel[]; explanation: Explanation[] } {
-    const K = this.classes.length;
-    const members = this.members();
-    const rows = members.map(({ classifier: c, weight }) => ({
-      c,
-      weight,
-      X: c.vectorizer.transform(this.docsFor(c, [doc])),
-    }));
-    const p = new Float64Array(K);
-    let total = 0;
-    for (const { c, weight, X } of rows) {
-      const q = softmaxRows(c.model.decision(X), K, c.temperature);
-      for (let k = 0; k < K; k++) p[k]! += weight * q[k]!;
-      total += weight;
-    }
-    for (let k = 0; k < K; k++) p[k]! /= total;
-    const ranking = this.rank(p);
+    const rows = this.vectorized([doc]);
+    const total = rows.reduce((sum, r) => sum + r.weight, 0);
+    const ranking = this.rank(this.average(rows));
     const explanation = ranking.slice(0, topLabels).map((r) => {
       const k = this.classes.indexOf(r.label);
       const push = new Map<string, number>();
@@ -447,6 +449,17 @@ export interface SelectionResult {
   scores?: Float64Array[];
 }
 
+/** The highest-scoring class of each row of row-major n × K scores (or probabilities). */
+export function argmaxRows(scores: Float64Array, K: number): Int32Array {
+  const pred = new Int32Array(scores.length / K);
+  for (let i = 0; i < pred.length; i++) {
+    let best = 0;
+    for (let k = 1; k < K; k++) if (scores[i * K + k]! > scores[i * K + best]!) best = k;
+    pred[i] = best;
+  }
+  return pred;
+}
+
 /** Accuracy and macro-F1 of predicted classes against true ones. */
 export function cvMetrics(pred: Int32Array, y: Int32Array, K: number): { accuracy: number; macroF1: number } {
   const tp = new Float64Array(K);
@@ -545,14 +558,7 @@ export function selectModel(
     });
   }
   const scored: CandidateScore[] = candidates.map((cand, c) => {
-    const pred = new Int32Array(y.length);
-    const s = oof[c]!;
-    for (let i = 0; i < y.length; i++) {
-      let best = 0;
-      for (let k = 1; k < K; k++) if (s[i * K + k]! > s[i * K + best]!) best = k;
-      pred[i] = best;
-    }
-    const m = cvMetrics(pred, codes, K);
+    const m = cvMetrics(argmaxRows(oof[c]!, K), codes, K);
     const score = selectionScore(m, opts.metric);
     return {
       vectorizer: cand.vectorizer,

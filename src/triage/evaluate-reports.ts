@@ -4,6 +4,7 @@ import type { ScoredAnswer } from '../evaluation/abstention.ts';
 import { type ClassificationMetrics, classificationMetrics } from '../evaluation/metrics.ts';
 import { kFoldSplits, stratifiedSplit, type TrainTest, timeSplit } from '../evaluation/splits.ts';
 import {
+  argmaxRows,
   type BlendSpec,
   type CandidateScore,
   CODE_TOKENIZER,
@@ -51,11 +52,11 @@ export interface SentenceVectors {
 const SENTENCE_WEIGHT = 0.3;
 
 /**
- * Training reports up to which the model search's candidates may be blended: the limit below
- * which the search also tries n-gram ranges and tokenizers, so the pool is varied; every member is
- * fitted and asked, so a blend costs its members' fits and predictions together.
+ * Training reports up to which data counts as small: the model search also tries n-gram ranges
+ * and tokenizers, and its candidates may be blended (the pool is varied then; every member is
+ * fitted and asked, so a blend costs its members' fits and predictions together).
  */
-export const BLEND_LIMIT = 5000;
+export const SMALL_DATA = 5000;
 /** picks (with replacement) in a blend: weights in steps of a tenth */
 const BLEND_PICKS = 10;
 /** different models in a blend at most: each is fitted, stored and asked for every answer */
@@ -102,7 +103,7 @@ export interface EvaluateOptions {
    */
   sentenceVectors?: SentenceVectors;
   /**
-   * on small data (up to BLEND_LIMIT training reports), answer with a blend of the search's
+   * on small data (up to SMALL_DATA training reports), answer with a blend of the search's
    * candidates chosen on their out-of-fold probabilities (default true); false: the best one alone
    */
   blend?: boolean;
@@ -239,14 +240,10 @@ function blendOf(pool: PoolEntry[], y: string[]): BlendSpec[] {
   );
   const picks = choice.counts.reduce((a, b) => a + b, 0);
   if (choice.counts.filter((n) => n > 0).length < 2) return [];
-  const pred = new Int32Array(codes.length);
-  for (let i = 0; i < codes.length; i++) {
-    let best = 0;
-    for (let k = 1; k < K; k++)
-      if (choice.probabilities[i * K + k]! > choice.probabilities[i * K + best]!) best = k;
-    pred[i] = best;
-  }
-  const blendScore = selectionScore(cvMetrics(pred, codes, K), SELECTION_METRIC);
+  const blendScore = selectionScore(
+    cvMetrics(argmaxRows(choice.probabilities, K), codes, K),
+    SELECTION_METRIC,
+  );
   if (blendScore < Math.max(...pool.map((p) => p.score))) return [];
   return choice.counts.flatMap((n, c) =>
     n > 0 ? [{ params: pool[c]!.params, weight: n / picks, temperature: choice.temperatures[c]! }] : [],
@@ -483,7 +480,7 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
       fields: vectorizer.fields.map((f) => ({ ...f, ngrams: [1, 1] as [number, number] })),
     };
     // n-gram range is part of the search where the data is small enough for it to pay
-    const plainVectorizers = train.length <= 5000 ? [vectorizer, unigrams] : [vectorizer];
+    const plainVectorizers = train.length <= SMALL_DATA ? [vectorizer, unigrams] : [vectorizer];
     const sv = opts.sentenceVectors;
     // with sentence vectors, each vectorizer is tried with and without them: cross-validation says
     // whether the encoder's English helps this tracker's reports
@@ -495,7 +492,7 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
       : plainVectorizers;
     const specs = candidatesFor(opts.model, train.length, K);
     const t0 = performance.now();
-    const blending = (opts.blend ?? true) && whole && train.length <= BLEND_LIMIT;
+    const blending = (opts.blend ?? true) && whole && train.length <= SMALL_DATA;
     const select = (docs: TokenizedDoc[], what: string) =>
       selectModel(docs, selY, specs, {
         folds: opts.cvFolds ?? 3,
@@ -520,7 +517,7 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
     };
     if (blending) addToPool(selection, CODE_TOKENIZER);
     // the tokenizer is part of the search on small data too: prose-heavy trackers prefer plain words
-    if (train.length <= 5000) {
+    if (train.length <= SMALL_DATA) {
       const tPlain = performance.now();
       const plainDocs = sample.map((i) => data.tokens(i, PLAIN_TOKENIZER));
       tokenSeconds.set(PLAIN_TOKENIZER, (performance.now() - tPlain) / 1000);
@@ -655,13 +652,10 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
 }
 
 function topAnswers(y: Int32Array, proba: Float64Array, K: number): ScoredAnswer[] {
-  const out: ScoredAnswer[] = [];
-  for (let i = 0; i < y.length; i++) {
-    let best = 0;
-    for (let k = 1; k < K; k++) if (proba[i * K + k]! > proba[i * K + best]!) best = k;
-    out.push({ probability: proba[i * K + best]!, correct: best === y[i] });
-  }
-  return out;
+  return Array.from(argmaxRows(proba, K), (best, i) => ({
+    probability: proba[i * K + best]!,
+    correct: best === y[i],
+  }));
 }
 
 const MEAN_KEYS = [

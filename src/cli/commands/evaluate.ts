@@ -7,11 +7,11 @@ import { FILE_FORMATS, type FileFormat } from '../../sources/file-source.ts';
 import { loadReports } from '../../sources/load-reports.ts';
 import { isKnownLabel, META_FIELDS, TEXT_FIELDS } from '../../triage/dataset.ts';
 import {
-  BLEND_LIMIT,
   type EvaluationResult,
   evaluateReports,
   type ModelChoice,
   type SentenceVectors,
+  SMALL_DATA,
   type SplitSpec,
 } from '../../triage/evaluate-reports.ts';
 import { evaluationHtml, evaluationJson } from '../../triage/evaluation-report.ts';
@@ -140,7 +140,7 @@ export function registerEvaluate(program: Command): void {
     )
     .option(
       '--no-blend',
-      `answer with the single best model of the search even on small data (by default, up to ${BLEND_LIMIT} training reports, a blend of the search's models chosen on their out-of-fold probabilities answers)`,
+      `answer with the single best model of the search even on small data (by default, up to ${SMALL_DATA} training reports, a blend of the search's models chosen on their out-of-fold probabilities answers)`,
     )
     .option(
       '--label-map <from=to,...>',
@@ -171,7 +171,7 @@ export function registerEvaluate(program: Command): void {
       'after',
       `
 Classes with fewer than 5 training reports are dropped from train and test, and reported.
-Up to ${BLEND_LIMIT} training reports, the answer is a blend: the models of the search whose
+Up to ${SMALL_DATA} training reports, the answer is a blend: the models of the search whose
 out-of-fold probabilities, averaged, predict the held-out labels best (greedy ensemble selection on
 log-loss); each member is fitted on all training reports and weighs by how often it was picked.
 Probabilities are calibrated (temperature scaling) on out-of-fold scores of the training data; with

@@ -1,4 +1,6 @@
 import { fitTemperature, softmaxRows } from './calibration.ts';
+import { stratifiedFolds } from './folds.ts';
+import { argmaxRows, takeRows } from './rows.ts';
 
 /** Mean log-probability of the true class (the negative of log-loss). */
 function meanLogLikelihood(p: Float64Array, y: Int32Array, K: number): number {
@@ -68,4 +70,65 @@ export function selectEnsemble(
   }
   for (let j = 0; j < sum.length; j++) sum[j]! /= Math.max(1, size);
   return { counts, temperatures, logLikelihood: current, probabilities: sum };
+}
+
+export interface HeldOutComparison {
+  /** mean over the held-out halves of (blend's score − the single best candidate's score) */
+  gain: number;
+  /** how many held-out halves were scored (2 × repeats) */
+  halves: number;
+}
+
+/**
+ * The blend against the best single candidate, each chosen on one half of the out-of-fold rows and
+ * scored on the other half (then the halves swap; `repeats` stratified halvings). Comparing the
+ * blend with the best candidate on the rows both were chosen on flatters the single model: it is
+ * the maximum of dozens of noisy scores (the winner's curse), while the blend's picks chase
+ * likelihood, not that metric. Here both sides pay for their own selection alike.
+ *
+ * `metric(pred, y)` scores predicted classes (higher is better); `scores` as for selectEnsemble.
+ */
+export function compareBlendHeldOut(
+  scores: Float64Array[],
+  y: Int32Array,
+  K: number,
+  metric: (pred: Int32Array, y: Int32Array) => number,
+  opts: { repeats: number; seed: number; maxSize?: number; maxMembers?: number },
+): HeldOutComparison {
+  let gain = 0;
+  let halves = 0;
+  for (let rep = 0; rep < opts.repeats; rep++) {
+    const fold = stratifiedFolds(y, 2, opts.seed + rep);
+    const sides = [0, 1].map((f) => Int32Array.from(fold.keys()).filter((i) => fold[i] === f));
+    for (const [a, b] of [
+      [sides[0]!, sides[1]!],
+      [sides[1]!, sides[0]!],
+    ] as const) {
+      if (a.length === 0 || b.length === 0) continue;
+      const yA = Int32Array.from(a, (i) => y[i]!);
+      const yB = Int32Array.from(b, (i) => y[i]!);
+      const onA = scores.map((s) => takeRows(s, a, K));
+      const onB = scores.map((s) => takeRows(s, b, K));
+      let best = 0;
+      let bestScore = Number.NEGATIVE_INFINITY;
+      onA.forEach((s, c) => {
+        const v = metric(argmaxRows(s, K), yA);
+        if (v > bestScore) {
+          bestScore = v;
+          best = c;
+        }
+      });
+      const choice = selectEnsemble(onA, yA, K, opts.maxSize, opts.maxMembers);
+      const picks = choice.counts.reduce((x, n) => x + n, 0);
+      const blendB = new Float64Array(b.length * K);
+      choice.counts.forEach((n, c) => {
+        if (n === 0) return;
+        const p = softmaxRows(onB[c]!, K, choice.temperatures[c]);
+        for (let j = 0; j < blendB.length; j++) blendB[j]! += (n / picks) * p[j]!;
+      });
+      gain += metric(argmaxRows(blendB, K), yB) - metric(argmaxRows(onB[best]!, K), yB);
+      halves++;
+    }
+  }
+  return { gain: halves > 0 ? gain / halves : 0, halves };
 }

@@ -8,6 +8,7 @@ export * from './linear-model.ts';
 export * from './linear-svm.ts';
 export * from './logistic-regression.ts';
 export * from './random.ts';
+export * from './rows.ts';
 export * from './similarity.ts';
 export * from './sparse.ts';
 export { configureParallelism, lastParallelFit, type ParallelOptions, parallelism } from './svm-pool.ts';

@@ -4,6 +4,7 @@ import { stratifiedFolds } from './folds.ts';
 import { FittedLinearModel } from './linear-model.ts';
 import { LinearSvm } from './linear-svm.ts';
 import { LogisticRegression } from './logistic-regression.ts';
+import { argmaxRows } from './rows.ts';
 import type { CsrMatrix } from './sparse.ts';
 import { type TokenizerOptions, tokenize } from './tokenizer.ts';
 import {
@@ -447,17 +448,6 @@ export interface SelectionResult {
   temperature: number;
   candidates: CandidateScore[];
   scores?: Float64Array[];
-}
-
-/** The highest-scoring class of each row of row-major n × K scores (or probabilities). */
-export function argmaxRows(scores: Float64Array, K: number): Int32Array {
-  const pred = new Int32Array(scores.length / K);
-  for (let i = 0; i < pred.length; i++) {
-    let best = 0;
-    for (let k = 1; k < K; k++) if (scores[i * K + k]! > scores[i * K + best]!) best = k;
-    pred[i] = best;
-  }
-  return pred;
 }
 
 /** Accuracy and macro-F1 of predicted classes against true ones. */

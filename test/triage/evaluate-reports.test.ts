@@ -205,6 +205,45 @@ describe('evaluateReports', () => {
     for (const o of orders) for (let k = 1; k < o.length; k++) assert.ok(o[k - 1]! < o[k]!, `${o}`);
   });
 
+  it('pooled groups learn what words mean in their own group, from copies of the text only it fills', () => {
+    // the same words name the other component in Thunderbird: a pooled model without the copies
+    // learns Firefox's meaning (it has twice the reports), with them Thunderbird's own
+    const report = (i: number, product: string, crashIs: string) => {
+      const crash = i % 2 === 0;
+      return makeReport({
+        externalId: `${product}-${i}`,
+        product,
+        summary: crash
+          ? `crash when ${['saving', 'opening', 'closing'][i % 3]}`
+          : `slow when ${['typing', 'scrolling'][i % 2]}`,
+        description: crash ? 'it crashes every time' : 'it is slow every time',
+        component: crash === (crashIs === 'Core') ? 'Core' : 'UI',
+        createdAt: new Date(Date.UTC(2021, 0, 1) + i * 86_400_000).toISOString(),
+      });
+    };
+    const firefox = Array.from({ length: 80 }, (_, i) => report(i, 'Firefox', 'Core'));
+    const thunderbird = Array.from({ length: 40 }, (_, i) => report(i, 'Thunderbird', 'UI'));
+    const test = Array.from({ length: 20 }, (_, i) => report(100 + i, 'Thunderbird', 'UI'));
+    const opts = {
+      label: 'component',
+      split: { kind: 'file' } as const,
+      testReports: test,
+      groupBy: 'product',
+      poolGroups: true,
+      model: 'svm' as const,
+      seed: 1,
+    };
+    const tb = (ownCopies: boolean) =>
+      evaluateReports([...firefox, ...thunderbird], { ...opts, ownCopies }).groups!.find(
+        (g) => g.group === 'Thunderbird',
+      )!;
+    const without = tb(false);
+    const withCopies = tb(true);
+    assert.equal(withCopies.nTrain, 120);
+    assert.ok(without.accuracy < 0.6, `without the copies: ${without.accuracy}`);
+    assert.equal(withCopies.accuracy, 1);
+  });
+
   it('reports a group it cannot evaluate and still evaluates the others', async () => {
     const reports = [
       ...corpus(90).map((r) => ({ ...r, product: 'Firefox' })),

@@ -614,7 +614,6 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
     }
     selectionSeconds += (performance.now() - t0) / 1000;
     opts.onProgress?.(`split ${s + 1}/${splits.length}: fitting on ${train.length} reports`, 0, 1);
-    const t1 = performance.now();
     const chosen = selection.tokenizer;
     // small data keeps its tokens; a large fit makes them as it reads them and lets them go, and the
     // sample's, kept for cross-validation, are let go first: they would only sit beside the fit's
@@ -628,6 +627,8 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
       return (t: number) => (whole ? data.tokens(train[t]!, spec) : data.fresh(train[t]!, spec));
     };
     const params = { ...selection.best, tokenizer: chosen };
+    // choosing a blend is part of the model search, timed with it
+    const tBlend = performance.now();
     let members = blending ? blendOf(pool, trY, opts.seed) : [];
     // on a time split each model's tail (learning from the older four fifths, scored on the newest
     // fifth) judges a blend and then sets the temperatures: computed once per model
@@ -638,7 +639,6 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
       return tails.get(key)!;
     };
     if (opts.split.kind === 'time' && members.length > 1) {
-      const t2 = performance.now();
       if (
         !blendHoldsOnTail(
           members,
@@ -647,8 +647,9 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
         )
       )
         members = [];
-      selectionSeconds += (performance.now() - t2) / 1000;
     }
+    selectionSeconds += (performance.now() - tBlend) / 1000;
+    const t1 = performance.now();
     let fitted =
       members.length > 1
         ? fitBlend(members, (tokenizer) => stream(docsBy(tokenizer), 0, train.length), trY)

@@ -131,7 +131,7 @@ export function registerEvaluate(program: Command): void {
     )
     .option(
       '--pool-groups',
-      "with --group-by: each group's model also learns from the other groups' training reports (the group is a feature); still tested on its own group. With --split time only reports filed before the group's test period are borrowed",
+      "with --group-by: each group's model also learns from the other groups' training reports (the group is a feature, and the text fields get a copy only the group's own reports fill, so words can mean something else in this group); still tested on its own group. With --split time only reports filed before the group's test period are borrowed",
     )
     .addOption(
       new Option('--model <model>', 'auto chooses by cross-validation on the training data')

@@ -2,13 +2,6 @@ import { fitTemperature, softmaxRows } from './calibration.ts';
 import { stratifiedFolds } from './folds.ts';
 import { argmaxRows, takeRows } from './rows.ts';
 
-/** Mean log-probability of the true class (the negative of log-loss). */
-function meanLogLikelihood(p: Float64Array, y: Int32Array, K: number): number {
-  let sum = 0;
-  for (let i = 0; i < y.length; i++) sum += Math.log(Math.max(1e-15, p[i * K + y[i]!]!));
-  return sum / Math.max(1, y.length);
-}
-
 export interface EnsembleChoice {
   /** how many times each candidate was picked: its weight in the average (0: left out) */
   counts: number[];
@@ -40,20 +33,24 @@ export function selectEnsemble(
 ): EnsembleChoice {
   const temperatures = scores.map((s) => fitTemperature(s, K, y));
   const probs = scores.map((s, c) => softmaxRows(s, K, temperatures[c]));
+  // the average of normalised rows is normalised, so the likelihood reads only each row's true
+  // class: the search runs on n numbers a candidate, not n × K (166 classes: 166 times less work)
+  const n = y.length;
+  const truth = probs.map((p) => Float64Array.from(y, (k, i) => p[i * K + k]!));
   const counts = scores.map(() => 0);
-  const sum = new Float64Array(y.length * K);
-  const trial = new Float64Array(sum.length);
+  const sumTrue = new Float64Array(n);
   let size = 0;
   let current = Number.NEGATIVE_INFINITY;
   let members = 0;
   while (size < maxSize) {
     let bestC = -1;
     let bestScore = current;
-    for (let c = 0; c < probs.length; c++) {
+    for (let c = 0; c < truth.length; c++) {
       if (counts[c] === 0 && members >= maxMembers) continue;
-      const p = probs[c]!;
-      for (let j = 0; j < sum.length; j++) trial[j] = (sum[j]! + p[j]!) / (size + 1);
-      const s = meanLogLikelihood(trial, y, K);
+      const t = truth[c]!;
+      let ll = 0;
+      for (let i = 0; i < n; i++) ll += Math.log(Math.max(1e-15, (sumTrue[i]! + t[i]!) / (size + 1)));
+      const s = ll / Math.max(1, n);
       // a real gain only: ties keep the smaller blend
       if (s > bestScore + 1e-9) {
         bestScore = s;
@@ -62,12 +59,18 @@ export function selectEnsemble(
     }
     if (bestC < 0) break;
     if (counts[bestC] === 0) members++;
-    const p = probs[bestC]!;
-    for (let j = 0; j < sum.length; j++) sum[j]! += p[j]!;
+    const t = truth[bestC]!;
+    for (let i = 0; i < n; i++) sumTrue[i]! += t[i]!;
     counts[bestC]!++;
     size++;
     current = bestScore;
   }
+  const sum = new Float64Array(n * K);
+  counts.forEach((m, c) => {
+    if (m === 0) return;
+    const p = probs[c]!;
+    for (let j = 0; j < sum.length; j++) sum[j]! += m * p[j]!;
+  });
   for (let j = 0; j < sum.length; j++) sum[j]! /= Math.max(1, size);
   return { counts, temperatures, logLikelihood: current, probabilities: sum };
 }

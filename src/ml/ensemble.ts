@@ -9,8 +9,6 @@ export interface EnsembleChoice {
   temperatures: number[];
   /** the chosen blend's mean log-likelihood on the out-of-fold rows */
   logLikelihood: number;
-  /** the chosen blend's out-of-fold probabilities, row-major n × K */
-  probabilities: Float64Array;
 }
 
 /**
@@ -65,14 +63,7 @@ export function selectEnsemble(
     size++;
     current = bestScore;
   }
-  const sum = new Float64Array(n * K);
-  counts.forEach((m, c) => {
-    if (m === 0) return;
-    const p = probs[c]!;
-    for (let j = 0; j < sum.length; j++) sum[j]! += m * p[j]!;
-  });
-  for (let j = 0; j < sum.length; j++) sum[j]! /= Math.max(1, size);
-  return { counts, temperatures, logLikelihood: current, probabilities: sum };
+  return { counts, temperatures, logLikelihood: current };
 }
 
 export interface HeldOutComparison {

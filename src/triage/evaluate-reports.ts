@@ -261,8 +261,6 @@ interface PoolEntry {
   params: TextClassifierParams;
   /** out-of-fold decision scores, n × K (classes sorted) */
   scores: Float64Array;
-  /** the search's score of this candidate alone */
-  score: number;
 }
 
 /**
@@ -590,7 +588,6 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
         pool.push({
           params: { vectorizer: c.vectorizer, model: c.model, seed: opts.seed, tokenizer },
           scores: r.scores![i]!,
-          score: c.score,
         });
       });
     };

@@ -174,6 +174,9 @@ Classes with fewer than 5 training reports are dropped from train and test, and 
 Up to ${SMALL_DATA} training reports, the answer is a blend: the models of the search whose
 out-of-fold probabilities, averaged, predict the held-out labels best (greedy ensemble selection on
 log-loss); each member is fitted on all training reports and weighs by how often it was picked.
+The blend answers only where it beats the best model alone on out-of-fold answers neither was
+chosen on (and, with the time split, on the newest fifth of the training reports); else that model
+answers alone.
 Probabilities are calibrated (temperature scaling) on out-of-fold scores of the training data; with
 the time split, on the newest fifth of the training reports as scored by a model of the older four
 fifths, so the calibration sees the drift the test will.

@@ -35,6 +35,27 @@ export const ConfigSchema = z.object({
   /** threads a fit may use, the calling one included (default: every core) */
   threads: z.coerce.number().int().min(1).max(256).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * behind a reverse proxy: `true` (believe X-Forwarded-* from any hop), a hop count, or the
+   * proxies' addresses (comma-separated); https at the proxy then gives Secure cookies
+   */
+  trustProxy: z
+    .union([
+      z.boolean(),
+      z
+        .string()
+        .regex(
+          /^(true|false|\d+|[0-9a-fA-F.:/,\s]+)$/,
+          'must be true, false, a hop count or proxy addresses',
+        ),
+    ])
+    .transform((v) => (v === 'true' ? true : v === 'false' ? false : v))
+    .default(false),
+  /** the BullMQ queue's Redis key prefix: installations sharing one Redis keep their jobs apart */
+  queuePrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1 to 64 letters, digits or _ . : -')
+    .default('eightball'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -52,6 +73,8 @@ export const ENV_VARS: Record<string, keyof Config> = {
   EIGHTBALL_CLASSIFY_RATE_LIMIT: 'classifyRateLimit',
   EIGHTBALL_JOB_LEASE_MS: 'jobLeaseMs',
   EIGHTBALL_THREADS: 'threads',
+  EIGHTBALL_TRUST_PROXY: 'trustProxy',
+  EIGHTBALL_QUEUE_PREFIX: 'queuePrefix',
 };
 
 /**

@@ -30,7 +30,9 @@ export type ErrorCode =
   | 'database'
   | 'rejected'
   | 'interrupted'
-  | 'not-found';
+  | 'not-found'
+  /** a service eightball needs (the database, Redis) does not answer now: HTTP 503 */
+  | 'unavailable';
 
 /** An expected failure: a code for programs (exit codes, HTTP status) and a message for people. */
 export class EightballError extends Error {

@@ -1,5 +1,5 @@
 import { EightballError } from '../domain/index.ts';
-import { insertBatch, type Store } from '../store/index.ts';
+import { deleteBatch, insertBatch, type Store } from '../store/index.ts';
 import { type ReportInput, ReportInputSchema } from '../triage/index.ts';
 import type { JobInfo, JobQueue } from './queue.ts';
 
@@ -32,11 +32,19 @@ export async function submitBatch(
   userId: number | null,
 ): Promise<{ batchId: number; job: JobInfo }> {
   const inputs = parseBatch(reports);
+  const down = (await queue.health?.()) ?? null;
+  if (down) throw new EightballError('unavailable', `batches cannot be queued now: ${down}`);
   const batchId = await insertBatch(store.db, inputs, userId, new Date().toISOString());
-  const job = await queue.enqueue(
-    'classify-batch',
-    { batchId, total: inputs.length },
-    { dedupKey: `batch:${batchId}` },
-  );
-  return { batchId, job };
+  try {
+    const job = await queue.enqueue(
+      'classify-batch',
+      { batchId, total: inputs.length },
+      { dedupKey: `batch:${batchId}` },
+    );
+    return { batchId, job };
+  } catch (e) {
+    // a batch nobody will ever classify is worse than none: the caller may send it again
+    await deleteBatch(store.db, batchId);
+    throw e;
+  }
 }

@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { EightballError } from '../domain/index.ts';
+import { redactUrl } from '../store/database.ts';
 import {
   DEFAULT_ATTEMPTS,
   DEFAULT_BACKOFF_MS,
@@ -71,7 +73,28 @@ export class BullQueue implements JobQueue {
     this.lockMs = opts.lockMs ?? 30_000;
     // BullMQ blocks on Redis commands: its connections must retry for ever rather than give up
     this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    this.connection.on('error', this.reportOutage);
+    this.connection.on('ready', () => {
+      this.down = null;
+    });
     this.queue = new Queue(this.name, { connection: this.connection });
+    this.queue.on('error', this.reportOutage);
+  }
+
+  /** why Redis is not answering now, or null */
+  private down: string | null = null;
+
+  // one line per outage, not a stack trace per reconnect attempt
+  private readonly reportOutage = (e: Error) => {
+    if (this.down === null)
+      process.stderr.write(`eightball: Redis ${redactUrl(this.redisUrl)} is not answering: ${e.message}\n`);
+    this.down = e.message;
+  };
+
+  /** null when Redis answers, else why not (for /healthz) */
+  async health(): Promise<string | null> {
+    if (this.connection.status === 'ready') return null;
+    return `Redis is not answering (${this.down ?? this.connection.status})`;
   }
 
   private cancelKey(id: string): string {
@@ -79,6 +102,12 @@ export class BullQueue implements JobQueue {
   }
 
   async enqueue(name: string, data: unknown, opts: EnqueueOptions = {}): Promise<JobInfo> {
+    // with Redis down, add() waits for it for ever: a caller (a web request) gets an answer instead
+    if (this.connection.status !== 'ready' && (await this.health()) !== null) {
+      await new Promise((r) => setTimeout(r, 1000));
+      const why = await this.health();
+      if (why) throw new EightballError('unavailable', `cannot queue the ${name} job: ${why}`);
+    }
     const job = await this.queue.add(name, data, {
       attempts: opts.attempts ?? DEFAULT_ATTEMPTS,
       backoff: { type: 'exponential', delay: opts.backoffMs ?? DEFAULT_BACKOFF_MS },
@@ -194,7 +223,8 @@ export class BullQueue implements JobQueue {
       this.events.emit('failed', String(job.id), err.message, willRetry);
     });
     // errors of the connection are retried by BullMQ; without a listener Node would throw them
-    worker.on('error', () => undefined);
+    worker.on('error', this.reportOutage);
+    connection.on('error', this.reportOutage);
     const running: RunningWorker = {
       id: workerId,
       stop: async ({ graceMs = 10_000 } = {}) => {

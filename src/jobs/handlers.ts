@@ -11,19 +11,19 @@ import {
 } from '../store/index.ts';
 import {
   assertTask,
-  evaluateTask,
   type Predictor,
   type ReportInput,
   storedPredictions,
   TASKS,
   type TaskName,
-  trainTask,
+  type TrainOutcome,
 } from '../triage/index.ts';
 import { CHUNK_SIZE } from './batches.ts';
 import { importBugzilla } from './import-bugzilla.ts';
 import { importFile } from './import-file.ts';
 import { notifyWatchers } from './notify.ts';
 import type { JobHandlers, JobQueue } from './queue.ts';
+import { runTraining } from './training-threads.ts';
 
 /** `product=Firefox&component=General&product=Core` → the import's product and component lists. */
 function queryOf(q: string): { products?: string[]; components?: string[] } {
@@ -76,6 +76,8 @@ export interface HandlerServices {
   /** where the web app is reached, for links in e-mail */
   baseUrl?: string;
   bugzillaApiKey?: string | undefined;
+  /** the database's URL, for the thread a train or evaluate job runs in; without it they run here */
+  databaseUrl?: string | undefined;
 }
 
 function obj(data: unknown): Record<string, unknown> {
@@ -95,13 +97,24 @@ export function jobHandlers(s: HandlerServices): JobHandlers {
       const tasks: TaskName[] = d.task ? [assertTask(String(d.task))] : [...TASKS];
       const out = [];
       for (const task of tasks) {
-        const r = await trainTask(s.store, task, {
-          force: d.force === true,
-          ...(typeof d.sentenceEncoder === 'string' ? { sentenceEncoder: d.sentenceEncoder } : {}),
-          onProgress: (what, done, total) => {
+        const r = (await runTraining(
+          s.store,
+          {
+            kind: 'train',
+            databaseUrl: s.databaseUrl ?? '',
+            task,
+            options: {
+              force: d.force === true,
+              // the job's id: a second run of this job (after a crash, a lost lock) stores nothing again
+              runKey: `job:${ctx.id}:${task}`,
+              ...(typeof d.sentenceEncoder === 'string' ? { sentenceEncoder: d.sentenceEncoder } : {}),
+            },
+          },
+          (what, done, total) => {
             void ctx.progress({ done, total, message: `${task}: ${what}` });
           },
-        });
+          ctx.signal,
+        )) as TrainOutcome;
         out.push({
           task,
           version: r.version,
@@ -198,12 +211,19 @@ export function jobHandlers(s: HandlerServices): JobHandlers {
 
     async evaluate(data, ctx) {
       const d = obj(data);
-      return evaluateTask(s.store, assertTask(String(d.task)), {
-        ...(typeof d.sentenceEncoder === 'string' ? { sentenceEncoder: d.sentenceEncoder } : {}),
-        onProgress: (what, done, total) => {
+      return runTraining(
+        s.store,
+        {
+          kind: 'evaluate',
+          databaseUrl: s.databaseUrl ?? '',
+          task: assertTask(String(d.task)),
+          options: typeof d.sentenceEncoder === 'string' ? { sentenceEncoder: d.sentenceEncoder } : {},
+        },
+        (what, done, total) => {
           void ctx.progress({ done, total, message: what });
         },
-      });
+        ctx.signal,
+      );
     },
 
     async notify(data) {

@@ -1,4 +1,6 @@
-import type { Store } from '../store/index.ts';
+import { Redis } from 'ioredis';
+import { EightballError } from '../domain/index.ts';
+import { redactUrl, type Store } from '../store/index.ts';
 import { BullQueue } from './bullmq-queue.ts';
 import { EmbeddedQueue } from './embedded-queue.ts';
 import type { JobQueue } from './queue.ts';
@@ -7,12 +9,52 @@ export interface QueueSettings {
   redisUrl?: string | undefined;
   /** lease (embedded) or lock (BullMQ) length: how soon a dead worker's job is taken up again */
   leaseMs?: number | undefined;
+  /** the BullMQ queue's name in Redis (EIGHTBALL_QUEUE_PREFIX): installations sharing a Redis keep apart */
+  prefix?: string | undefined;
 }
 
 /** BullMQ when a Redis URL is configured, else the embedded queue in eightball's own database. */
 export function openQueue(store: Store, s: QueueSettings = {}): JobQueue {
   const leaseMs = s.leaseMs;
   return s.redisUrl
-    ? new BullQueue(s.redisUrl, leaseMs ? { lockMs: leaseMs } : {})
+    ? new BullQueue(s.redisUrl, {
+        ...(leaseMs ? { lockMs: leaseMs } : {}),
+        ...(s.prefix ? { name: s.prefix } : {}),
+      })
     : new EmbeddedQueue(store, leaseMs ? { leaseMs } : {});
+}
+
+/**
+ * The queue, once Redis (when configured) has answered a PING: a wrong EIGHTBALL_REDIS_URL is one
+ * clear message at start rather than a process that retries for ever while requests hang.
+ */
+export async function openQueueChecked(store: Store, s: QueueSettings = {}): Promise<JobQueue> {
+  if (s.redisUrl) await assertRedisReachable(s.redisUrl);
+  return openQueue(store, s);
+}
+
+export async function assertRedisReachable(url: string, timeoutMs = 3000): Promise<void> {
+  const r = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
+  let last: Error | undefined;
+  r.on('error', (e: Error) => {
+    last = e;
+  });
+  try {
+    await r.connect();
+    await r.ping();
+  } catch (e) {
+    const why = (last ?? (e as Error)).message;
+    throw new EightballError(
+      'unavailable',
+      `cannot reach Redis at ${redactUrl(url)} (EIGHTBALL_REDIS_URL): ${why}`,
+    );
+  } finally {
+    r.disconnect();
+  }
 }

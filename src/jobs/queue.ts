@@ -64,6 +64,8 @@ export interface RunningWorker {
  */
 export interface JobQueue {
   readonly backend: 'embedded' | 'bullmq';
+  /** null when the queue can take jobs now, else why not (the embedded queue is the database) */
+  health?(): Promise<string | null>;
   enqueue(name: string, data: unknown, opts?: EnqueueOptions): Promise<JobInfo>;
   get(id: string): Promise<JobInfo | null>;
   list(opts?: { state?: JobState; limit?: number }): Promise<JobInfo[]>;

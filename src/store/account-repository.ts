@@ -182,6 +182,7 @@ export async function ensureSetting(db: Kysely<Database>, key: string, value: st
 export interface SessionRecord {
   data: string;
   expiresAt: string;
+  userId: number | null;
 }
 
 export async function getSession(
@@ -201,9 +202,18 @@ export async function getSession(
 export async function putSession(db: Kysely<Database>, sid: string, s: SessionRecord): Promise<void> {
   await db
     .insertInto('sessions')
-    .values({ sid, data: s.data, expires_at: s.expiresAt })
-    .onConflict((oc) => oc.column('sid').doUpdateSet({ data: s.data, expires_at: s.expiresAt }))
+    .values({ sid, data: s.data, expires_at: s.expiresAt, user_id: s.userId })
+    .onConflict((oc) =>
+      oc.column('sid').doUpdateSet({ data: s.data, expires_at: s.expiresAt, user_id: s.userId }),
+    )
     .execute();
+}
+
+/** End a user's sessions (a password change or reset), but the one given. */
+export async function deleteUserSessions(db: Kysely<Database>, userId: number, exceptSid?: string) {
+  let q = db.deleteFrom('sessions').where('user_id', '=', userId);
+  if (exceptSid !== undefined) q = q.where('sid', '!=', exceptSid);
+  await q.execute();
 }
 
 export async function deleteSession(db: Kysely<Database>, sid: string): Promise<void> {

@@ -30,6 +30,14 @@ export async function insertBatch(
   });
 }
 
+/** Take back a batch that could not be queued: stored and queued together, or not at all. */
+export async function deleteBatch(db: Kysely<Database>, id: number): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    await tx.deleteFrom('batch_items').where('batch_id', '=', id).execute();
+    await tx.deleteFrom('batches').where('id', '=', id).execute();
+  });
+}
+
 export async function getBatch(
   db: Kysely<Database>,
   id: number,

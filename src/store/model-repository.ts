@@ -14,17 +14,30 @@ const SUMMARY_COLUMNS = [
   'description',
   'metrics',
   'threshold',
+  'run_key',
 ] as const;
 
 function normalise<T extends { id: number | string }>(r: T): T {
   return { ...r, id: Number(r.id) };
 }
 
+/**
+ * Store a new version and, when asked, make it the active one, in one transaction. With a
+ * `run_key` (the job that trained it) a second run of the same job stores nothing: it gets the
+ * version the first run stored, with `existing: true`.
+ */
 export async function insertModelVersion(
   db: Kysely<Database>,
-  m: Omit<ModelVersionRow, 'id' | 'version' | 'active' | 'activated_at'>,
-): Promise<{ id: number; version: number }> {
+  m: Omit<ModelVersionRow, 'id' | 'version' | 'active' | 'activated_at' | 'run_key'> & {
+    run_key?: string | null;
+  },
+  opts: { activate?: boolean; now?: string } = {},
+): Promise<{ id: number; version: number; existing: boolean; active: boolean }> {
   return db.transaction().execute(async (tx) => {
+    if (m.run_key) {
+      const done = await findVersionByRunKey(tx, m.run_key);
+      if (done) return { ...done, existing: true };
+    }
     const last = await tx
       .selectFrom('model_versions')
       .select((eb) => eb.fn.max('version').as('v'))
@@ -33,11 +46,26 @@ export async function insertModelVersion(
     const version = Number(last?.v ?? 0) + 1;
     const row = await tx
       .insertInto('model_versions')
-      .values({ ...m, version, active: 0, activated_at: null })
+      .values({ ...m, run_key: m.run_key ?? null, version, active: 0, activated_at: null })
       .returning('id')
       .executeTakeFirstOrThrow();
-    return { id: Number(row.id), version };
+    const id = Number(row.id);
+    if (opts.activate) await activateIn(tx, id, opts.now ?? new Date().toISOString());
+    return { id, version, existing: false, active: opts.activate === true };
   });
+}
+
+/** The version a run (a job) stored, if it stored one. */
+export async function findVersionByRunKey(
+  db: Kysely<Database>,
+  runKey: string,
+): Promise<{ id: number; version: number; active: boolean } | undefined> {
+  const r = await db
+    .selectFrom('model_versions')
+    .select(['id', 'version', 'active'])
+    .where('run_key', '=', runKey)
+    .executeTakeFirst();
+  return r ? { id: Number(r.id), version: r.version, active: r.active === 1 } : undefined;
 }
 
 export async function listModelVersions(db: Kysely<Database>, task?: string): Promise<ModelSummaryRow[]> {
@@ -89,19 +117,17 @@ export async function activeModelIds(db: Kysely<Database>): Promise<Map<string, 
 
 /** Make one version the active one of its task, in one transaction so a task never has two. */
 export async function activateModelVersion(db: Kysely<Database>, id: number, now: string): Promise<void> {
-  await db.transaction().execute(async (tx) => {
-    const m = await tx
-      .selectFrom('model_versions')
-      .select('task')
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
-    await tx.updateTable('model_versions').set({ active: 0 }).where('task', '=', m.task).execute();
-    await tx
-      .updateTable('model_versions')
-      .set({ active: 1, activated_at: now })
-      .where('id', '=', id)
-      .execute();
-  });
+  await db.transaction().execute((tx) => activateIn(tx, id, now));
+}
+
+async function activateIn(tx: Kysely<Database>, id: number, now: string): Promise<void> {
+  const m = await tx
+    .selectFrom('model_versions')
+    .select('task')
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  await tx.updateTable('model_versions').set({ active: 0 }).where('task', '=', m.task).execute();
+  await tx.updateTable('model_versions').set({ active: 1, activated_at: now }).where('id', '=', id).execute();
 }
 
 export async function setModelThreshold(db: Kysely<Database>, id: number, threshold: number): Promise<void> {

@@ -93,6 +93,7 @@ export interface SessionsTable {
   sid: string;
   data: string;
   expires_at: string;
+  user_id: number | null;
 }
 
 export interface SettingsTable {
@@ -115,6 +116,8 @@ export interface ModelVersionsTable {
   report_html: string;
   /** the serialized classifier (ml/artifact.ts) */
   artifact: string;
+  /** the job (or run) that made it: a second run of the same job stores nothing */
+  run_key: string | null;
 }
 
 export interface PredictionsTable {

@@ -4,6 +4,7 @@ import { EightballError } from '../domain/index.ts';
 import {
   addAudit,
   countUsers,
+  deleteUserSessions,
   findTokenUser,
   findUserByName,
   insertToken,
@@ -100,6 +101,32 @@ export async function createUser(
     now,
   );
   return id;
+}
+
+/**
+ * A new one-time password (the next login must change it), and every session of the user ended.
+ * False when there is no such user.
+ */
+export async function resetPassword(
+  store: Store,
+  username: string,
+  password: string,
+  actorId: number | null,
+): Promise<boolean> {
+  checkPassword(password);
+  const u = await findUserByName(store.db, username);
+  if (!u) return false;
+  await updateUser(store.db, Number(u.id), {
+    password_hash: await hashPassword(password),
+    must_change_password: 1,
+  });
+  await deleteUserSessions(store.db, Number(u.id));
+  await addAudit(
+    store.db,
+    { userId: actorId, action: 'user.reset-password', detail: username },
+    new Date().toISOString(),
+  );
+  return true;
 }
 
 // a real hash to compare against when the user does not exist, so timing does not tell who exists

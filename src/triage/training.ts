@@ -11,9 +11,10 @@ import {
   tokenizerOptions,
 } from '../ml/index.ts';
 import {
-  activateModelVersion,
   activeModelSummary,
   correctionsByReport,
+  findVersionByRunKey,
+  getModelVersion,
   insertModelVersion,
   iterateStoredReports,
   type Store,
@@ -43,6 +44,11 @@ export interface TrainOptions {
   sentenceEncoder?: string;
   onProgress?: (what: string, done: number, total: number) => void;
   now?: () => string;
+  /**
+   * who is training (a job's id): a second run under the same key stores and activates nothing and
+   * answers with the version the first run stored, so a job that runs twice has one effect
+   */
+  runKey?: string;
 }
 
 export interface TrainOutcome {
@@ -173,6 +179,10 @@ export async function trainTask(
   opts: TrainOptions = {},
 ): Promise<TrainOutcome> {
   const now = opts.now ?? (() => new Date().toISOString());
+  if (opts.runKey) {
+    const done = await findVersionByRunKey(store.db, opts.runKey);
+    if (done) return alreadyTrained(store, task, done.id);
+  }
   const { settings, corrections, reports } = await labelledReports(store, task, opts.onProgress);
   const metaFields = metaFieldsFor(task, settings.labelSource);
   const sentenceVectors = await sentenceVectorsFor(
@@ -227,35 +237,43 @@ export async function trainTask(
     metaFields,
   };
   const active = await activeModelSummary(store.db, task);
-  const { id, version } = await insertModelVersion(store.db, {
-    task,
-    created_at: now(),
-    label_source: settings.labelSource,
-    description: result.model,
-    metrics: JSON.stringify(metrics),
-    threshold: threshold.threshold,
-    report_html: await evaluationHtml({ ...result, label: task }, title),
-    artifact: storableArtifact(final),
-  });
-  let activated = false;
+  let activate = false;
   let reason: string;
   if (!active) {
-    activated = true;
+    activate = true;
     reason = 'first version of this task';
   } else {
     const old = JSON.parse(active.metrics) as { accuracy: number; macroF1: number };
     const delta = versionScore(result) - versionScore(old);
     if (opts.force) {
-      activated = true;
+      activate = true;
       reason = `--force (score ${delta >= 0 ? '+' : ''}${delta.toFixed(3)} against v${active.version})`;
     } else if (delta >= -NOT_WORSE_TOLERANCE) {
-      activated = true;
+      activate = true;
       reason = `not worse than v${active.version} (score ${delta >= 0 ? '+' : ''}${delta.toFixed(3)})`;
     } else {
       reason = `worse than active v${active.version} by ${(-delta).toFixed(3)} (mean of accuracy and macro-F1); use --force to activate anyway`;
     }
   }
-  if (activated) await activateModelVersion(store.db, id, now());
+  // stored and activated in one transaction, once per run key
+  const stored = await insertModelVersion(
+    store.db,
+    {
+      task,
+      created_at: now(),
+      label_source: settings.labelSource,
+      description: result.model,
+      metrics: JSON.stringify(metrics),
+      threshold: threshold.threshold,
+      report_html: await evaluationHtml({ ...result, label: task }, title),
+      artifact: storableArtifact(final),
+      run_key: opts.runKey ?? null,
+    },
+    { activate, now: now() },
+  );
+  if (stored.existing) return alreadyTrained(store, task, stored.id);
+  const { id, version } = stored;
+  const activated = stored.active;
   return {
     task,
     id,
@@ -271,5 +289,35 @@ export async function trainTask(
     ece: result.ece,
     threshold,
     model: result.model,
+  };
+}
+
+/** The outcome of a run that already stored its version (a job run a second time). */
+async function alreadyTrained(store: Store, task: TaskName, id: number): Promise<TrainOutcome> {
+  const row = (await getModelVersion(store.db, id))!;
+  const m = JSON.parse(row.metrics) as {
+    accuracy: number;
+    macroF1: number;
+    top3: number | null;
+    ece: number;
+    threshold: ThresholdChoice;
+    nLabelled: number;
+    nCorrections: number;
+  };
+  return {
+    task,
+    id,
+    version: row.version,
+    activated: row.active === 1,
+    reason: `already trained by this run (v${row.version}); nothing stored again`,
+    labelSource: row.label_source,
+    nLabelled: m.nLabelled,
+    nCorrections: m.nCorrections,
+    accuracy: m.accuracy,
+    macroF1: m.macroF1,
+    top3: m.top3,
+    ece: m.ece,
+    threshold: m.threshold,
+    model: row.description,
   };
 }

@@ -50,6 +50,11 @@ export interface AppOptions extends WebServices {
   rateLimitNamespace?: string;
   /** Secure cookies (behind HTTPS); by default only when the request came over HTTPS */
   secureCookies?: boolean | 'auto';
+  /**
+   * behind a reverse proxy: believe its X-Forwarded-Proto/-For (true, a hop count, or the proxies'
+   * addresses), so a request that reached the proxy over https gets Secure cookies
+   */
+  trustProxy?: boolean | string;
 }
 
 declare module 'fastify' {
@@ -77,7 +82,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: BODY_LIMIT,
-    trustProxy: false,
+    trustProxy: opts.trustProxy ?? false,
   });
   // bodies are JSON or forms and must have the right types as sent (no "42" for 42 or back);
   // path and query parts are text by nature, so those are coerced to the schema's types
@@ -134,7 +139,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     cookieName: 'eightball.sid',
     saveUninitialized: false,
     rolling: false,
-    store: databaseSessionStore(opts.store, SESSION_MAX_AGE_MS),
+    store: databaseSessionStore(opts.store, SESSION_MAX_AGE_MS, (e) =>
+      app.log.error({ err: e }, 'a response failed after the session was saved'),
+    ),
     cookie: {
       httpOnly: true,
       sameSite: 'lax',
@@ -178,6 +185,23 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       mustChangePassword: u.must_change_password === 1,
     };
     req.authVia = 'session';
+  });
+
+  // one input layer for what no field may hold: a NUL byte (PostgreSQL text refuses it)
+  app.addHook('preValidation', async (req, reply) => {
+    const bad = nulField({ ...(req.params as object), ...(req.query as object) }) ?? nulField(req.body);
+    if (bad !== null) {
+      const message = `${bad || 'body'}: a NUL character is not allowed`;
+      if (isApi(req) || req.headers.accept?.includes('application/json'))
+        return apiError(reply, 400, 'bad-request', message, bad || undefined);
+      reply.code(400);
+      return reply.message('Something went wrong', message);
+    }
+  });
+
+  // pages and answers are per user and may hold one-time secrets: no cache keeps them
+  app.addHook('onSend', async (req, reply) => {
+    if (!req.url.startsWith('/static/')) reply.header('cache-control', 'no-store');
   });
 
   app.decorateReply(
@@ -257,6 +281,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.get('/healthz', { logLevel: 'warn' }, async (_req, reply) => {
     try {
       await opts.store.db.selectFrom('settings').select('key').limit(1).execute();
+      const queueDown = (await opts.queue?.health?.()) ?? null;
+      if (queueDown) return reply.code(503).send({ status: 'unavailable', error: queueDown });
       return { status: 'ok' };
     } catch (e) {
       return reply.code(503).send({ status: 'unavailable', error: (e as Error).message });
@@ -283,8 +309,26 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   return app;
 }
 
+/** The dotted path of the first string holding a NUL, '' for the value itself, or null. */
+function nulField(value: unknown): string | null {
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return path;
+    } else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k.includes('\u0000')) return path;
+        stack.push([x, path ? `${path}.${k}` : k]);
+      }
+    }
+  }
+  return null;
+}
+
 function codeStatus(code: string): number {
   if (code === 'not-found') return 404;
+  if (code === 'unavailable') return 503;
   if (code === 'usage' || code === 'rejected' || code === 'config') return 400;
   return 500;
 }

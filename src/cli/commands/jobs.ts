@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { EightballError } from '../../domain/index.ts';
-import { openQueue } from '../../jobs/open-queue.ts';
+import { openQueueChecked } from '../../jobs/open-queue.ts';
 import type { JobInfo, JobQueue, JobState } from '../../jobs/queue.ts';
 import { openStore } from '../../store/index.ts';
 import { assertTask, SENTENCE_ENCODER } from '../../triage/index.ts';
@@ -12,7 +12,17 @@ const STATES: JobState[] = ['waiting', 'delayed', 'active', 'completed', 'dead',
 async function withQueue<T>(cmd: Command, fn: (queue: JobQueue) => Promise<T>): Promise<T> {
   const config = configFrom(cmd);
   const store = await openStore(config.databaseUrl);
-  const queue = openQueue(store, { redisUrl: config.redisUrl, leaseMs: config.jobLeaseMs });
+  let queue: JobQueue;
+  try {
+    queue = await openQueueChecked(store, {
+      redisUrl: config.redisUrl,
+      leaseMs: config.jobLeaseMs,
+      prefix: config.queuePrefix,
+    });
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
   try {
     return await fn(queue);
   } finally {
@@ -87,7 +97,8 @@ Examples:
         data = { sourceId: Number(o.source) };
       } else throw new EightballError('usage', `unknown job "${name}": train, evaluate or import-source`);
       await withQueue(cmd, async (queue) => {
-        let job = await queue.enqueue(name, data, { attempts: name === 'train' ? 1 : 3 });
+        // a train job whose worker died is taken up again: its run key makes the second run store nothing twice
+        let job = await queue.enqueue(name, data, { attempts: 3 });
         if (!o.json) process.stderr.write(`queued job ${job.id} (${name}) on the ${queue.backend} queue\n`);
         if (o.follow) job = await follow(queue, job.id, isQuiet(cmd));
         process.stdout.write(o.json ? `${JSON.stringify(job)}\n` : line(job));

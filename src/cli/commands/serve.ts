@@ -5,12 +5,14 @@ import type { Command } from 'commander';
 import { Redis } from 'ioredis';
 import type { Config } from '../../config/config.ts';
 import { EightballError } from '../../domain/index.ts';
-import { openQueue } from '../../jobs/open-queue.ts';
+import { openQueueChecked } from '../../jobs/open-queue.ts';
+import type { JobQueue } from '../../jobs/queue.ts';
 import { startScheduler } from '../../jobs/scheduler.ts';
 import { openStore } from '../../store/index.ts';
 import { ensureFirstAdmin, Predictor } from '../../triage/index.ts';
 import { buildApp } from '../../web/app.ts';
 import { configFrom, untilStopped } from '../context.ts';
+import { keepAliveOnStrayErrors } from '../process-guard.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/eightball.js', import.meta.url));
 
@@ -33,7 +35,11 @@ function startJobWorker(cmd: Command, config: Config): { stop(): Promise<void> }
   let stopping = false;
   const start = () => {
     if (stopping) return;
-    child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
+    // the IPC channel is how the child learns that its server is gone, even after a SIGKILL
+    child = spawn(process.execPath, args, {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: { ...process.env, EIGHTBALL_END_WITH_PARENT: '1' },
+    });
     child.once('exit', (code, signal) => {
       if (stopping) return;
       process.stderr.write(`eightball: the job worker stopped (${signal ?? code}); starting another\n`);
@@ -56,9 +62,20 @@ function startJobWorker(cmd: Command, config: Config): { stop(): Promise<void> }
 async function runServer(config: Config, announce: boolean): Promise<void> {
   // listen for the stop signal before anyone can learn we are up and send it
   const stopped = untilStopped();
+  keepAliveOnStrayErrors('serve');
   const store = await openStore(config.databaseUrl);
   const predictor = new Predictor(store);
-  const queue = openQueue(store, { redisUrl: config.redisUrl, leaseMs: config.jobLeaseMs });
+  let queue: JobQueue;
+  try {
+    queue = await openQueueChecked(store, {
+      redisUrl: config.redisUrl,
+      leaseMs: config.jobLeaseMs,
+      prefix: config.queuePrefix,
+    });
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
   // every server and worker runs the scheduler; one of them enqueues each scheduled import
   const scheduler = startScheduler(store, queue);
   // with several servers, rate limits are counted in Redis so they hold across all of them
@@ -71,12 +88,23 @@ async function runServer(config: Config, announce: boolean): Promise<void> {
     predictor,
     queue,
     rateLimitRedis,
+    rateLimitNamespace: `${config.queuePrefix}-rate:`,
     classifyRateLimit: config.classifyRateLimit,
+    trustProxy: config.trustProxy,
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
   });
   // load the active models before the first request, so it is not the slow one
   await predictor.refresh(true);
-  const address = await app.listen({ host: config.host, port: config.port });
+  let address: string;
+  try {
+    address = await app.listen({ host: config.host, port: config.port });
+  } catch (e) {
+    await app.close().catch(() => undefined);
+    scheduler.stop();
+    await queue.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw listenError(e, config);
+  }
   if (announce) process.stderr.write(`eightball: serving ${store.displayUrl} on ${address}\n`);
   else process.send?.({ listening: address });
   await stopped;
@@ -86,6 +114,25 @@ async function runServer(config: Config, announce: boolean): Promise<void> {
   scheduler.stop();
   await queue.close();
   await store.close();
+}
+
+/** A port in use or not ours to take: one line naming it and the setting that changes it. */
+function listenError(e: unknown, config: Config): unknown {
+  const code = (e as NodeJS.ErrnoException).code;
+  const where = `${config.host}:${config.port}`;
+  if (code === 'EADDRINUSE')
+    return new EightballError(
+      'config',
+      `port ${config.port} on ${config.host} is in use: choose another with --port N or EIGHTBALL_PORT (0 for any free one)`,
+    );
+  if (code === 'EACCES')
+    return new EightballError('config', `may not listen on ${where}: choose a port above 1023 with --port N`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return new EightballError(
+      'config',
+      `no address ${config.host} on this machine: check --host or EIGHTBALL_HOST`,
+    );
+  return e;
 }
 
 /**

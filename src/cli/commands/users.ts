@@ -7,6 +7,7 @@ import {
   generatePassword,
   isRole,
   ROLES,
+  resetPassword,
   revokeApiToken,
 } from '../../triage/index.ts';
 import { withStore } from '../context.ts';
@@ -26,6 +27,22 @@ export function registerUsers(program: Command): void {
         const password = generatePassword();
         await createUser(store, { username, password, role: o.role, mustChangePassword: true }, null);
         process.stdout.write(`${username} (${o.role}) one-time password: ${password}\n`);
+      });
+    });
+  users
+    .command('reset-password')
+    .description("give a user a new one-time password and end the user's sessions")
+    .argument('<username>')
+    .addHelpText(
+      'after',
+      '\nThe password is printed once; the next login must change it.\n\nExample:\n  $ eightball users reset-password alice',
+    )
+    .action(async (username: string, _o, cmd: Command) => {
+      await withStore(cmd, async (store) => {
+        const password = generatePassword();
+        if (!(await resetPassword(store, username, password, null)))
+          throw new EightballError('not-found', `no user "${username}": see eightball users list`);
+        process.stdout.write(`${username} one-time password: ${password}\n`);
       });
     });
   users

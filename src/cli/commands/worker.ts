@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
 import { EightballError } from '../../domain/index.ts';
 import { jobHandlers } from '../../jobs/handlers.ts';
-import { openQueue } from '../../jobs/open-queue.ts';
+import { openQueueChecked } from '../../jobs/open-queue.ts';
+import type { JobQueue } from '../../jobs/queue.ts';
 import { startScheduler } from '../../jobs/scheduler.ts';
 import { smtpMailer } from '../../notify/mailer.ts';
 import { openStore } from '../../store/index.ts';
 import { Predictor } from '../../triage/index.ts';
 import { configFrom, untilStopped } from '../context.ts';
+import { endWithParent, keepAliveOnStrayErrors } from '../process-guard.ts';
 
 export function registerWorker(program: Command): void {
   program
@@ -36,10 +38,29 @@ Examples:
       if (!(o.concurrency >= 1 && o.concurrency <= 64))
         throw new EightballError('usage', '--concurrency: 1 to 64');
       const config = configFrom(cmd);
-      const stopped = untilStopped();
+      keepAliveOnStrayErrors('worker');
+      const stopped = Promise.race([
+        untilStopped(),
+        new Promise<void>((resolve) =>
+          endWithParent(() => {
+            process.stderr.write('eightball: worker: its server is gone; stopping\n');
+            resolve();
+          }),
+        ),
+      ]);
       const store = await openStore(config.databaseUrl);
       const predictor = new Predictor(store);
-      const queue = openQueue(store, { redisUrl: config.redisUrl, leaseMs: config.jobLeaseMs });
+      let queue: JobQueue;
+      try {
+        queue = await openQueueChecked(store, {
+          redisUrl: config.redisUrl,
+          leaseMs: config.jobLeaseMs,
+          prefix: config.queuePrefix,
+        });
+      } catch (e) {
+        await store.close();
+        throw e;
+      }
       // load the active models and the similar-reports index before the first job: every result
       // of a batch then has its similar reports, and the first chunk is not the slow one
       await predictor.refresh(true);
@@ -52,6 +73,7 @@ Examples:
           queue,
           mailer,
           baseUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
+          databaseUrl: config.databaseUrl,
         }),
         { concurrency: o.concurrency },
       );

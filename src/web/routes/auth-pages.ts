@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { addAudit, updateUser } from '../../store/index.ts';
+import { addAudit, deleteUserSessions, updateUser } from '../../store/index.ts';
 import { authenticate, checkPassword, hashPassword, MIN_PASSWORD_LENGTH } from '../../triage/index.ts';
 import { html, type SafeHtml } from '../html.ts';
 
@@ -16,9 +16,18 @@ export function loginForm(csrf: string, next: string): SafeHtml {
 </form>`;
 }
 
-/** Only a local path: a login must never send someone to another site. */
-function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) && next.length < 500 ? next : '/';
+/**
+ * Only a local path: a login must never send someone to another site. Characters a Location
+ * header may not carry (`/reports/。`) are percent-encoded: Node refuses such a header when the
+ * response is written, after the handler has returned.
+ */
+export function safeNext(next: unknown): string {
+  if (typeof next !== 'string' || next.length >= 500 || !/^\/(?!\/)[^\s\\]*$/.test(next)) return '/';
+  try {
+    return next.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%#]/gu, (c) => encodeURIComponent(c));
+  } catch {
+    return '/'; // a lone surrogate has no encoding
+  }
 }
 
 const loginBody = {
@@ -139,6 +148,8 @@ ${forced ? html`<p>You logged in with a one-time password: choose your own befor
         password_hash: await hashPassword(req.body.password),
         must_change_password: 0,
       });
+      // whoever else holds a session of this user (a stolen cookie, another browser) is out
+      await deleteUserSessions(store.db, me.id, req.session.sessionId);
       await addAudit(
         store.db,
         { userId: me.id, action: 'user.password', detail: me.username },

@@ -117,7 +117,7 @@ ${busy ? html`<p class="hint">This page refreshes every 3 seconds while jobs run
       const job = await queue.enqueue(
         'train',
         { task: req.params.task },
-        { dedupKey: `train:${req.params.task}`, attempts: 1 },
+        { dedupKey: `train:${req.params.task}` },
       );
       await addAudit(
         store.db,

@@ -288,7 +288,7 @@ ${list('products', products)}${list('platforms', platforms)}${list('systems', sy
         `Report ${found.id}`,
         html`<h1>${r.summary}</h1>
 <dl class="meta">
-<dt>Source</dt><dd>${r.url ? html`<a href="${r.url}" rel="noopener noreferrer">${r.source}:${r.externalId}</a>` : `${r.source}:${r.externalId}`}</dd>
+<dt>Source</dt><dd>${r.url && /^https?:\/\//i.test(r.url) ? html`<a href="${r.url}" rel="noopener noreferrer">${r.source}:${r.externalId}</a>` : `${r.source}:${r.externalId}`}</dd>
 <dt>Product</dt><dd>${r.product ?? '–'}</dd><dt>Component</dt><dd>${r.component ?? '–'}</dd>
 <dt>Type</dt><dd>${r.type ?? '–'}</dd><dt>Severity</dt><dd>${r.severity ?? '–'}</dd>
 <dt>Platform</dt><dd>${r.platform ?? '–'} / ${r.opSys ?? '–'}</dd>

@@ -18,5 +18,9 @@ export function keepAliveOnStrayErrors(who: string): void {
  */
 export function endWithParent(onParentGone: () => void): void {
   if (process.env.EIGHTBALL_END_WITH_PARENT !== '1' || !process.send) return;
+  // the server may have died while this process was still starting
+  if (!process.connected) return void setImmediate(onParentGone);
   process.once('disconnect', onParentGone);
+  // the channel only listens: it must not keep a stopped worker alive
+  process.channel?.unref();
 }

@@ -52,13 +52,16 @@ export interface EmbeddedQueueOptions {
   pollMs?: number;
 }
 
+// each idle poll sleeps: its abort listener must go when the sleep ends, or they pile up
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    const done = () => {
       clearTimeout(t);
+      signal?.removeEventListener('abort', done);
       resolve();
-    });
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
   });
 
 /**

@@ -85,6 +85,9 @@ export async function importFile(store: Store, opts: FileImportOptions): Promise
         target,
         fingerprint,
         options: { format, map: opts.map ?? {}, labels: opts.labelsPath ?? null, strict: !!opts.strict },
+        // a resumed run starts where the last one stopped: killed before its first commit, the
+        // next run still knows that much
+        checkpoint: skip > 0 ? String(skip) : null,
       },
       items,
       skip,
@@ -98,6 +101,7 @@ export async function importFile(store: Store, opts: FileImportOptions): Promise
       signal: opts.signal,
       onProgress: opts.onProgress,
       onRejected: opts.onRejected,
+      onWarning: opts.onWarning,
       enrich: joiner?.join,
     },
   );

@@ -1,8 +1,10 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { hostname } from 'node:os';
+import { basename } from 'node:path';
 import type { BugReport, RecordError } from '../domain/index.ts';
 import { EightballError, formatRecordError } from '../domain/index.ts';
-import type { SourceItem } from '../sources/source-item.ts';
+import { enforceFieldLimits } from '../sources/field-limits.ts';
+import type { SourceItem, SourceWarning } from '../sources/source-item.ts';
 import {
   finishImportRun,
   type ImportRunRow,
@@ -50,6 +52,8 @@ export interface IngestOptions {
   onRejected?: (e: RecordError) => void;
   /** called on each report before it is stored (labels joined here) */
   enrich?: (r: BugReport) => void;
+  /** a record stored with a change (a field cut to its limit, a repeated id): where, and what */
+  onWarning?: (w: SourceWarning) => void;
 }
 
 export interface IngestPlan {
@@ -151,6 +155,7 @@ export async function ingest(
   opts: IngestOptions = {},
 ): Promise<ImportSummary> {
   const batchSize = opts.batchSize ?? 500;
+  const inputName = basename(plan.run.target);
   // who runs it, so the next run can tell a live import from one that crashed
   const runId = await startImportRun(store.db, {
     ...plan.run,
@@ -199,6 +204,8 @@ export async function ingest(
           opts.onRejected?.(item.error);
         } else {
           opts.enrich?.(item.report);
+          for (const note of enforceFieldLimits(item.report))
+            opts.onWarning?.({ file: inputName, line: item.line, id: item.report.externalId, message: note });
           batch.push(item.report);
         }
         batchCheckpoint = plan.checkpointAfter(item, seq, batchCheckpoint);

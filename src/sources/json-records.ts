@@ -14,6 +14,45 @@ const RECORD_KEYS = new Set(['bugs', 'issues', 'items', 'records']);
 export type JsonLayout = 'lines' | 'array' | 'document';
 
 /**
+ * Deeper than this, a record is refused before it is parsed: no tracker nests anywhere near it
+ * (a Bugzilla bug with history is 5 levels), and walking a value thousands deep overflows the stack.
+ */
+export const MAX_JSON_DEPTH = 100;
+
+/** Whether a JSON text nests arrays and objects deeper than `max` (strings skipped). */
+export function nestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > max) return true;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return false;
+}
+
+/** One record's text parsed, or why not. */
+function parseRecord(text: string, line: number): JsonRecord {
+  if (nestedDeeperThan(text, MAX_JSON_DEPTH))
+    return {
+      ok: false,
+      line,
+      reason: `nested deeper than ${MAX_JSON_DEPTH} levels`,
+      text: text.slice(0, 1000),
+    };
+  try {
+    return { ok: true, value: JSON.parse(text), line, text };
+  } catch (e) {
+    return { ok: false, line, reason: `malformed JSON: ${(e as Error).message}`, text };
+  }
+}
+
+/**
  * JSON Lines when the first line is a complete JSON value on its own; otherwise a document:
  * a top-level array, or an object with one of RECORD_KEYS holding the array.
  */
@@ -46,11 +85,7 @@ async function* readLines(path: string, opts: SourceOptions): AsyncGenerator<Jso
   for await (const l of rl) {
     line++;
     if (l.trim() === '') continue;
-    try {
-      yield { ok: true, value: JSON.parse(l), line, text: l };
-    } catch (e) {
-      yield { ok: false, line, reason: `malformed JSON: ${(e as Error).message}`, text: l };
-    }
+    yield parseRecord(l, line);
   }
 }
 
@@ -139,12 +174,7 @@ async function* readDocument(
         depth--;
         if (depth === 1) pendingKey = null;
         if (recStart >= 0 && depth === recordDepth) {
-          const text = buf.slice(recStart, i + 1);
-          try {
-            yield { ok: true, value: JSON.parse(text), line: recLine, text };
-          } catch (e) {
-            yield { ok: false, line: recLine, reason: `malformed JSON: ${(e as Error).message}`, text };
-          }
+          yield parseRecord(buf.slice(recStart, i + 1), recLine);
           recStart = -1;
         }
       }
@@ -169,16 +199,7 @@ async function* readDocument(
   }
   if (!sawRecordArray) {
     if (whole.trim() === '') throw new EightballError('unknown-format', `${file}: empty file`);
-    try {
-      const v = JSON.parse(whole);
-      yield { ok: true, value: v, line: 1, text: whole };
-    } catch (e) {
-      yield {
-        ok: false,
-        line: 1,
-        reason: `malformed JSON: ${(e as Error).message}`,
-        text: whole.slice(0, 200),
-      };
-    }
+    const r = parseRecord(whole, 1);
+    yield r.ok ? r : { ...r, text: whole.slice(0, 200) };
   }
 }

@@ -9,6 +9,8 @@ export type SourceItem =
 export interface SourceWarning {
   file: string;
   line: number;
+  /** the record's id, where the warning is about one record */
+  id?: string | undefined;
   message: string;
 }
 

@@ -1,5 +1,14 @@
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+} from 'kysely';
 import pg from 'pg';
 import { EightballError } from '../domain/index.ts';
 import { migrateToLatest } from './migrate.ts';
@@ -20,6 +29,29 @@ export interface Store {
 /** Hide a password before a URL is printed or logged. */
 export function redactUrl(url: string): string {
   return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}
+
+let lastPoolError = 0;
+
+/**
+ * Write transactions that take the write lock when they begin (BEGIN IMMEDIATE). A deferred one
+ * reads first and asks for the lock at its first write; when another process (an import) wrote
+ * in between, SQLite must refuse it at once ("database is locked"): busy_timeout cannot help a
+ * transaction whose snapshot is stale. Taken at BEGIN, the lock is waited for instead.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly config: SqliteDialectConfig) {
+    super(config);
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.config);
+  }
 }
 
 // PostgreSQL BIGINT and NUMERIC come back as strings from pg; counts are small enough for numbers
@@ -54,11 +86,20 @@ export async function openStore(url: string, opts: { migrate?: boolean } = {}): 
     sqlite.pragma('foreign_keys = ON');
     // 64 MiB of page cache: imports touch the unique index on every row
     sqlite.pragma('cache_size = -65536');
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
     raw = sqlite;
     dialect = 'sqlite';
   } else if (/^postgres(ql)?:\/\//.test(url)) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
+    // an idle connection the server ends (a restart, pg_terminate_backend) is an 'error' on the
+    // pool: without a listener Node ends the process. The pool drops that client and the next
+    // query opens a new one; meanwhile queries fail and /healthz answers 503.
+    pool.on('error', (e) => {
+      const now = Date.now();
+      if (now - lastPoolError > 10_000)
+        process.stderr.write(`eightball: lost a connection to ${displayUrl}: ${e.message}; reconnecting\n`);
+      lastPoolError = now;
+    });
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     dialect = 'postgres';
     try {

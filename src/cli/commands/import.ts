@@ -160,7 +160,7 @@ Examples:
             signal: intr.signal,
             onRejected: (e) => rejects.onRejected(e),
             onWarning: (w) => {
-              const line = `warning: ${w.file}:${w.line}: ${w.message}`;
+              const line = `warning: ${w.file}:${w.line}${w.id ? ` (${w.id})` : ''}: ${w.message}`;
               warnings.push(line);
               if (!quiet) process.stderr.write(`${line}\n`);
             },

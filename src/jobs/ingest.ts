@@ -113,6 +113,20 @@ export async function claimInput(store: Store, previous: ImportRunRow | null, wh
   );
 }
 
+/** cyrb53: a fast 53-bit string hash, so a million ids cost numbers, not strings. */
+function hash53(s: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
 /** An error raised inside the strict transaction only to roll it back. */
 class StrictRollback extends Error {}
 
@@ -171,8 +185,12 @@ export async function ingest(
   const progress = (): RunProgress => ({ ...counts, checkpoint });
   const report = () => opts.onProgress?.({ ...counts, records: seq, ...(plan.sourceProgress?.() ?? {}) });
 
+  // ids met in this run (53-bit hashes → their first line): the same id twice with other content
+  // is said, not passed off as an update
+  const seenIds = new Map<number, number>();
   const run = async (db: Store['db'], inTransaction: boolean) => {
     let batch: BugReport[] = [];
+    let repeats: { index: number; line: number; first: number }[] = [];
     let batchCheckpoint = checkpoint;
     const flush = async () => {
       if (batch.length === 0) {
@@ -182,12 +200,21 @@ export async function ingest(
       const write = async (tx: Store['db']) => {
         const outcomes = await upsertReports(tx, batch, { sqlite: store.sqlite });
         for (const o of outcomes) counts[o]++;
+        for (const r of repeats)
+          if (outcomes[r.index] === 'updated')
+            opts.onWarning?.({
+              file: inputName,
+              line: r.line,
+              id: batch[r.index]!.externalId,
+              message: `externalId: also at line ${r.first} with other content; this later record replaces it`,
+            });
         await recordRunProgress(tx, runId, { ...counts, checkpoint: batchCheckpoint });
       };
       if (inTransaction) await write(db);
       else await db.transaction().execute(write);
       checkpoint = batchCheckpoint;
       batch = [];
+      repeats = [];
       report();
     };
     const consume = async () => {
@@ -206,6 +233,10 @@ export async function ingest(
           opts.enrich?.(item.report);
           for (const note of enforceFieldLimits(item.report))
             opts.onWarning?.({ file: inputName, line: item.line, id: item.report.externalId, message: note });
+          const key = hash53(`${item.report.source}\u0000${item.report.externalId}`);
+          const first = seenIds.get(key);
+          if (first === undefined) seenIds.set(key, item.line);
+          else repeats.push({ index: batch.length, line: item.line, first });
           batch.push(item.report);
         }
         batchCheckpoint = plan.checkpointAfter(item, seq, batchCheckpoint);

@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { XMLParser } from 'fast-xml-parser';
+import { isUtf8 } from 'node:buffer';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { EightballError } from '../domain/index.ts';
 import { displayName } from './file-reading.ts';
 import { buildReport } from './report-fields.ts';
 import type { SourceItem, SourceOptions } from './source-item.ts';
+import { findBadUtf8 } from './utf8-check.ts';
 
 /**
  * BugLocator/BLIA benchmark repositories: `<bugrepository><bug id opendate fixdate>` with the
@@ -15,9 +17,25 @@ export async function* readBliaXml(
   opts: SourceOptions & { source: string },
 ): AsyncGenerator<SourceItem> {
   const file = displayName(path);
-  const head = (await readFile(path)).toString('latin1');
+  const bytes = await readFile(path);
+  const head = bytes.toString('latin1');
   const encoding = /encoding="(utf-?8)"/i.test(head.slice(0, 200)) ? 'utf8' : 'latin1';
-  const xml = encoding === 'utf8' ? (await readFile(path)).toString('utf8') : head;
+  if (encoding === 'utf8' && !isUtf8(bytes)) {
+    for (const b of findBadUtf8(bytes).bad)
+      opts.onWarning?.({
+        file,
+        line: b.line,
+        message: `text: byte 0x${bytes[b.offset]!.toString(16).padStart(2, '0')} is not UTF-8; read as U+FFFD`,
+      });
+  }
+  const xml = encoding === 'utf8' ? bytes.toString('utf8') : head;
+  // the parser forgives an element left open; an import must not
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true)
+    throw new EightballError(
+      'unknown-format',
+      `${file}:${valid.err.line}: not well-formed XML: ${valid.err.msg}`,
+    );
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '@',

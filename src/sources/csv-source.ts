@@ -165,6 +165,7 @@ export async function* readCsvReports(path: string, opts: CsvSourceOptions): Asy
     }),
   );
   let header: string[] | null = null;
+  const derivedSeen = new Map<string, number>();
   let columns: ResolvedColumns | null = null;
   for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
     while (skipped.length > 0) yield skipped.shift()!;
@@ -216,7 +217,7 @@ export async function* readCsvReports(path: string, opts: CsvSourceOptions): Asy
       if (field.startsWith('labels.')) fields.labels![field.slice(7)] = v;
       else (fields as Record<string, unknown>)[field] = v;
     }
-    if (fields.externalId === undefined) fields.externalId = derivedId(fields);
+    if (fields.externalId === undefined) fields.externalId = derivedId(fields, derivedSeen);
     const built = buildReport(fields, { file, line, source: opts.source, raw: rawRow });
     if ('location' in built) yield { kind: 'error', error: { ...built, text: record.join(delimiter) } };
     else yield { kind: 'report', report: built, line };
@@ -227,8 +228,15 @@ export async function* readCsvReports(path: string, opts: CsvSourceOptions): Asy
   }
 }
 
-/** A stable id for a row that has none, so importing the same file twice still changes nothing. */
-function derivedId(f: RawFields): string {
+/**
+ * A stable id for a row that has none, so importing the same file twice still changes nothing.
+ * Rows alike in product, date and summary are told apart by their order (`h:...:2` for the second),
+ * where one id for both would make the second overwrite the first.
+ */
+function derivedId(f: RawFields, seen: Map<string, number>): string {
   const key = [f.product, f.createdAt, f.summary].map((v) => String(v ?? '').trim()).join('\u0000');
-  return `h:${createHash('sha1').update(key).digest('hex').slice(0, 16)}`;
+  const id = `h:${createHash('sha1').update(key).digest('hex').slice(0, 16)}`;
+  const n = (seen.get(id) ?? 0) + 1;
+  seen.set(id, n);
+  return n === 1 ? id : `${id}:${n}`;
 }

@@ -42,6 +42,27 @@ export interface RecordContext {
 }
 
 /**
+ * A description as text. Jira Cloud writes rich text as a document tree (Atlassian Document
+ * Format: nodes with `text`), whose words are its text; any other object is refused rather than
+ * stored as "[object Object]".
+ */
+function descriptionText(v: unknown): string | Error {
+  if (v === null || typeof v !== 'object') return text(v);
+  const o = v as Record<string, unknown>;
+  if (o.type !== 'doc' || !Array.isArray(o.content))
+    return new Error(`not text: a JSON ${Array.isArray(v) ? 'array' : 'object'}`);
+  const parts: string[] = [];
+  const stack: unknown[] = [o];
+  while (stack.length > 0) {
+    const n = stack.pop() as Record<string, unknown>;
+    if (typeof n.text === 'string') parts.push(n.text);
+    if (Array.isArray(n.content)) for (let i = n.content.length - 1; i >= 0; i--) stack.push(n.content[i]);
+    if (n.type === 'paragraph' || n.type === 'hardBreak') parts.push('\n');
+  }
+  return text(parts.join('').trim());
+}
+
+/**
  * Check and normalise one record. Every rule that rejects a record lives here, so all sources
  * reject for the same reasons with the same words.
  */
@@ -56,8 +77,12 @@ export function buildReport(f: RawFields, ctx: RecordContext): BugReport | Recor
   });
   if (externalId === null) return fail('externalId', 'missing: the record has no id');
   if (externalId.length > 200) return fail('externalId', `longer than 200 characters`);
+  if (f.summary !== null && typeof f.summary === 'object')
+    return fail('summary', `not text: a JSON ${Array.isArray(f.summary) ? 'array' : 'object'}`);
   const summary = text(f.summary).trim();
   if (summary === '') return fail('summary', 'missing: a report needs a summary');
+  const description = descriptionText(f.description);
+  if (description instanceof Error) return fail('description', description.message);
   const createdAt = parseDate(f.createdAt);
   if (createdAt instanceof Error) return fail('createdAt', createdAt.message);
   const updatedAt = parseDate(f.updatedAt);
@@ -78,7 +103,7 @@ export function buildReport(f: RawFields, ctx: RecordContext): BugReport | Recor
     externalId,
     url: optionalText(f.url),
     summary,
-    description: text(f.description),
+    description,
     product,
     component,
     type,

@@ -59,6 +59,12 @@ export function parseDate(v: unknown): string | null | Error {
   const m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?(.*)$/.exec(s);
   if (!m) return new Error(`not a date: "${s}"`);
   const [, year, month, dayOfMonth, rawTime, rest] = m;
+  // Date.parse rolls 2020-02-30 over to March 1st: a day that does not exist is an error
+  const mo = Number(month);
+  const d = Number(dayOfMonth);
+  if (mo < 1 || mo > 12) return new Error(`not a date: "${s}" (no month ${mo})`);
+  const inMonth = new Date(Date.UTC(Number(year), mo, 0)).getUTCDate();
+  if (d < 1 || d > inMonth) return new Error(`not a date: "${s}" (${year}-${month!.padStart(2, '0')} has ${inMonth} days)`);
   const day = `${year}-${month!.padStart(2, '0')}-${dayOfMonth!.padStart(2, '0')}`;
   const time = rawTime?.padStart(rawTime.indexOf(':') === 1 ? rawTime.length + 1 : rawTime.length, '0');
   let zone = (rest ?? '').trim();

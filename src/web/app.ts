@@ -233,7 +233,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         : isEightballError(err)
           ? codeStatus(err.code)
           : 500;
-    if (status >= 500) req.log.error(err);
+    if (status >= 500 && !(isEightballError(err) && err.code === 'unavailable')) req.log.error(err);
     const validation = err.validation?.[0];
     // the failing field as a dotted path: `summary`, `reports.3.summary`
     const params = (validation?.params ?? {}) as { missingProperty?: string; additionalProperty?: string };
@@ -257,7 +257,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
                 : status >= 500
                   ? 'internal'
                   : 'error';
-    const message = status >= 500 ? 'internal error' : err.message;
+    // an outage is worth saying (it passes); a bug's details are not for the caller
+    const unavailable = isEightballError(err) && err.code === 'unavailable';
+    const message = status >= 500 && !unavailable ? 'internal error' : err.message;
     if (isApi(req) || req.headers.accept?.includes('application/json')) {
       return apiError(reply, status, code, message, field);
     }

@@ -388,12 +388,25 @@ export const apiRoutes: FastifyPluginAsync<{ classifyRateLimit: number }> = asyn
     async (req, reply) => {
       if (!queue) return apiError(reply, 503, 'unavailable', 'no job queue is configured for this server');
       const job = await queue.get(req.params.id);
-      if (!job) return apiError(reply, 404, 'not-found', `job ${req.params.id} not found`, 'id');
-      if (job.name === 'classify-batch') {
-        const b = await getBatch(store.db, Number((job.data as { batchId: number }).batchId));
-        // the batch job only fans out: the batch is done when every item has its result
-        if (b)
-          return { ...job, batch: { id: b.id, total: b.total, done: b.done, complete: b.done === b.total } };
+      const notFound = () => apiError(reply, 404, 'not-found', `job ${req.params.id} not found`, 'id');
+      if (!job) return notFound();
+      const b =
+        job.name === 'classify-batch'
+          ? await getBatch(store.db, Number((job.data as { batchId: number }).batchId))
+          : undefined;
+      // a reporter sees the jobs of their own batches; the others (imports naming files on the
+      // server, training) are triagers' business, and simply not found
+      if (!mayRead(req.user!, b?.userId ?? null)) return notFound();
+      if (b) {
+        // the batch job only fans out: its state is the batch's, done when every item has its result
+        const complete = b.done === b.total;
+        const state = job.state === 'completed' && !complete ? 'active' : job.state;
+        return {
+          ...job,
+          state,
+          progress: { done: b.done, total: b.total, message: `batch ${b.id}: ${b.done} of ${b.total} classified` },
+          batch: { id: b.id, total: b.total, done: b.done, complete },
+        };
       }
       return job;
     },

@@ -96,25 +96,35 @@ export function jobHandlers(s: HandlerServices): JobHandlers {
       const d = obj(data);
       const tasks: TaskName[] = d.task ? [assertTask(String(d.task))] : [...TASKS];
       const out = [];
+      let failure: EightballError | null = null;
       for (const task of tasks) {
-        const r = (await runTraining(
-          s.store,
-          {
-            kind: 'train',
-            databaseUrl: s.databaseUrl ?? '',
-            task,
-            options: {
-              force: d.force === true,
-              // the job's id: a second run of this job (after a crash, a lost lock) stores nothing again
-              runKey: `job:${ctx.id}:${task}`,
-              ...(typeof d.sentenceEncoder === 'string' ? { sentenceEncoder: d.sentenceEncoder } : {}),
+        let r: TrainOutcome;
+        try {
+          r = (await runTraining(
+            s.store,
+            {
+              kind: 'train',
+              databaseUrl: s.databaseUrl ?? '',
+              task,
+              options: {
+                force: d.force === true,
+                // the job's id: a second run of this job (after a crash, a lost lock) stores nothing again
+                runKey: `job:${ctx.id}:${task}`,
+                ...(typeof d.sentenceEncoder === 'string' ? { sentenceEncoder: d.sentenceEncoder } : {}),
+              },
             },
-          },
-          (what, done, total) => {
-            void ctx.progress({ done, total, message: `${task}: ${what}` });
-          },
-          ctx.signal,
-        )) as TrainOutcome;
+            (what, done, total) => {
+              void ctx.progress({ done, total, message: `${task}: ${what}` });
+            },
+            ctx.signal,
+          )) as TrainOutcome;
+        } catch (e) {
+          // a task its labels cannot train (none, or one) must not keep the others from training
+          if (!(e instanceof EightballError && e.code === 'rejected') || tasks.length === 1) throw e;
+          failure = e;
+          out.push({ task, trained: false, reason: e.message });
+          continue;
+        }
         out.push({
           task,
           version: r.version,
@@ -124,6 +134,7 @@ export function jobHandlers(s: HandlerServices): JobHandlers {
           macroF1: r.macroF1,
         });
       }
+      if (failure && out.every((o) => 'trained' in o)) throw failure;
       return out;
     },
 

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
+import { readFile } from 'node:fs/promises';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { EightballError } from '../domain/index.ts';
 import { displayName } from './file-reading.ts';

@@ -1,7 +1,7 @@
+import { isUtf8 } from 'node:buffer';
 import { createReadStream, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { isUtf8 } from 'node:buffer';
 import { type Readable, Transform } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { SourceOptions } from './source-item.ts';
@@ -49,7 +49,11 @@ export function progressStream(path: string, opts: SourceOptions): Readable {
         const cut = carry;
         carry = Buffer.alloc(0);
         // a sequence cut off by the end of the file
-        opts.onWarning?.({ file, line, message: `text: the file ends inside a UTF-8 character (0x${cut.toString('hex')})` });
+        opts.onWarning?.({
+          file,
+          line,
+          message: `text: the file ends inside a UTF-8 character (0x${cut.toString('hex')})`,
+        });
       }
       const rest = decoder.end();
       done(null, rest.length > 0 ? rest : undefined);

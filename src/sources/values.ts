@@ -64,7 +64,8 @@ export function parseDate(v: unknown): string | null | Error {
   const d = Number(dayOfMonth);
   if (mo < 1 || mo > 12) return new Error(`not a date: "${s}" (no month ${mo})`);
   const inMonth = new Date(Date.UTC(Number(year), mo, 0)).getUTCDate();
-  if (d < 1 || d > inMonth) return new Error(`not a date: "${s}" (${year}-${month!.padStart(2, '0')} has ${inMonth} days)`);
+  if (d < 1 || d > inMonth)
+    return new Error(`not a date: "${s}" (${year}-${month!.padStart(2, '0')} has ${inMonth} days)`);
   const day = `${year}-${month!.padStart(2, '0')}-${dayOfMonth!.padStart(2, '0')}`;
   const time = rawTime?.padStart(rawTime.indexOf(':') === 1 ? rawTime.length + 1 : rawTime.length, '0');
   let zone = (rest ?? '').trim();

@@ -60,6 +60,17 @@ export interface Correction {
   createdAt: string;
 }
 
+/** The labels triagers have given a task (they are known labels, whatever the model knows). */
+export async function correctionLabels(db: Kysely<Database>, task: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('corrections')
+    .select('label')
+    .distinct()
+    .where('task', '=', task)
+    .execute();
+  return rows.map((r) => r.label);
+}
+
 /** One correction per report and task: a later one replaces it. */
 export async function saveCorrection(
   db: Kysely<Database>,

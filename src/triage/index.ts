@@ -4,6 +4,7 @@ export * from './accounts.ts';
 export * from './dataset.ts';
 export * from './evaluate-reports.ts';
 export * from './evaluation-report.ts';
+export * from './label-sources.ts';
 export * from './models.ts';
 export * from './predictor.ts';
 export * from './report-input.ts';

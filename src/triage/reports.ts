@@ -1,6 +1,7 @@
 import { EightballError } from '../domain/index.ts';
 import {
   addAudit,
+  correctionLabels,
   getReportById,
   reportIdOf,
   type Store,
@@ -39,20 +40,56 @@ export async function submitReport(
   return { id, classification };
 }
 
+/** The labels a task knows: its active model's classes and those triagers have given it. */
+export async function knownLabels(store: Store, predictor: Predictor, task: TaskName): Promise<string[]> {
+  const model = (await predictor.models()).get(task);
+  const all = new Set([...(model?.classifier.classes ?? []), ...(await correctionLabels(store.db, task))]);
+  return [...all].sort((a, b) => a.localeCompare(b));
+}
+
+/**
+ * Refuse a label the task does not know unless the caller says it is new on purpose: a typo
+ * would otherwise become a class of the next training (or a watch that never fires).
+ */
+export async function checkLabel(
+  store: Store,
+  predictor: Predictor,
+  task: TaskName,
+  label: string,
+  allowNew: boolean,
+): Promise<string> {
+  const l = label.trim();
+  if (l === '' || l.length > 200)
+    throw Object.assign(new EightballError('usage', 'label: 1 to 200 characters'), { field: 'label' });
+  if (allowNew) return l;
+  const known = await knownLabels(store, predictor, task);
+  if (known.length > 0 && !known.includes(l)) {
+    const near = known.filter((k) => k.toLowerCase() === l.toLowerCase());
+    throw Object.assign(
+      new EightballError(
+        'usage',
+        `label: "${l}" is not a ${task} label yet${near.length ? ` (did you mean "${near[0]}"?)` : ''}; known: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', ...' : ''}. To add it as a new label, confirm (allowNew: true)`,
+      ),
+      { field: 'label', known },
+    );
+  }
+  return l;
+}
+
 /**
  * A triager accepts the predicted label or gives the right one: stored as the report's label for
- * the task's next training.
+ * the task's next training. A label the task does not know needs `allowNew`.
  */
 export async function recordFeedback(
   store: Store,
+  predictor: Predictor,
   reportId: number,
-  f: { task: TaskName; label: string; accepted: boolean },
+  f: { task: TaskName; label: string; accepted: boolean; allowNew?: boolean },
   userId: number,
 ): Promise<void> {
   if (!(await getReportById(store.db, reportId)))
     throw new EightballError('not-found', `report ${reportId} not found`);
-  const label = f.label.trim();
-  if (label === '' || label.length > 200) throw new EightballError('usage', 'label: 1 to 200 characters');
+  const label = await checkLabel(store, predictor, f.task, f.label, f.allowNew === true || f.accepted);
   const now = new Date().toISOString();
   await saveCorrection(store.db, reportId, { task: f.task, label, accepted: f.accepted, userId }, now);
   await addAudit(

@@ -36,6 +36,8 @@ export interface WebServices {
   predictor: Predictor;
   /** background jobs (batches, training); without one, those routes answer 503 */
   queue?: JobQueue | undefined;
+  /** whether watchers' e-mail can be sent (EIGHTBALL_SMTP_URL); the watch page says when not */
+  emailEnabled?: boolean | undefined;
 }
 
 export interface AppOptions extends WebServices {
@@ -101,7 +103,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === 'body' ? strictAjv : coercingAjv).compile(schema),
   );
-  app.decorate('services', { store: opts.store, predictor: opts.predictor, queue: opts.queue });
+  app.decorate('services', {
+    store: opts.store,
+    predictor: opts.predictor,
+    queue: opts.queue,
+    emailEnabled: opts.emailEnabled,
+  });
   app.decorateRequest('user', null);
   app.decorateRequest('authVia', null);
 

@@ -154,9 +154,21 @@ for (const dialect of DIALECTS) {
       // the new report is findable as similar at once
       const again = await predictor.classify({ summary: 'dns proxy timeout on every request' });
       assert.equal(again.similar[0]!.id, id);
-      await recordFeedback(store, id, { task: 'component', label: 'Core::DOM', accepted: false }, 1);
+      await recordFeedback(
+        store,
+        predictor,
+        id,
+        { task: 'component', label: 'Core::DOM', accepted: false },
+        1,
+      );
       const first = (await reportIdOf(store.db, 'bugzilla:test', '1000'))!;
-      await recordFeedback(store, first, { task: 'component', label: 'Core::Printing', accepted: false }, 1);
+      await recordFeedback(
+        store,
+        predictor,
+        first,
+        { task: 'component', label: 'Core::Printing', accepted: false },
+        1,
+      );
       const retrained = await trainTask(store, 'component');
       assert.equal(retrained.nCorrections, 2);
       // the filed report has no product::component of its own: its label is the correction

@@ -5,12 +5,17 @@ import {
   activateTaskVersion,
   assertTask,
   type Classification,
+  labelSourceAdvice,
+  labelSourceCounts,
+  MIN_CLASS_SIZE,
   Predictor,
   ReportInputSchema,
   rollbackTask,
   SENTENCE_ENCODER,
+  saveTaskSettings,
   TASKS,
   type TaskName,
+  taskSettings,
   trainTask,
 } from '../../triage/index.ts';
 import { withStore } from '../context.ts';
@@ -33,6 +38,10 @@ export function registerModels(program: Command): void {
         "also try a pretrained sentence encoder's vectors as features (bundled Universal Sentence Encoder lite); encodes every labelled report first, about 80 ms each on one core, and a model that chose them takes about as long per prediction",
       ).choices([SENTENCE_ENCODER]),
     )
+    .option(
+      '--label-source <source>',
+      'with --task: read its labels from here from now on (type, severity-enhancement, labels.NAME from a labels file, product::component, ...), as the admin page sets it',
+    )
     .option('--json', 'print one JSON object per task')
     .addHelpText(
       'after',
@@ -42,15 +51,22 @@ from product::component; a triager's correction in eightball always wins. Featur
 as filed. The oldest 75% of labelled reports train, the newest 25% validate; the served model is then
 refitted on all of them. Classes with fewer than 5 training reports are dropped and listed.
 A new version is activated only if it is not worse than the active one (or with --force).
+A task its label source cannot train (no labels, or one) is skipped with the label sources in the
+store that would work; the others are trained. Exit 0 when a task was trained, 1 when none was.
 
 Examples:
-  $ eightball import file ../shared/data/bugzilla/mozilla/bugs-2009-2018.jsonl
+  $ eightball import file ../shared/data/bugzilla/mozilla/bugs-2009-2018.jsonl \\
+      --labels ../shared/data/bugzilla/mozilla/labels-regression-bug-nobug.csv
   $ eightball train
+  $ eightball train --task category --label-source labels.category
   $ eightball train --task component --force`,
     )
     .action(async (o, cmd: Command) => {
       const tasks: TaskName[] = o.task ? [assertTask(o.task)] : [...TASKS];
+      if (o.labelSource && !o.task) throw new EightballError('usage', '--label-source needs --task');
       await withStore(cmd, async (store) => {
+        if (o.labelSource) await saveTaskSettings(store, tasks[0]!, { labelSource: o.labelSource });
+        let trained = 0;
         for (const task of tasks) {
           const bar = createProgress(`train ${task}`);
           let outcome: Awaited<ReturnType<typeof trainTask>>;
@@ -63,14 +79,23 @@ Examples:
             });
           } catch (e) {
             bar.stop();
-            if (tasks.length > 1 && e instanceof EightballError && e.code === 'rejected') {
-              process.stderr.write(`eightball: ${task}: ${e.message}\n`);
-              process.exitCode = 1;
-              continue;
-            }
-            throw e;
+            if (!(e instanceof EightballError && e.code === 'rejected')) throw e;
+            // the other tasks may still train: say why this one did not, and what would work
+            const { labelSource } = await taskSettings(store, task);
+            const advice = labelSourceAdvice(
+              task,
+              labelSource,
+              await labelSourceCounts(store, task, MIN_CLASS_SIZE),
+            );
+            if (o.json)
+              process.stdout.write(
+                `${JSON.stringify({ task, trained: false, reason: e.message, advice })}\n`,
+              );
+            else process.stderr.write(`${task}: not trained: ${e.message}\n  ${advice}\n`);
+            continue;
           }
           bar.stop();
+          trained++;
           if (o.json) {
             process.stdout.write(`${JSON.stringify(outcome)}\n`);
             continue;
@@ -84,6 +109,7 @@ Examples:
               `  ${outcome.activated ? 'activated' : 'NOT activated'}: ${outcome.reason}\n`,
           );
         }
+        if (trained === 0) process.exitCode = 1;
       });
     });
 

@@ -88,6 +88,7 @@ async function runServer(config: Config, announce: boolean): Promise<void> {
     predictor,
     queue,
     rateLimitRedis,
+    emailEnabled: config.smtpUrl !== undefined,
     rateLimitNamespace: `${config.queuePrefix}-rate:`,
     classifyRateLimit: config.classifyRateLimit,
     trustProxy: config.trustProxy,

@@ -1,5 +1,18 @@
-// Live suggestions on the new-report page: the one place the app needs a script. Everything
-// else works without JavaScript. Text from the server is put in with textContent only.
+// Live suggestions on the new-report page, and an evaluation report's frame as tall as the report:
+// the only places the app needs a script. Everything else works without JavaScript. Text from the
+// server is put in with textContent only.
+(() => {
+  // the report is ours (same origin): show it whole rather than in a scrolling box
+  for (const frame of document.querySelectorAll('iframe.report')) {
+    const fit = () => {
+      const doc = frame.contentDocument;
+      if (doc?.documentElement) frame.style.height = `${doc.documentElement.scrollHeight + 24}px`;
+    };
+    frame.addEventListener('load', fit);
+    fit();
+  }
+})();
+
 (() => {
   const form = document.getElementById('report-form');
   const panel = document.getElementById('suggestions');
@@ -7,6 +20,7 @@
   const csrf = form.querySelector('input[name=_csrf]').value;
   let timer = 0;
   let seq = 0;
+  const MIN_CHARS = 8;
 
   const el = (tag, text, cls) => {
     const e = document.createElement(tag);
@@ -71,7 +85,12 @@
     const body = {};
     for (const [k, v] of data.entries())
       if (k !== '_csrf' && typeof v === 'string' && v.trim() !== '') body[k] = v;
-    if (!body.summary && !body.description) return;
+    // a letter or two says nothing yet: wait for a few words rather than answer every keystroke
+    const typed = `${body.summary ?? ''} ${body.description ?? ''}`.trim();
+    if (typed.length < MIN_CHARS || !/[\p{L}\p{N}]{3}/u.test(typed)) {
+      panel.replaceChildren(el('p', 'Suggestions appear once the summary has a few words.', 'hint'));
+      return;
+    }
     if (!body.summary) body.summary = body.description.slice(0, 200);
     const mine = ++seq;
     try {

@@ -44,6 +44,17 @@ const withCsrf = (props: Record<string, object>, required: string[]) =>
     additionalProperties: false,
   }) as const;
 
+type SourceField = 'name' | 'location' | 'schedule';
+/** What the sources form showed when it came back with a mistake. */
+interface SourceForm {
+  name?: string;
+  kind?: string;
+  location?: string;
+  query?: string;
+  schedule?: string;
+  error?: SourceField;
+}
+
 export const adminRoutes: FastifyPluginAsync = async (app) => {
   const { store } = app.services;
   // auth at onRequest (before the body is read and validated), CSRF at preHandler (after)
@@ -61,7 +72,8 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
     return { users, tokens, sources, audit, settings, extra, flash };
   };
 
-  const render = (csrf: string, d: Awaited<ReturnType<typeof adminPage>>) => {
+  const render = (csrf: string, d: Awaited<ReturnType<typeof adminPage>>, form: SourceForm = {}) => {
+    const v = (k: keyof SourceForm) => form[k] ?? '';
     const roleSelect = (id: string, current?: string) =>
       html`<select id="${id}" name="role">${ROLES.map((r) => html`<option value="${r}"${r === current ? html` selected` : ''}>${r}</option>`)}</select>`;
     const hidden = html`<input type="hidden" name="_csrf" value="${csrf}">`;
@@ -121,11 +133,11 @@ ${d.sources.map(
 <form method="post" action="/admin/sources/${s.id}/delete" class="inline">${hidden}<button type="submit">Remove</button></form></td></tr>`,
 )}</tbody></table></div>
 <form method="post" action="/admin/sources" class="inline">${hidden}
-<label for="src-name">Name</label> <input id="src-name" name="name" required maxlength="100">
-<label for="src-kind">kind</label> <select id="src-kind" name="kind"><option value="bugzilla">Bugzilla REST</option><option value="file">file</option></select>
-<label for="src-loc">URL or path</label> <input id="src-loc" name="location" required maxlength="500">
-<label for="src-q">query</label> <input id="src-q" name="query" maxlength="500" placeholder="product=Firefox">
-<label for="src-s">schedule (cron)</label> <input id="src-s" name="schedule" maxlength="100" placeholder="0 * * * *">
+<label for="src-name">Name</label> <input id="src-name" name="name" required maxlength="100" value="${v('name')}">
+<label for="src-kind">kind</label> <select id="src-kind" name="kind"><option value="bugzilla">Bugzilla REST</option><option value="file"${form.kind === 'file' ? html` selected` : ''}>file</option></select>
+<label for="src-loc">URL or path</label> <input id="src-loc" name="location" required maxlength="500" value="${v('location')}">
+<label for="src-q">query</label> <input id="src-q" name="query" maxlength="500" placeholder="product=Firefox" value="${v('query')}">
+<label for="src-s">schedule (cron)</label> <input id="src-s" name="schedule" maxlength="100" placeholder="0 * * * *" pattern="[0-9*/,\- A-Za-z?#LW]*" title="five cron fields: minute hour day month weekday, e.g. 0 * * * *" value="${v('schedule')}"${form.error === 'schedule' ? html` aria-invalid="true" autofocus` : ''}>
 <button type="submit">Add source</button></form>
 </section>
 
@@ -135,9 +147,14 @@ ${d.audit.map((a) => html`<tr><td>${a.created_at.slice(0, 19).replace('T', ' ')}
 </tbody></table></div></section>`;
   };
 
-  const show = async (reply: import('fastify').FastifyReply, extra?: SafeHtml, flash?: Flash) => {
+  const show = async (
+    reply: import('fastify').FastifyReply,
+    extra?: SafeHtml,
+    flash?: Flash,
+    form?: SourceForm,
+  ) => {
     const csrf = reply.generateCsrf();
-    return reply.page('Admin', render(csrf, await adminPage(extra)), flash);
+    return reply.page('Admin', render(csrf, await adminPage(extra), form), flash);
   };
 
   app.get('/admin', { onRequest: requireRole('admin') }, async (_req, reply) => show(reply));
@@ -295,7 +312,7 @@ ${d.audit.map((a) => html`<tr><td>${a.created_at.slice(0, 19).replace('T', ' ')}
             kind: { type: 'string', enum: ['bugzilla', 'file'] },
             location: str(500),
             query: str(500),
-            schedule: str(100, '^[0-9*/,\\- ]*$'),
+            schedule: str(100),
           },
           ['name', 'kind', 'location'],
         ),
@@ -303,12 +320,21 @@ ${d.audit.map((a) => html`<tr><td>${a.created_at.slice(0, 19).replace('T', ' ')}
     },
     async (req, reply) => {
       const b = req.body;
-      if (b.kind === 'bugzilla' && !/^https?:\/\/\S+$/.test(b.location)) {
-        throw Object.assign(new EightballError('usage', 'location: a Bugzilla source needs an http(s) URL'), {
-          field: 'location',
-        });
+      // a mistake comes back on the same page with what was typed, the field named
+      const refuse = (field: SourceField, text: string) =>
+        show(reply.code(400), undefined, { kind: 'error', text }, { ...b, error: field });
+      if (b.kind === 'bugzilla' && !/^https?:\/\/\S+$/.test(b.location))
+        return refuse('location', 'location: a Bugzilla source needs an http(s) URL');
+      if (b.schedule?.trim()) {
+        try {
+          checkSchedule(b.schedule.trim());
+        } catch (e) {
+          return refuse(
+            'schedule',
+            `${(e as Error).message} (five fields: minute hour day month weekday, e.g. "0 * * * *")`,
+          );
+        }
       }
-      if (b.schedule?.trim()) checkSchedule(b.schedule.trim());
       await insertDataSource(
         store.db,
         {

@@ -225,7 +225,10 @@ export const apiRoutes: FastifyPluginAsync<{ classifyRateLimit: number }> = asyn
     },
   );
 
-  app.post<{ Params: { id: number }; Body: { task: string; label: string; accepted?: boolean } }>(
+  app.post<{
+    Params: { id: number };
+    Body: { task: string; label: string; accepted?: boolean; allowNew?: boolean };
+  }>(
     '/reports/:id/feedback',
     {
       onRequest: requireRole('triager'),
@@ -240,6 +243,11 @@ export const apiRoutes: FastifyPluginAsync<{ classifyRateLimit: number }> = asyn
             task: { type: 'string', enum: [...TASKS] },
             label: { type: 'string', minLength: 1, maxLength: 200 },
             accepted: { type: 'boolean', description: 'true when the prediction was right' },
+            allowNew: {
+              type: 'boolean',
+              description:
+                "a label the task does not know yet (not a class of its model nor a triager's earlier label) is refused with 400 unless this is true",
+            },
           },
           additionalProperties: false,
         },
@@ -247,9 +255,15 @@ export const apiRoutes: FastifyPluginAsync<{ classifyRateLimit: number }> = asyn
       },
     },
     async (req, reply) => {
-      const { task, label, accepted } = req.body;
+      const { task, label, accepted, allowNew } = req.body;
       if (!isTaskName(task)) return apiError(reply, 400, 'bad-request', `unknown task ${task}`, 'task');
-      await recordFeedback(store, req.params.id, { task, label, accepted: accepted === true }, req.user!.id);
+      await recordFeedback(
+        store,
+        predictor,
+        req.params.id,
+        { task, label, accepted: accepted === true, allowNew: allowNew === true },
+        req.user!.id,
+      );
       return reply.code(204).send();
     },
   );
@@ -404,7 +418,11 @@ export const apiRoutes: FastifyPluginAsync<{ classifyRateLimit: number }> = asyn
         return {
           ...job,
           state,
-          progress: { done: b.done, total: b.total, message: `batch ${b.id}: ${b.done} of ${b.total} classified` },
+          progress: {
+            done: b.done,
+            total: b.total,
+            message: `batch ${b.id}: ${b.done} of ${b.total} classified`,
+          },
           batch: { id: b.id, total: b.total, done: b.done, complete },
         };
       }

@@ -61,7 +61,8 @@ ${
         }</td></tr>`;
       })}</tbody></table></div>
 ${
-  admin && list.some((m) => m.active === 1)
+  // only when there is an older version to go back to
+  admin && list.some((m) => m.active === 1 && list.some((o) => o.version < m.version))
     ? html`<form method="post" action="/models/task/${task}/rollback" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit">Roll back ${task}</button></form>`
     : ''
 }`
@@ -99,7 +100,7 @@ ${admin ? html`<form method="post" action="/models/task/${task}/train" class="in
 <dt>Validation</dt><dd>${x.nTrain} train / ${x.nTest} test reports (time split), ${x.classes} classes</dd>
 <dt>Accuracy</dt><dd>${pct(x.accuracy)}</dd><dt>Macro-F1</dt><dd>${pct(x.macroF1)}</dd><dt>Top-3</dt><dd>${pct(x.top3)}</dd>
 <dt>Threshold</dt><dd>${m.threshold.toFixed(3)}${x.threshold ? html` (chosen for cost ${x.threshold.cost}: answers ${pct(x.threshold.coverage)} of reports at ${pct(x.threshold.precision)} precision on validation)` : ''}</dd>
-${x.droppedClasses && x.droppedClasses.length > 0 ? html`<dt>Dropped rare classes</dt><dd>${x.droppedClasses.map((d) => `${d.label} (${d.trainCount})`).join(', ')}</dd>` : ''}
+${x.droppedClasses && x.droppedClasses.length > 0 ? html`<dt>Dropped rare classes</dt><dd><details><summary>${x.droppedClasses.length} classes with fewer than 5 training reports</summary>${x.droppedClasses.map((d) => `${d.label} (${d.trainCount})`).join(', ')}</details></dd>` : ''}
 </dl>
 ${
   admin

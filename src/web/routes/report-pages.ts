@@ -14,12 +14,14 @@ import {
   type Classification,
   hasRole,
   isTaskName,
+  knownLabels,
   ReportInputSchema,
   recordFeedback,
   TASKS,
 } from '../../triage/index.ts';
 import { requireRole } from '../auth.ts';
 import { html, pct, type SafeHtml } from '../html.ts';
+import { confirmNewLabel } from '../new-label.ts';
 
 const PAGE_SIZE = 50;
 
@@ -143,6 +145,8 @@ ${list('products', products)}${list('platforms', platforms)}${list('systems', sy
       onRequest: requireRole('reporter'),
       preHandler: app.csrfProtection,
       config: { rateLimit: { max: opts.classifyRateLimit, timeWindow: '1 minute' } },
+      // a request per pause in typing: at info level, two log lines a keystroke
+      logLevel: 'warn',
     },
     // as the report will be filed: by this user (a component model reads who reports)
     async (req) =>
@@ -249,6 +253,8 @@ ${list('products', products)}${list('platforms', platforms)}${list('systems', sy
           platform: r.platform ?? undefined,
           opSys: r.opSys ?? undefined,
           severity: r.filed.severity ?? undefined,
+          // as when it was filed: a component model reads who reports
+          reporter: r.reporter ?? undefined,
         },
         { excludeId: found.id },
       );
@@ -306,7 +312,10 @@ ${classificationHtml(live)}`,
     },
   );
 
-  app.post<{ Params: { id: number }; Body: { task: string; label: string; accepted: string } }>(
+  app.post<{
+    Params: { id: number };
+    Body: { task: string; label: string; accepted: string; allowNew?: string };
+  }>(
     '/reports/:id/feedback',
     {
       onRequest: requireRole('triager'),
@@ -320,6 +329,7 @@ ${classificationHtml(live)}`,
             task: { type: 'string', enum: [...TASKS] },
             label: str(200),
             accepted: { type: 'string', enum: ['true', 'false'] },
+            allowNew: { type: 'string', enum: ['true'] },
             _csrf: str(200),
           },
           additionalProperties: false,
@@ -327,12 +337,29 @@ ${classificationHtml(live)}`,
       },
     },
     async (req, reply) => {
-      const { task, label, accepted } = req.body;
+      const { task, label, accepted, allowNew } = req.body;
       if (!isTaskName(task)) throw new EightballError('usage', `unknown task ${task}`);
+      if (accepted !== 'true' && allowNew !== 'true') {
+        const known = await knownLabels(store, predictor, task);
+        if (known.length > 0 && !known.includes(label.trim()))
+          return reply.page(
+            'A new label?',
+            confirmNewLabel({
+              csrf: reply.generateCsrf(),
+              action: `/reports/${req.params.id}/feedback`,
+              task,
+              label: label.trim(),
+              fields: { task, label: label.trim(), accepted: 'false' },
+              known,
+              back: `/reports/${req.params.id}`,
+            }),
+          );
+      }
       await recordFeedback(
         store,
+        predictor,
         req.params.id,
-        { task, label, accepted: accepted === 'true' },
+        { task, label, accepted: accepted === 'true', allowNew: allowNew === 'true' },
         req.user!.id,
       );
       req.session.set('flash', {

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { addSubscription, removeSubscription, subscriptionsOf } from '../../store/index.ts';
-import { TASKS } from '../../triage/index.ts';
+import { isTaskName, knownLabels, TASKS } from '../../triage/index.ts';
 import { requireRole } from '../auth.ts';
 import { html } from '../html.ts';
+import { confirmNewLabel } from '../new-label.ts';
 
 const EMAIL = '^[^\\s@<>()"]{1,64}@[A-Za-z0-9.-]{1,190}\\.[A-Za-z]{2,}$';
 
@@ -18,6 +19,7 @@ export const watchRoutes: FastifyPluginAsync = async (app) => {
       'Watch',
       html`<h1>Watch</h1>
 <p>Get one e-mail for each new report that lands where you watch: filed there, or predicted there with a confidence at or above the model's threshold.</p>
+${app.services.emailEnabled === false ? html`<p class="notice" role="status"><strong>E-mail is off on this server</strong> (no EIGHTBALL_SMTP_URL is set): watches are kept, but no e-mail is sent until an administrator configures one.</p>` : ''}
 <div class="scroll"><table><thead><tr><th scope="col">Task</th><th scope="col">Label</th><th scope="col">E-mail</th><th scope="col"></th></tr></thead><tbody>
 ${subs.map(
   (s) =>
@@ -34,7 +36,7 @@ ${subs.map(
     );
   });
 
-  app.post<{ Body: { task: string; label: string; email: string } }>(
+  app.post<{ Body: { task: string; label: string; email: string; allowNew?: string } }>(
     '/watch',
     {
       onRequest: requireRole('reporter'),
@@ -47,6 +49,7 @@ ${subs.map(
             task: { type: 'string', enum: [...TASKS] },
             label: { type: 'string', minLength: 1, maxLength: 200 },
             email: { type: 'string', maxLength: 254, pattern: EMAIL },
+            allowNew: { type: 'string', enum: ['true'] },
             _csrf: { type: 'string', maxLength: 200 },
           },
           additionalProperties: false,
@@ -54,7 +57,23 @@ ${subs.map(
       },
     },
     async (req, reply) => {
-      const { task, label, email } = req.body;
+      const { task, label, email, allowNew } = req.body;
+      if (!isTaskName(task)) return reply.code(400).message('Watch', `unknown task ${task}`);
+      // a watch on a label nobody predicts never fires: ask before taking one the task does not know
+      const known = await knownLabels(store, predictor, task);
+      if (allowNew !== 'true' && known.length > 0 && !known.includes(label.trim()))
+        return reply.page(
+          'A new label?',
+          confirmNewLabel({
+            csrf: reply.generateCsrf(),
+            action: '/watch',
+            task,
+            label: label.trim(),
+            fields: { task, label: label.trim(), email },
+            known,
+            back: '/watch',
+          }),
+        );
       await addSubscription(
         store.db,
         { userId: req.user!.id, task, label: label.trim(), email },

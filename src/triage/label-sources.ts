@@ -31,7 +31,10 @@ export async function labelSourceCounts(
   const count = (source: string, label: string | null) => {
     if (label === null) return;
     let m = counts.get(source);
-    if (!m) counts.set(source, (m = new Map()));
+    if (!m) {
+      m = new Map();
+      counts.set(source, m);
+    }
     m.set(label, (m.get(label) ?? 0) + 1);
   };
   for await (const { report } of iterateStoredReports(store.db)) {

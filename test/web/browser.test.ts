@@ -95,6 +95,17 @@ describe('the web app in headless Chromium', { skip }, () => {
     // the reporter, typing at the top of the form, sees the answer without scrolling
     const box = await answer.boundingBox();
     assert.ok(box && box.y >= 0 && box.y < 844, `the suggestion is off screen at y=${box?.y}`);
+    // and the panel covers no field being typed in: each, scrolled to, sits above it
+    for (const field of ['#summary', '#description']) {
+      await page.locator(field).scrollIntoViewIfNeeded();
+      await page.focus(field);
+      const f = (await page.locator(field).boundingBox())!;
+      const panel = (await page.locator('#suggestions').boundingBox())!;
+      assert.ok(
+        f.y + f.height <= panel.y + 1,
+        `${field} (to y=${f.y + f.height}) is under the panel (from y=${panel.y})`,
+      );
+    }
     // nothing wider than the screen: no sideways scrolling of the page
     const overflow = await page.evaluate(
       // runs in the page, where document and window exist

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { openStore, upsertReports } from '../../src/store/index.ts';
+import { authenticate } from '../../src/triage/index.ts';
 import { cliDatabase } from '../support/cli-db.ts';
 import { triageCorpus } from '../support/triage-corpus.ts';
 
@@ -38,5 +39,25 @@ describe('eightball train when a task has no labels to learn from', () => {
     assert.equal(chosen.status, 0, chosen.stderr);
     assert.match(chosen.stdout, /^category v1 .*\n.*label source labels\.kind/m);
     assert.equal(cli('train', '--label-source', 'labels.kind').status, 2, '--label-source needs --task');
+  });
+});
+
+describe('eightball users reset-password', () => {
+  const { db, cli } = cliDatabase('reset');
+  it('prints a new one-time password once, and refuses a user who is not there', async () => {
+    assert.equal(cli('users', 'add', 'alice', '--role', 'triager').status, 0);
+    const r = cli('users', 'reset-password', 'alice');
+    assert.equal(r.status, 0, r.stderr);
+    const password = /^alice one-time password: (\S+)$/m.exec(r.stdout)![1]!;
+    const store = await openStore(db);
+    try {
+      const u = await authenticate(store, 'alice', password);
+      assert.equal(u?.must_change_password, 1, 'the next login must change it');
+    } finally {
+      await store.close();
+    }
+    const none = cli('users', 'reset-password', 'nobody');
+    assert.equal(none.status, 1);
+    assert.match(none.stderr, /no user "nobody"/);
   });
 });

@@ -89,6 +89,12 @@ describe('the web app in headless Chromium', { skip }, () => {
     await page.fill('#password', 'correct horse battery');
     await page.click('button[type=submit]');
     await page.waitForURL(`${serve.url}/`);
+    // one letter says nothing yet: a hint, not answers
+    await page.fill('#summary', 'd');
+    await page
+      .locator('#suggestions', { hasText: 'Suggestions appear once the summary has a few words' })
+      .waitFor();
+    assert.equal(await page.locator('#suggestions section[data-task]').count(), 0);
     await page.fill('#summary', 'dns proxy timeout');
     const answer = page.locator('#suggestions section[data-task=component]');
     await answer.waitFor({ timeout: 10_000 });
@@ -135,6 +141,16 @@ describe('the web app in headless Chromium', { skip }, () => {
     const report = page.frameLocator('iframe.report');
     await report.locator('svg').first().waitFor({ timeout: 10_000 });
     assert.ok((await report.locator('svg').count()) >= 5);
+    // the frame is as tall as the report: nothing is cut off in a scrolling box
+    await page.waitForFunction(() => {
+      const f = (
+        globalThis as unknown as { document: { querySelector(s: string): unknown } }
+      ).document.querySelector('iframe.report') as {
+        clientHeight: number;
+        contentDocument: { documentElement: { scrollHeight: number } };
+      };
+      return f.clientHeight >= f.contentDocument.documentElement.scrollHeight;
+    });
     await page.screenshot({ path: join(ARTIFACTS, 'model-detail.png'), fullPage: false });
     await page.goto(`${serve.url}/admin`);
     await page.fill('#token-name', 'ci bot');

@@ -22,6 +22,7 @@ describe('what a first-time user tripped on, in the web app', () => {
   let app: FastifyInstance;
   const logLines: string[] = [];
   let token = '';
+  let queue: EmbeddedQueue;
 
   before(async () => {
     store = await openStore('sqlite::memory:');
@@ -30,6 +31,7 @@ describe('what a first-time user tripped on, in the web app', () => {
     await trainTask(store, 'category');
     const id = await createUser(store, { username: 'ada', password: PASSWORD, role: 'admin' }, null);
     token = (await createApiToken(store, id, 'ada', null)).token;
+    queue = new EmbeddedQueue(store);
     const stream = new Writable({
       write(chunk, _enc, done) {
         logLines.push(String(chunk));
@@ -39,7 +41,7 @@ describe('what a first-time user tripped on, in the web app', () => {
     app = await buildApp({
       store,
       predictor: new Predictor(store, { refreshMs: 0 }),
-      queue: new EmbeddedQueue(store),
+      queue,
       loginRateLimit: 1000,
       emailEnabled: false,
       logger: { level: 'info', stream },
@@ -101,6 +103,16 @@ describe('what a first-time user tripped on, in the web app', () => {
     const typo = await c.post('/watch', { task: 'category', label: 'defekt', email: 'ada@example.org' });
     assert.match(typo.body, /A new category label\?/);
     assert.doesNotMatch((await c.get('/watch')).body, /defekt/);
+  });
+
+  it('queues a train job that is taken up again after a crash (more than one attempt)', async () => {
+    const c = await admin();
+    await c.get('/models');
+    assert.equal((await c.post('/models/task/category/train', {})).statusCode, 303);
+    const [job] = await queue.list({ state: 'waiting' });
+    assert.equal(job?.name, 'train');
+    assert.ok(job!.maxAttempts > 1, `attempts ${job!.maxAttempts}`);
+    await queue.cancel(job!.id);
   });
 
   it('offers no roll back for a task with one version', async () => {

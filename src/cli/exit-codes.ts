@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../domain/index.ts';
+import { ERROR_CODES, type ErrorCode } from '../domain/index.ts';
 
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
@@ -6,15 +6,5 @@ export const EXIT_USAGE = 2;
 export const EXIT_INTERRUPTED = 130;
 
 export function exitCodeFor(code: ErrorCode): number {
-  switch (code) {
-    case 'usage':
-    case 'config':
-    case 'unknown-format':
-    case 'unknown-column':
-      return EXIT_USAGE;
-    case 'interrupted':
-      return EXIT_INTERRUPTED;
-    default:
-      return EXIT_FAILURE;
-  }
+  return ERROR_CODES[code]?.exit ?? EXIT_FAILURE;
 }

@@ -34,16 +34,42 @@ export type ErrorCode =
   /** a service eightball needs (the database, Redis) does not answer now: HTTP 503 */
   | 'unavailable';
 
+/**
+ * What each code means to a program: the HTTP status the API answers with and the exit code the
+ * CLI ends with. One table, so the two never disagree (an unknown format is a usage error in both).
+ */
+export const ERROR_CODES: Record<ErrorCode, { http: number; exit: number }> = {
+  usage: { http: 400, exit: 2 },
+  config: { http: 400, exit: 2 },
+  'unknown-format': { http: 400, exit: 2 },
+  'unknown-column': { http: 400, exit: 2 },
+  rejected: { http: 400, exit: 1 },
+  'not-found': { http: 404, exit: 1 },
+  io: { http: 500, exit: 1 },
+  http: { http: 502, exit: 1 },
+  database: { http: 500, exit: 1 },
+  unavailable: { http: 503, exit: 1 },
+  interrupted: { http: 500, exit: 130 },
+};
+
 /** An expected failure: a code for programs (exit codes, HTTP status) and a message for people. */
 export class EightballError extends Error {
   readonly code: ErrorCode;
   override readonly cause: unknown;
+  /** the input field at fault, as a dotted path (`reports.3.summary`), where there is one */
+  readonly field: string | undefined;
 
-  constructor(code: ErrorCode, message: string, cause?: unknown) {
+  constructor(code: ErrorCode, message: string, cause?: unknown, field?: string) {
     super(message);
     this.name = 'EightballError';
     this.code = code;
     this.cause = cause;
+    this.field = field;
+  }
+
+  /** The same error about one input field. */
+  static about(field: string, code: ErrorCode, message: string): EightballError {
+    return new EightballError(code, message, undefined, field);
   }
 }
 

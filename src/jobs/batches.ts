@@ -9,16 +9,14 @@ export const CHUNK_SIZE = 100;
 /** Check every report of a batch before anything is stored: a bad one names its index and field. */
 export function parseBatch(reports: unknown[]): ReportInput[] {
   if (reports.length === 0 || reports.length > MAX_BATCH) {
-    throw Object.assign(new EightballError('usage', `reports: 1 to ${MAX_BATCH} reports`), {
-      field: 'reports',
-    });
+    throw EightballError.about('reports', 'usage', `reports: 1 to ${MAX_BATCH} reports`);
   }
   return reports.map((r, i) => {
     const p = ReportInputSchema.safeParse(r);
     if (!p.success) {
       const issue = p.error.issues[0]!;
       const field = `reports.${i}.${issue.path.join('.')}`;
-      throw Object.assign(new EightballError('usage', `${field}: ${issue.message}`), { field });
+      throw EightballError.about(field, 'usage', `${field}: ${issue.message}`);
     }
     return p.data;
   });

@@ -8,9 +8,7 @@ export function checkSchedule(expr: string): void {
   try {
     new Cron(expr, { paused: true }).stop();
   } catch (e) {
-    throw Object.assign(new EightballError('usage', `schedule: ${(e as Error).message}`), {
-      field: 'schedule',
-    });
+    throw EightballError.about('schedule', 'usage', `schedule: ${(e as Error).message}`);
   }
 }
 

@@ -32,6 +32,7 @@ import {
   withTemperatures,
 } from '../ml/index.ts';
 import { defaultMetaFields, docOf, labelOf, META_FIELDS } from './dataset.ts';
+import { combineGroups } from './grouped-results.ts';
 
 export type SplitSpec =
   | { kind: 'time' }
@@ -755,19 +756,6 @@ function topAnswers(y: Int32Array, proba: Float64Array, K: number): ScoredAnswer
   }));
 }
 
-const MEAN_KEYS = [
-  'accuracy',
-  'macroF1',
-  'microF1',
-  'weightedF1',
-  'top3',
-  'auc',
-  'brier',
-  'ece',
-  'fitSeconds',
-  'predictMsPerReport',
-] as const;
-
 /** Whether lent reports come with own-group copies of the text fields (see rawDocOf). */
 function ownCopies(opts: EvaluateOptions): boolean {
   return (opts.extraTrain?.length ?? 0) > 0 && opts.ownCopies !== false;
@@ -810,29 +798,5 @@ function evaluateGroups(reports: BugReport[], opts: EvaluateOptions): Evaluation
       `no ${field} group could be evaluated: ${skipped.map((x) => `${x.group}: ${x.reason}`).join('; ')}`,
     );
   }
-  const mean = (k: (typeof MEAN_KEYS)[number]) => {
-    const xs = groups.map((g) => g[k]).filter((v): v is number => typeof v === 'number');
-    return xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
-  };
-  const first = groups[0]!;
-  return {
-    ...first,
-    label: opts.label,
-    model: [...new Set(groups.map((g) => g.model))].join(' | '),
-    accuracy: mean('accuracy')!,
-    macroF1: mean('macroF1')!,
-    microF1: mean('microF1')!,
-    weightedF1: mean('weightedF1')!,
-    top3: mean('top3'),
-    auc: mean('auc'),
-    brier: mean('brier')!,
-    ece: mean('ece')!,
-    fitSeconds: mean('fitSeconds')!,
-    predictMsPerReport: mean('predictMsPerReport')!,
-    nTrain: groups.reduce((s, g) => s + g.nTrain, 0),
-    nTest: groups.reduce((s, g) => s + g.nTest, 0),
-    classes: Math.max(...groups.map((g) => g.classes)),
-    groups,
-    skippedGroups: skipped,
-  };
+  return combineGroups(groups, skipped, opts.label);
 }

@@ -59,18 +59,15 @@ export async function checkLabel(
   allowNew: boolean,
 ): Promise<string> {
   const l = label.trim();
-  if (l === '' || l.length > 200)
-    throw Object.assign(new EightballError('usage', 'label: 1 to 200 characters'), { field: 'label' });
+  if (l === '' || l.length > 200) throw EightballError.about('label', 'usage', 'label: 1 to 200 characters');
   if (allowNew) return l;
   const known = await knownLabels(store, predictor, task);
   if (known.length > 0 && !known.includes(l)) {
     const near = known.filter((k) => k.toLowerCase() === l.toLowerCase());
-    throw Object.assign(
-      new EightballError(
-        'usage',
-        `label: "${l}" is not a ${task} label yet${near.length ? ` (did you mean "${near[0]}"?)` : ''}; known: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', ...' : ''}. To add it as a new label, confirm (allowNew: true)`,
-      ),
-      { field: 'label', known },
+    throw EightballError.about(
+      'label',
+      'usage',
+      `label: "${l}" is not a ${task} label yet${near.length ? ` (did you mean "${near[0]}"?)` : ''}; known: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', ...' : ''}. To add it as a new label, confirm (allowNew: true)`,
     );
   }
   return l;

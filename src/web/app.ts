@@ -12,7 +12,7 @@ import fastifySwagger from '@fastify/swagger';
 import { Ajv } from 'ajv';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Redis } from 'ioredis';
-import { isEightballError } from '../domain/index.ts';
+import { ERROR_CODES, type ErrorCode, isEightballError } from '../domain/index.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { deleteExpiredSessions, ensureSetting, findUserById, type Store } from '../store/index.ts';
 import type { Predictor } from '../triage/index.ts';
@@ -249,7 +249,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           ...validation.instancePath.split('/').filter(Boolean),
           ...[params.missingProperty ?? params.additionalProperty].filter((x): x is string => !!x),
         ].join('.') || undefined
-      : (err as { field?: string }).field;
+      : isEightballError(err)
+        ? err.field
+        : undefined;
     const code =
       err.code === 'FST_CSRF_INVALID_TOKEN' || err.code === 'FST_CSRF_MISSING_SECRET'
         ? 'csrf'
@@ -335,9 +337,6 @@ function nulField(value: unknown): string | null {
   return null;
 }
 
-function codeStatus(code: string): number {
-  if (code === 'not-found') return 404;
-  if (code === 'unavailable') return 503;
-  if (code === 'usage' || code === 'rejected' || code === 'config') return 400;
-  return 500;
+function codeStatus(code: ErrorCode): number {
+  return ERROR_CODES[code]?.http ?? 500;
 }

@@ -230,7 +230,7 @@ ${d.audit.map((a) => html`<tr><td>${a.created_at.slice(0, 19).replace('T', ' ')}
       const owner = await findUserById(store.db, Number(req.body.userId));
       if (!owner) throw new EightballError('not-found', `user ${req.body.userId} not found`);
       const name = req.body.name.trim();
-      if (!name) throw Object.assign(new EightballError('usage', 'name: required'), { field: 'name' });
+      if (!name) throw EightballError.about('name', 'usage', 'name: required');
       const { token } = await createApiToken(store, Number(owner.id), name, req.user!.id);
       return show(
         reply,

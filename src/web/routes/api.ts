@@ -128,9 +128,7 @@ function parseInput(body: unknown) {
   const parsed = ReportInputSchema.safeParse(body);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
-    throw Object.assign(new EightballError('usage', `${String(i.path[0])}: ${i.message}`), {
-      field: String(i.path[0]),
-    });
+    throw EightballError.about(String(i.path[0]), 'usage', `${String(i.path[0])}: ${i.message}`);
   }
   return parsed.data;
 }

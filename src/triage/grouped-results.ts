@@ -1,0 +1,99 @@
+import type { ClassificationMetrics } from '../evaluation/metrics.ts';
+import type { EvaluationResult } from './evaluate-reports.ts';
+
+type Group = EvaluationResult & { group: string };
+
+/** Measures whose mean over groups is what a per-group protocol reports (NLBSE's mean macro-F1). */
+const MEAN_KEYS = [
+  'accuracy',
+  'macroF1',
+  'microF1',
+  'weightedF1',
+  'top3',
+  'auc',
+  'brier',
+  'ece',
+  'fitSeconds',
+  'selectionSeconds',
+  'predictMsPerReport',
+] as const;
+
+const mean = (xs: (number | null | undefined)[]): number | null => {
+  const v = xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+  return v.length > 0 ? v.reduce((a, b) => a + b, 0) / v.length : null;
+};
+
+/**
+ * The top level of a grouped evaluation, built from every group rather than copied from the
+ * first: means where a mean means something (the measures, times per group), sums for counts,
+ * the worst group's p99 latency, every group's classes (named `group: label`), and no curve,
+ * confusion matrix or temperature, which exist per group only (in `groups`).
+ */
+export function combineGroups(
+  groups: Group[],
+  skipped: { group: string; reason: string }[],
+  label: string,
+): EvaluationResult {
+  const m = (k: (typeof MEAN_KEYS)[number]) => mean(groups.map((g) => g[k]));
+  const prefixed = <T extends { label: string }>(g: Group, xs: T[]) =>
+    xs.map((x) => ({ ...x, label: `${g.group}: ${x.label}` }));
+  const perClass = groups.flatMap((g) => prefixed(g, g.perClass));
+  const topKeys = [...new Set(groups.flatMap((g) => Object.keys(g.metrics.topK)))];
+  const metrics: ClassificationMetrics = {
+    n: groups.reduce((s, g) => s + g.metrics.n, 0),
+    classes: perClass.map((c) => c.label),
+    accuracy: m('accuracy')!,
+    macroPrecision: mean(groups.map((g) => g.metrics.macroPrecision))!,
+    macroRecall: mean(groups.map((g) => g.metrics.macroRecall))!,
+    macroF1: m('macroF1')!,
+    microF1: m('microF1')!,
+    weightedF1: m('weightedF1')!,
+    topK: Object.fromEntries(topKeys.map((k) => [k, mean(groups.map((g) => g.metrics.topK[k]))!])),
+    auc: m('auc'),
+    brier: m('brier')!,
+    rmse: mean(groups.map((g) => g.metrics.rmse))!,
+    logLoss: mean(groups.map((g) => g.metrics.logLoss))!,
+    ece: m('ece')!,
+    perClass,
+    confusion: [],
+    reliability: [],
+    coverage: [],
+    cost: [],
+    roc: {},
+    pr: {},
+    costCurve: null,
+  };
+  return {
+    label,
+    split: groups[0]!.split,
+    model: [...new Set(groups.map((g) => g.model))].join(' | '),
+    temperature: Number.NaN,
+    candidates: [],
+    nSelection: groups.reduce((s, g) => s + g.nSelection, 0),
+    droppedClasses: groups.flatMap((g) => prefixed(g, g.droppedClasses)),
+    droppedReports: {
+      train: groups.reduce((s, g) => s + g.droppedReports.train, 0),
+      test: groups.reduce((s, g) => s + g.droppedReports.test, 0),
+      unlabelled: groups.reduce((s, g) => s + g.droppedReports.unlabelled, 0),
+    },
+    accuracy: m('accuracy')!,
+    macroF1: m('macroF1')!,
+    microF1: m('microF1')!,
+    weightedF1: m('weightedF1')!,
+    top3: m('top3'),
+    auc: m('auc'),
+    brier: m('brier')!,
+    ece: m('ece')!,
+    fitSeconds: m('fitSeconds')!,
+    selectionSeconds: m('selectionSeconds')!,
+    predictMsPerReport: m('predictMsPerReport')!,
+    predictMsP99: Math.max(...groups.map((g) => g.predictMsP99)),
+    nTrain: groups.reduce((s, g) => s + g.nTrain, 0),
+    nTest: groups.reduce((s, g) => s + g.nTest, 0),
+    classes: Math.max(...groups.map((g) => g.classes)),
+    perClass,
+    metrics,
+    groups,
+    skippedGroups: skipped,
+  };
+}

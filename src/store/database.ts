@@ -94,12 +94,16 @@ export async function openStore(url: string, opts: { migrate?: boolean } = {}): 
     // an idle connection the server ends (a restart, pg_terminate_backend) is an 'error' on the
     // pool: without a listener Node ends the process. The pool drops that client and the next
     // query opens a new one; meanwhile queries fail and /healthz answers 503.
-    pool.on('error', (e) => {
+    const lost = (e: Error) => {
       const now = Date.now();
       if (now - lastPoolError > 10_000)
         process.stderr.write(`eightball: lost a connection to ${displayUrl}: ${e.message}; reconnecting\n`);
       lastPoolError = now;
-    });
+    };
+    pool.on('error', lost);
+    // a client in use between two statements of a transaction (the pool's listener is only on
+    // idle ones) gets the same 'error' event: its transaction fails, the process must not
+    pool.on('connect', (client) => client.on('error', lost));
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     dialect = 'postgres';
     try {

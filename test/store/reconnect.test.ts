@@ -44,7 +44,7 @@ describe('a PostgreSQL restart', { skip: postgres.skip }, () => {
     );
 
   it('ends no process: the pool reconnects, /healthz says 503 while the database is away and 200 after, jobs go on', async () => {
-    const queue = new EmbeddedQueue(store, { leaseMs: 1000, pollMs: 20 });
+    const queue = new EmbeddedQueue(store, { leaseMs: 1000, pollMs: 2 });
     const app = await buildApp({ store, predictor: new Predictor(store, { refreshMs: 0 }), queue });
     const worker = queue.work({ echo: async (d) => d });
     try {

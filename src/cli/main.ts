@@ -1,20 +1,55 @@
 import { Command, CommanderError } from 'commander';
 import { ENV_VARS, threadsSetting } from '../config/config.ts';
 import { isEightballError } from '../domain/index.ts';
-import { configureParallelism } from '../triage/index.ts';
-import { registerDb } from './commands/db.ts';
-import { registerEvaluate } from './commands/evaluate.ts';
-import { registerImport } from './commands/import.ts';
-import { registerJobs } from './commands/jobs.ts';
-import { registerModels } from './commands/models.ts';
-import { registerServe } from './commands/serve.ts';
-import { registerStats } from './commands/stats.ts';
-import { registerUsers } from './commands/users.ts';
-import { registerWorker } from './commands/worker.ts';
 import { EXIT_FAILURE, EXIT_USAGE, exitCodeFor } from './exit-codes.ts';
 import { VERSION } from './version.ts';
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Which module registers each top-level command. A call loads only its command's module (the
+ * server, the queue and the learning core are most of the start-up time); `--help`, a mistyped
+ * command and `help X` load them all.
+ */
+const COMMAND_MODULES: Record<string, () => Promise<Register>> = {
+  import: async () => (await import('./commands/import.ts')).registerImport,
+  stats: async () => (await import('./commands/stats.ts')).registerStats,
+  evaluate: async () => (await import('./commands/evaluate.ts')).registerEvaluate,
+  train: async () => (await import('./commands/models.ts')).registerModels,
+  models: async () => (await import('./commands/models.ts')).registerModels,
+  activate: async () => (await import('./commands/models.ts')).registerModels,
+  rollback: async () => (await import('./commands/models.ts')).registerModels,
+  predict: async () => (await import('./commands/models.ts')).registerModels,
+  serve: async () => (await import('./commands/serve.ts')).registerServe,
+  users: async () => (await import('./commands/users.ts')).registerUsers,
+  tokens: async () => (await import('./commands/users.ts')).registerUsers,
+  worker: async () => (await import('./commands/worker.ts')).registerWorker,
+  jobs: async () => (await import('./commands/jobs.ts')).registerJobs,
+  db: async () => (await import('./commands/db.ts')).registerDb,
+};
+
+/** Global options that take a value: skipped when looking for the command's name. */
+const VALUED_GLOBALS = new Set(['--db', '--config']);
+
+/** The top-level command a command line names, or null (`--version`, `--help`, nothing). */
+export function commandOf(args: string[]): string | null {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (VALUED_GLOBALS.has(a)) i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return null;
+}
+
+/** The register functions a command line needs, in the order the help lists them. */
+async function registrationsFor(args: string[]): Promise<Register[]> {
+  const name = commandOf(args);
+  if (name === null && args.length > 0 && args.every((a) => a === '-V' || a === '--version')) return [];
+  const loaders = name && COMMAND_MODULES[name] ? [COMMAND_MODULES[name]] : Object.values(COMMAND_MODULES);
+  return [...new Set(await Promise.all(loaders.map((load) => load())))];
+}
+
+export function buildProgram(registrations: Register[]): Command {
   const program = new Command();
   program
     .name('eightball')
@@ -46,19 +81,13 @@ Examples:
   $ eightball serve
   $ eightball import file ../shared/data/bugzilla/list-exports/Eclipse.csv --help`,
     );
-  program.hook('preAction', (_root, action) => {
+  program.hook('preAction', async (_root, action) => {
     const file = action.optsWithGlobals<{ config?: string }>().config;
-    configureParallelism({ threads: threadsSetting(process.env, file) });
+    const threads = threadsSetting(process.env, file);
+    const { configureParallelism } = await import('../ml/svm-pool.ts');
+    configureParallelism({ threads });
   });
-  registerImport(program);
-  registerStats(program);
-  registerEvaluate(program);
-  registerModels(program);
-  registerServe(program);
-  registerUsers(program);
-  registerWorker(program);
-  registerJobs(program);
-  registerDb(program);
+  for (const register of registrations) register(program);
   // every subcommand reports usage errors the same way and exits 2 through the handler below
   const configure = (cmd: Command) => {
     cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
@@ -69,7 +98,7 @@ Examples:
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = buildProgram(await registrationsFor(argv.slice(2)));
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -1,5 +1,5 @@
 import { EightballError, type ErrorCode } from '../domain/index.ts';
-import { typeScriptWorker } from '../ml/index.ts';
+import { siblingModule, typeScriptWorker } from '../ml/index.ts';
 import type { Store } from '../store/index.ts';
 import { evaluateTask, type TaskName, type TrainOptions, trainTask } from '../triage/index.ts';
 
@@ -36,7 +36,7 @@ export async function runTraining(
       ? trainTask(store, task, { ...req.options, onProgress })
       : evaluateTask(store, task, { ...req.options, onProgress });
   }
-  const worker = typeScriptWorker(new URL('./training-thread.ts', import.meta.url).href, req);
+  const worker = typeScriptWorker(siblingModule(import.meta.url, 'training-thread'), req);
   return new Promise((resolve, reject) => {
     let settled = false;
     const finish = (fn: () => void) => {

@@ -14,5 +14,5 @@ export * from './sparse.ts';
 export { configureParallelism, lastParallelFit, type ParallelOptions, parallelism } from './svm-pool.ts';
 export * from './text-classifier.ts';
 export * from './tokenizer.ts';
-export { typeScriptWorker } from './ts-worker.ts';
+export { siblingModule, typeScriptWorker } from './ts-worker.ts';
 export * from './vectorizer.ts';

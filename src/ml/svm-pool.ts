@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { CsrMatrix } from './sparse.ts';
 import { type SvmProblem, solveTask, tasksOf } from './svm-solver.ts';
-import { typeScriptWorker } from './ts-worker.ts';
+import { siblingModule, typeScriptWorker } from './ts-worker.ts';
 
 /**
  * The one-vs-rest problems of an SVM fit are independent, so they are shared out over threads:
@@ -70,7 +70,7 @@ export function lastParallelFit(): { problems: number; byWorkers: number } {
 }
 
 function startWorkers(n: number): void {
-  const url = new URL('./svm-worker.ts', import.meta.url).href;
+  const url = siblingModule(import.meta.url, 'svm-worker');
   while (workers.length < n) {
     const w = typeScriptWorker(url);
     w.unref();

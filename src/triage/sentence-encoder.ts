@@ -1,6 +1,6 @@
 import type { BugReport } from '../domain/index.ts';
 import { EightballError } from '../domain/index.ts';
-import { parallelism, typeScriptWorker, withoutFencedCode } from '../ml/index.ts';
+import { parallelism, siblingModule, typeScriptWorker, withoutFencedCode } from '../ml/index.ts';
 import { textOf } from './dataset.ts';
 import type { SentenceVectors } from './evaluate-reports.ts';
 
@@ -99,7 +99,7 @@ async function encodeOnWorker(
   texts: readonly (readonly [string, string])[],
   onProgress: (done: number) => void,
 ): Promise<Float32Array[]> {
-  const worker = typeScriptWorker(new URL('./sentence-encoder-worker.ts', import.meta.url).href);
+  const worker = typeScriptWorker(siblingModule(import.meta.url, 'sentence-encoder-worker'));
   try {
     return await new Promise<Float32Array[]>((resolve, reject) => {
       worker.on('message', (m: { done?: number; vectors?: Float32Array[]; error?: string }) => {

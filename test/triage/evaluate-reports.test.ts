@@ -312,7 +312,7 @@ describe('evaluateReports', () => {
     assert.ok(r.metrics.costCurve && r.metrics.costCurve.length === 101);
   });
 
-  it('on small data answers with a blend of the search’s models, or with the best alone when told', {
+  it('on small data may answer with a blend of the search’s models, says which, and never blends when told not to', {
     skip: skipUnlessShared('github', 'nlbse2024', 'issues_test.csv'),
   }, async () => {
     const repo = (r: { product: string | null }) => r.product === 'facebook/react';
@@ -329,23 +329,23 @@ describe('evaluateReports', () => {
         seed: 1,
         blend,
       });
-    const blended = run(true);
+    const maybe = run(true);
     const single = run(false);
-    assert.equal(blended.nTest, 300);
-    assert.ok(blended.blend && blended.blend.length >= 2, blended.model);
-    assert.match(blended.model, /^blend of \d: /);
-    assert.ok(Math.abs(blended.blend.reduce((s, m) => s + m.weight, 0) - 1) < 1e-9);
+    assert.equal(maybe.nTest, 300);
     assert.equal(single.blend, undefined);
     assert.doesNotMatch(single.model, /blend/);
-    const page = await evaluationHtml(blended, 'react');
-    assert.match(page, /answered by a blend of \d of these models/);
-    assert.match(page, /temperature \(first member\)/);
     assert.doesNotMatch(await evaluationHtml(single, 'react'), /answered by a blend/);
-    // what the blend is chosen for (held-out log-loss on the training folds) holds on the test set:
-    // measured 0.425 against 0.495 here
-    assert.ok(
-      blended.metrics.logLoss < single.metrics.logLoss,
-      `log-loss ${blended.metrics.logLoss} vs ${single.metrics.logLoss}`,
-    );
+    // whether a blend answers is the gates' decision on training data; either way it is said
+    const page = await evaluationHtml(maybe, 'react');
+    if (maybe.blend) {
+      assert.ok(maybe.blend.length >= 2, maybe.model);
+      assert.match(maybe.model, /^blend of \d: /);
+      assert.ok(Math.abs(maybe.blend.reduce((s, m) => s + m.weight, 0) - 1) < 1e-9);
+      assert.match(page, /answered by a blend of \d of these models/);
+      assert.match(page, /temperature \(first member\)/);
+    } else {
+      assert.doesNotMatch(maybe.model, /blend/);
+      assert.doesNotMatch(page, /answered by a blend/);
+    }
   });
 });

@@ -5,6 +5,7 @@ import { importFile } from '../../jobs/import-file.ts';
 import type { ImportSummary, IngestProgress } from '../../jobs/ingest.ts';
 import { parseColumnMap } from '../../sources/csv-source.ts';
 import { FILE_FORMATS, type FileFormat } from '../../sources/file-source.ts';
+import { DUMP_FORMATS } from '../../sources/formats/index.ts';
 import { configFrom, interruptSignal, isQuiet, withStore } from '../context.ts';
 import { EXIT_FAILURE, EXIT_INTERRUPTED } from '../exit-codes.ts';
 import { createProgress, formatBytes } from '../progress.ts';
@@ -100,6 +101,10 @@ Examples:
         .choices([...FILE_FORMATS])
         .default('auto'),
     )
+    .addHelpText(
+      'after',
+      `\nFormats (recognised from the content unless --format names one):\n${DUMP_FORMATS.map((f) => `  ${f.name.padEnd(14)} ${f.description}`).join('\n')}`,
+    )
     .option(
       '-m, --map <field=column,...>',
       'CSV only: which column feeds which field (fields: summary, description, product, component, type, severity, priority, platform, opSys, version, keywords, status, resolution, reporter, assignee, createdAt, updatedAt, externalId, or labels.NAME)',
@@ -123,11 +128,6 @@ Examples:
     .addHelpText(
       'after',
       `
-Formats recognised without --format: Bugzilla REST JSON ({"bugs":[...]}, an array, or one bug per
-line), Bugzilla buglist CSV exports (short columns sd, pd, co, bsr... or long names short_desc,
-product, bug_severity...; the delimiter is detected), GitHub issue JSON/JSONL, Jira issue JSON/JSONL,
-BugLocator XML, and CSV/TSV whose headers name the fields (title, body, component...).
-
 A bad record is reported as FILE:LINE (ID): FIELD: REASON and skipped; the good ones are imported.
 Exit codes: 0 done (even with rejected records), 1 failed or --strict with rejects, 2 usage,
 130 interrupted (run again to resume).

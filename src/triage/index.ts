@@ -10,5 +10,6 @@ export * from './predictor.ts';
 export * from './report-input.ts';
 export * from './reports.ts';
 export * from './sentence-encoder.ts';
+export * from './stored-metrics.ts';
 export * from './tasks.ts';
 export * from './training.ts';

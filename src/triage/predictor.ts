@@ -17,6 +17,7 @@ import {
 import { docOf, textOf } from './dataset.ts';
 import { type ReportInput, reportFromInput } from './report-input.ts';
 import { loadSentenceEncoder } from './sentence-encoder.ts';
+import { storedMetrics } from './stored-metrics.ts';
 import { TASKS, type TaskName } from './tasks.ts';
 
 export interface TaskAnswer {
@@ -121,7 +122,7 @@ export class Predictor {
       if (!row) continue;
       const classifier = deserializeClassifier(row.artifact);
       const { artifact: _a, report_html: _h, ...summary } = row;
-      const metaFields = (JSON.parse(row.metrics) as { metaFields?: string[] }).metaFields ?? [];
+      const metaFields = storedMetrics(row.metrics, `${row.task} v${row.version}`).metaFields ?? [];
       this.loaded.set(task, {
         row: summary,
         classifier,

@@ -23,6 +23,7 @@ import { docOf, TEXT_FIELDS } from './dataset.ts';
 import { evaluateReports, type SentenceVectors } from './evaluate-reports.ts';
 import { evaluationHtml, evaluationJson } from './evaluation-report.ts';
 import { encodeReports, loadSentenceEncoder } from './sentence-encoder.ts';
+import { storedMetrics } from './stored-metrics.ts';
 import { labelFromSource, metaFieldsFor, type TaskName, taskSettings } from './tasks.ts';
 
 /** Rare classes: fewer reports than this in the training part and the class is dropped, and listed. */
@@ -243,7 +244,8 @@ export async function trainTask(
     activate = true;
     reason = 'first version of this task';
   } else {
-    const old = JSON.parse(active.metrics) as { accuracy: number; macroF1: number };
+    const m = storedMetrics(active.metrics, `${task} v${active.version}`);
+    const old = { accuracy: m.accuracy ?? 0, macroF1: m.macroF1 ?? 0 };
     const delta = versionScore(result) - versionScore(old);
     if (opts.force) {
       activate = true;
@@ -295,15 +297,7 @@ export async function trainTask(
 /** The outcome of a run that already stored its version (a job run a second time). */
 async function alreadyTrained(store: Store, task: TaskName, id: number): Promise<TrainOutcome> {
   const row = (await getModelVersion(store.db, id))!;
-  const m = JSON.parse(row.metrics) as {
-    accuracy: number;
-    macroF1: number;
-    top3: number | null;
-    ece: number;
-    threshold: ThresholdChoice;
-    nLabelled: number;
-    nCorrections: number;
-  };
+  const m = storedMetrics(row.metrics, `${task} v${row.version}`);
   return {
     task,
     id,
@@ -311,13 +305,14 @@ async function alreadyTrained(store: Store, task: TaskName, id: number): Promise
     activated: row.active === 1,
     reason: `already trained by this run (v${row.version}); nothing stored again`,
     labelSource: row.label_source,
-    nLabelled: m.nLabelled,
-    nCorrections: m.nCorrections,
-    accuracy: m.accuracy,
-    macroF1: m.macroF1,
-    top3: m.top3,
-    ece: m.ece,
-    threshold: m.threshold,
+    // this release's run wrote every one of them
+    nLabelled: m.nLabelled ?? 0,
+    nCorrections: m.nCorrections ?? 0,
+    accuracy: m.accuracy ?? Number.NaN,
+    macroF1: m.macroF1 ?? Number.NaN,
+    top3: m.top3 ?? null,
+    ece: m.ece ?? Number.NaN,
+    threshold: m.threshold as unknown as ThresholdChoice,
     model: row.description,
   };
 }

@@ -18,6 +18,7 @@ import {
   taskSettings,
   trainTask,
 } from '../../triage/index.ts';
+import { storedMetrics } from '../../triage/stored-metrics.ts';
 import { withStore } from '../context.ts';
 import { createProgress } from '../progress.ts';
 
@@ -212,13 +213,9 @@ Examples:
     });
 }
 
-function summaryOf(metrics: string): { accuracy?: number; macroF1?: number; top3?: number | null } {
-  const m = JSON.parse(metrics) as Record<string, unknown>;
-  return {
-    accuracy: m.accuracy as number,
-    macroF1: m.macroF1 as number,
-    top3: (m.top3 as number | null) ?? null,
-  };
+function summaryOf(metrics: string) {
+  const m = storedMetrics(metrics);
+  return { accuracy: m.accuracy, macroF1: m.macroF1, top3: m.top3 ?? null };
 }
 
 export function formatClassification(c: Classification): string {

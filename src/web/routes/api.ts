@@ -19,6 +19,7 @@ import {
   recordFeedback,
   TASKS,
 } from '../../triage/index.ts';
+import { storedMetrics } from '../../triage/stored-metrics.ts';
 import { apiError, requireRole } from '../auth.ts';
 
 const str = (max: number, description?: string) =>
@@ -283,7 +284,7 @@ export const apiRoutes: FastifyPluginAsync<{ classifyRateLimit: number }> = asyn
         description: m.description,
         labelSource: m.label_source,
         threshold: m.threshold,
-        metrics: pick(JSON.parse(m.metrics) as Record<string, unknown>),
+        metrics: pick(storedMetrics(m.metrics, `${m.task} v${m.version}`)),
       })),
   );
 

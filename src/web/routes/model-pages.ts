@@ -8,6 +8,7 @@ import {
   rollbackTask,
   TASKS,
 } from '../../triage/index.ts';
+import { storedMetrics } from '../../triage/stored-metrics.ts';
 import { requireRole } from '../auth.ts';
 import { html, pct } from '../html.ts';
 
@@ -21,18 +22,6 @@ const csrfOnly = {
   properties: { _csrf: { type: 'string', maxLength: 200 } },
   additionalProperties: false,
 } as const;
-
-interface Metrics {
-  accuracy?: number;
-  macroF1?: number;
-  top3?: number | null;
-  ece?: number;
-  nTrain?: number;
-  nTest?: number;
-  classes?: number;
-  threshold?: { threshold: number; precision: number; coverage: number; cost: number };
-  droppedClasses?: { label: string; trainCount: number }[];
-}
 
 export const modelRoutes: FastifyPluginAsync = async (app) => {
   const { store } = app.services;
@@ -49,7 +38,7 @@ ${
     : html`<div class="scroll"><table>
 <thead><tr><th scope="col">Version</th><th scope="col">Trained</th><th scope="col">Model</th><th scope="col">Accuracy</th><th scope="col">Macro-F1</th><th scope="col">Top-3</th><th scope="col">ECE</th><th scope="col">Threshold</th><th scope="col">State</th></tr></thead>
 <tbody>${list.map((m) => {
-        const x = JSON.parse(m.metrics) as Metrics;
+        const x = storedMetrics(m.metrics, `${m.task} v${m.version}`);
         return html`<tr><td><a href="/models/${m.id}">v${m.version}</a></td><td>${m.created_at.slice(0, 16).replace('T', ' ')}</td><td>${m.description}</td>
 <td>${pct(x.accuracy)}</td><td>${pct(x.macroF1)}</td><td>${pct(x.top3)}</td><td>${x.ece?.toFixed(3) ?? '–'}</td><td>${m.threshold.toFixed(2)}</td>
 <td>${
@@ -89,7 +78,7 @@ ${admin ? html`<form method="post" action="/models/task/${task}/train" class="in
         reply.code(404);
         return reply.message('Not found', `There is no model ${req.params.id}.`);
       }
-      const x = JSON.parse(m.metrics) as Metrics;
+      const x = storedMetrics(m.metrics, `${m.task} v${m.version}`);
       const admin = hasRole(req.user!, 'admin');
       return reply.page(
         `${m.task} v${m.version}`,

@@ -11,6 +11,7 @@ import {
 } from '../store/index.ts';
 import {
   assertTask,
+  inputFromReport,
   type Predictor,
   type ReportInput,
   storedPredictions,
@@ -46,17 +47,7 @@ async function classifyNewReports(s: HandlerServices, source: string, since: str
   const filedSince = new Date(Date.now() - NEWS_DAYS * 86_400_000).toISOString();
   const fresh = await reportsImportedSince(s.store.db, source, since, filedSince, NEWS_LIMIT);
   for (const { id, report } of fresh) {
-    const c = await s.predictor.classify(
-      {
-        summary: report.summary.slice(0, 1000) || '(no summary)',
-        description: report.description.slice(0, 65_536),
-        ...(report.filed.product ? { product: report.filed.product.slice(0, 200) } : {}),
-        ...(report.platform ? { platform: report.platform.slice(0, 200) } : {}),
-        ...(report.opSys ? { opSys: report.opSys.slice(0, 200) } : {}),
-        ...(report.filed.severity ? { severity: report.filed.severity.slice(0, 200) } : {}),
-      },
-      { similar: 0 },
-    );
+    const c = await s.predictor.classify(inputFromReport(report), { similar: 0 });
     await savePredictions(s.store.db, id, storedPredictions(c), new Date().toISOString());
     await s.queue.enqueue(
       'notify',

@@ -17,29 +17,16 @@ import {
   isTaskName,
   ReportInputSchema,
   recordFeedback,
+  reportInputJsonSchema,
   TASKS,
 } from '../../triage/index.ts';
 import { storedMetrics } from '../../triage/stored-metrics.ts';
 import { apiError, requireRole } from '../auth.ts';
 
-const str = (max: number, description?: string) =>
-  ({ type: 'string', maxLength: max, ...(description ? { description } : {}) }) as const;
-
-const reportInput = {
-  type: 'object',
-  required: ['summary'],
-  properties: {
-    summary: { type: 'string', minLength: 1, maxLength: 1000, description: 'the title of the report' },
-    description: str(65_536, 'the first comment'),
-    product: str(200),
-    component: str(200),
-    platform: str(200),
-    opSys: str(200),
-    severity: str(200),
-    version: str(200),
-  },
-  additionalProperties: false,
-} as const;
+const reportInput = reportInputJsonSchema({
+  omit: ['reporter'],
+  describe: { summary: 'the title of the report', description: 'the first comment' },
+});
 
 const ranked = {
   type: 'array',

@@ -13,10 +13,12 @@ import {
 import {
   type Classification,
   hasRole,
+  inputFromReport,
   isTaskName,
   knownLabels,
   ReportInputSchema,
   recordFeedback,
+  reportInputJsonSchema,
   TASKS,
 } from '../../triage/index.ts';
 import { requireRole } from '../auth.ts';
@@ -27,21 +29,8 @@ const PAGE_SIZE = 50;
 
 const str = (max: number) => ({ type: 'string', maxLength: max }) as const;
 
-const reportForm = {
-  type: 'object',
-  required: ['summary'],
-  properties: {
-    summary: str(1000),
-    description: str(65_536),
-    product: str(200),
-    component: str(200),
-    platform: str(200),
-    opSys: str(200),
-    severity: str(200),
-    _csrf: str(200),
-  },
-  additionalProperties: false,
-} as const;
+// the new-report form: the input's fields a reporter types (the reporter is who is logged in)
+const reportForm = reportInputJsonSchema({ omit: ['version', 'reporter'], extra: { _csrf: str(200) } });
 
 /** The form's fields without the CSRF token, validated by the same schema the API uses. */
 function parseReport(body: Record<string, unknown>) {
@@ -245,19 +234,8 @@ ${list('products', products)}${list('platforms', platforms)}${list('systems', sy
         correctionsFor(store.db, found.id),
         predictor.models(),
       ]);
-      const live = await predictor.classify(
-        {
-          summary: r.summary,
-          description: r.description,
-          product: r.filed.product ?? undefined,
-          platform: r.platform ?? undefined,
-          opSys: r.opSys ?? undefined,
-          severity: r.filed.severity ?? undefined,
-          // as when it was filed: a component model reads who reports
-          reporter: r.reporter ?? undefined,
-        },
-        { excludeId: found.id },
-      );
+      // as when it was filed: the same fields, the reporter included (a component model reads who reports)
+      const live = await predictor.classify(inputFromReport(r), { excludeId: found.id });
       const canTriage = hasRole(req.user!, 'triager');
       const csrf = reply.generateCsrf();
       const taskRow = (task: (typeof TASKS)[number]) => {

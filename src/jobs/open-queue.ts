@@ -33,6 +33,26 @@ export async function openQueueChecked(store: Store, s: QueueSettings = {}): Pro
   return openQueue(store, s);
 }
 
+/**
+ * The queue a command's configuration names, checked as `openQueueChecked` does; when it cannot
+ * be had, the store is closed before the error goes up, so the command ends cleanly.
+ */
+export async function openConfiguredQueue(
+  store: Store,
+  config: { redisUrl?: string | undefined; jobLeaseMs: number; queuePrefix: string },
+): Promise<JobQueue> {
+  try {
+    return await openQueueChecked(store, {
+      redisUrl: config.redisUrl,
+      leaseMs: config.jobLeaseMs,
+      prefix: config.queuePrefix,
+    });
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
+
 export async function assertRedisReachable(url: string, timeoutMs = 3000): Promise<void> {
   const r = new Redis(url, {
     lazyConnect: true,

@@ -1,4 +1,5 @@
 import type { BugReport } from '../domain/index.ts';
+import { MAPPABLE_FIELDS, type MappableField } from './report-fields.ts';
 
 /**
  * The most of each field a stored report keeps (documented in the README). Past these a report is
@@ -15,21 +16,15 @@ export const FIELD_LIMITS = {
   raw: 2_097_152,
 } as const;
 
-const SHORT_FIELDS = [
-  'product',
-  'component',
-  'type',
-  'severity',
-  'priority',
-  'platform',
-  'opSys',
-  'version',
-  'status',
-  'resolution',
-  'reporter',
-  'assignee',
-  'url',
-] as const;
+/** Every one-line field: what a column can feed but the text, the dates, the id and the keywords. */
+const SHORT_FIELDS = MAPPABLE_FIELDS.filter(
+  (
+    f,
+  ): f is Exclude<
+    MappableField,
+    'externalId' | 'summary' | 'description' | 'keywords' | 'createdAt' | 'updatedAt'
+  > => !['externalId', 'summary', 'description', 'keywords', 'createdAt', 'updatedAt'].includes(f),
+);
 
 /** Cut what is over the limits, in place; one message per field cut. */
 export function enforceFieldLimits(r: BugReport): string[] {

@@ -1,22 +1,11 @@
 import type { ClassificationMetrics } from '../evaluation/metrics.ts';
 import type { EvaluationResult } from './evaluate-reports.ts';
+import { HEADLINE_METRICS } from './stored-metrics.ts';
 
 type Group = EvaluationResult & { group: string };
 
 /** Measures whose mean over groups is what a per-group protocol reports (NLBSE's mean macro-F1). */
-const MEAN_KEYS = [
-  'accuracy',
-  'macroF1',
-  'microF1',
-  'weightedF1',
-  'top3',
-  'auc',
-  'brier',
-  'ece',
-  'fitSeconds',
-  'selectionSeconds',
-  'predictMsPerReport',
-] as const;
+const MEAN_KEYS = [...HEADLINE_METRICS, 'fitSeconds', 'selectionSeconds', 'predictMsPerReport'] as const;
 
 const mean = (xs: (number | null | undefined)[]): number | null => {
   const v = xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));

@@ -1,6 +1,18 @@
 import { z } from 'zod';
 import { EightballError } from '../domain/index.ts';
 
+/** The measures every summary of a version or a run shows, in this order. */
+export const HEADLINE_METRICS = [
+  'accuracy',
+  'macroF1',
+  'microF1',
+  'weightedF1',
+  'top3',
+  'auc',
+  'brier',
+  'ece',
+] as const;
+
 const num = z.number().nullable().optional();
 
 /**

@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { openStore } from '../../src/store/index.ts';
 import { createUser } from '../../src/triage/index.ts';
 import { BIN, startServe } from '../support/serve-process.ts';
+import { until } from '../support/until.ts';
 
 const PASSWORD = 'correct horse battery';
 
@@ -18,15 +19,6 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** The pids of a process's children running `eightball ... worker` (Linux, as CI is). */

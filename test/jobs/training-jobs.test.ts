@@ -13,17 +13,9 @@ import { listModelVersions, openStore, upsertReports } from '../../src/store/ind
 import { Predictor } from '../../src/triage/index.ts';
 import { DIALECTS } from '../support/dialects.ts';
 import { triageCorpus } from '../support/triage-corpus.ts';
+import { until } from '../support/until.ts';
 
 const REDIS = process.env.EIGHTBALL_TEST_REDIS_URL;
-
-async function until(what: string, check: () => Promise<boolean>, ms = 120_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const LEASE_MS = 800;
 
@@ -70,8 +62,10 @@ describe('train jobs', () => {
       );
       try {
         const job = await queue.enqueue('train', { task: 'component' });
-        await until('the train job to end', async () =>
-          ['completed', 'dead', 'failed'].includes((await queue.get(job.id))?.state ?? ''),
+        await until(
+          'the train job to end',
+          async () => ['completed', 'dead', 'failed'].includes((await queue.get(job.id))?.state ?? ''),
+          120_000,
         );
         clearInterval(ticker);
         const done = (await queue.get(job.id))!;

@@ -5,17 +5,9 @@ import { EmbeddedQueue } from '../../src/jobs/embedded-queue.ts';
 import { Predictor } from '../../src/triage/index.ts';
 import { buildApp } from '../../src/web/app.ts';
 import { DIALECTS, TEST_POSTGRES_URL } from '../support/dialects.ts';
+import { until } from '../support/until.ts';
 
 const postgres = DIALECTS.find((d) => d.name === 'postgres')!;
-
-async function until(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('a PostgreSQL restart', { skip: postgres.skip }, () => {
   let store: Awaited<ReturnType<typeof postgres.open>>;

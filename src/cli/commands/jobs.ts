@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { EightballError } from '../../domain/index.ts';
-import { openQueueChecked } from '../../jobs/open-queue.ts';
+import { openConfiguredQueue } from '../../jobs/open-queue.ts';
 import type { JobInfo, JobQueue, JobState } from '../../jobs/queue.ts';
 import { openStore } from '../../store/index.ts';
 import { assertTask, SENTENCE_ENCODER } from '../../triage/index.ts';
@@ -12,17 +12,7 @@ const STATES: JobState[] = ['waiting', 'delayed', 'active', 'completed', 'dead',
 async function withQueue<T>(cmd: Command, fn: (queue: JobQueue) => Promise<T>): Promise<T> {
   const config = configFrom(cmd);
   const store = await openStore(config.databaseUrl);
-  let queue: JobQueue;
-  try {
-    queue = await openQueueChecked(store, {
-      redisUrl: config.redisUrl,
-      leaseMs: config.jobLeaseMs,
-      prefix: config.queuePrefix,
-    });
-  } catch (e) {
-    await store.close();
-    throw e;
-  }
+  const queue = await openConfiguredQueue(store, config);
   try {
     return await fn(queue);
   } finally {

@@ -5,8 +5,7 @@ import type { Command } from 'commander';
 import { Redis } from 'ioredis';
 import type { Config } from '../../config/config.ts';
 import { EightballError } from '../../domain/index.ts';
-import { openQueueChecked } from '../../jobs/open-queue.ts';
-import type { JobQueue } from '../../jobs/queue.ts';
+import { openConfiguredQueue } from '../../jobs/open-queue.ts';
 import { startScheduler } from '../../jobs/scheduler.ts';
 import { openStore } from '../../store/index.ts';
 import { ensureFirstAdmin, Predictor } from '../../triage/index.ts';
@@ -65,17 +64,7 @@ async function runServer(config: Config, announce: boolean): Promise<void> {
   keepAliveOnStrayErrors('serve');
   const store = await openStore(config.databaseUrl);
   const predictor = new Predictor(store);
-  let queue: JobQueue;
-  try {
-    queue = await openQueueChecked(store, {
-      redisUrl: config.redisUrl,
-      leaseMs: config.jobLeaseMs,
-      prefix: config.queuePrefix,
-    });
-  } catch (e) {
-    await store.close();
-    throw e;
-  }
+  const queue = await openConfiguredQueue(store, config);
   // every server and worker runs the scheduler; one of them enqueues each scheduled import
   const scheduler = startScheduler(store, queue);
   // with several servers, rate limits are counted in Redis so they hold across all of them

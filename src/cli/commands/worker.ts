@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { EightballError } from '../../domain/index.ts';
 import { jobHandlers } from '../../jobs/handlers.ts';
-import { openQueueChecked } from '../../jobs/open-queue.ts';
-import type { JobQueue } from '../../jobs/queue.ts';
+import { openConfiguredQueue } from '../../jobs/open-queue.ts';
 import { startScheduler } from '../../jobs/scheduler.ts';
 import { smtpMailer } from '../../notify/mailer.ts';
 import { openStore } from '../../store/index.ts';
@@ -50,17 +49,7 @@ Examples:
       ]);
       const store = await openStore(config.databaseUrl);
       const predictor = new Predictor(store);
-      let queue: JobQueue;
-      try {
-        queue = await openQueueChecked(store, {
-          redisUrl: config.redisUrl,
-          leaseMs: config.jobLeaseMs,
-          prefix: config.queuePrefix,
-        });
-      } catch (e) {
-        await store.close();
-        throw e;
-      }
+      const queue = await openConfiguredQueue(store, config);
       // load the active models and the similar-reports index before the first job: every result
       // of a batch then has its similar reports, and the first chunk is not the slow one
       await predictor.refresh(true);

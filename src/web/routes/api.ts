@@ -20,7 +20,7 @@ import {
   reportInputJsonSchema,
   TASKS,
 } from '../../triage/index.ts';
-import { storedMetrics } from '../../triage/stored-metrics.ts';
+import { HEADLINE_METRICS, storedMetrics } from '../../triage/stored-metrics.ts';
 import { apiError, requireRole } from '../auth.ts';
 
 const reportInput = reportInputJsonSchema({
@@ -423,20 +423,7 @@ function mayRead(user: { id: number; role: string }, owner: number | null): bool
   return hasRole(user, 'triager') || owner === user.id;
 }
 
-const SUMMARY_KEYS = [
-  'accuracy',
-  'macroF1',
-  'microF1',
-  'weightedF1',
-  'top3',
-  'auc',
-  'brier',
-  'ece',
-  'nTrain',
-  'nTest',
-  'classes',
-  'threshold',
-];
+const SUMMARY_KEYS: string[] = [...HEADLINE_METRICS, 'nTrain', 'nTest', 'classes', 'threshold'];
 
 function pick(m: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(SUMMARY_KEYS.filter((k) => k in m).map((k) => [k, m[k]]));

@@ -1,5 +1,5 @@
 import { EightballError, type ErrorCode } from '../domain/index.ts';
-import { siblingModule, typeScriptWorker } from '../ml/index.ts';
+import { type OnProgress, siblingModule, typeScriptWorker } from '../ml/index.ts';
 import type { Store } from '../store/index.ts';
 import { evaluateTask, type TaskName, type TrainOptions, trainTask } from '../triage/index.ts';
 
@@ -10,8 +10,6 @@ export interface TrainingRequest {
   options: Pick<TrainOptions, 'force' | 'sentenceEncoder' | 'runKey' | 'seed'>;
   threads?: number;
 }
-
-type Progress = (what: string, done: number, total: number) => void;
 
 /** Whether another thread can open the same database (an in-memory SQLite is this connection's only). */
 export function shareableDatabase(url: string | undefined): url is string {
@@ -27,7 +25,7 @@ export function shareableDatabase(url: string | undefined): url is string {
 export async function runTraining(
   store: Store,
   req: TrainingRequest,
-  onProgress: Progress,
+  onProgress: OnProgress,
   signal?: AbortSignal,
 ): Promise<unknown> {
   if (!shareableDatabase(req.databaseUrl)) {

@@ -7,6 +7,7 @@ export * from './lbfgs.ts';
 export * from './linear-model.ts';
 export * from './linear-svm.ts';
 export * from './logistic-regression.ts';
+export type { OnProgress } from './progress.ts';
 export * from './random.ts';
 export * from './rows.ts';
 export * from './similarity.ts';

@@ -4,6 +4,7 @@ import { stratifiedFolds } from './folds.ts';
 import { FittedLinearModel } from './linear-model.ts';
 import { LinearSvm } from './linear-svm.ts';
 import { LogisticRegression } from './logistic-regression.ts';
+import type { OnProgress } from './progress.ts';
 import { argmaxRows } from './rows.ts';
 import type { CsrMatrix } from './sparse.ts';
 import { type TokenizerOptions, tokenize } from './tokenizer.ts';
@@ -488,7 +489,7 @@ export interface SelectionOptions {
   metric: 'accuracy' | 'macroF1' | 'mean';
   /** vectorizer settings to try (n-gram ranges, say); each is crossed with every model */
   vectorizers?: VectorizerParams[];
-  onProgress?: (done: number, total: number, what: string) => void;
+  onProgress?: OnProgress;
   /** return every candidate's out-of-fold scores (n × K, classes sorted) */
   keepScores?: boolean;
 }
@@ -543,7 +544,7 @@ export function selectModel(
           for (let kf = 0; kf < Kf; kf++) target[row * K + index.get(model.classes[kf]!)!] = s[r * Kf + kf]!;
         });
         done++;
-        opts.onProgress?.(done, total, describeCandidate(candidates[c]!));
+        opts.onProgress?.(describeCandidate(candidates[c]!), done, total);
       });
     });
   }

@@ -17,6 +17,7 @@ import {
   fitBlend,
   fitTemperature,
   type ModelSpec,
+  type OnProgress,
   PLAIN_TOKENIZER,
   type RawDoc,
   selectEnsemble,
@@ -123,7 +124,7 @@ export interface EvaluateOptions {
   charNgrams?: [number, number];
   /** sees each split's texts and labels: lets a benchmark run another library on the same split */
   onSplit?: (train: { text: string; label: string }[], test: { text: string; label: string }[]) => void;
-  onProgress?: (what: string, done: number, total: number) => void;
+  onProgress?: OnProgress;
   /** keep the (last split's) fitted classifier and its answers on the test reports */
   keepModel?: boolean;
 }
@@ -578,7 +579,7 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
         metric: SELECTION_METRIC,
         vectorizers,
         keepScores: blending,
-        onProgress: (d, t, c) =>
+        onProgress: (c, d, t) =>
           opts.onProgress?.(`split ${s + 1}/${splits.length}: cross-validating ${c}${what}`, d, t),
       });
     let selection = { ...select(selDocs, ''), tokenizer: CODE_TOKENIZER };

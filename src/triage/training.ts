@@ -5,6 +5,7 @@ import {
   blendSpecs,
   type FittedTextClassifier,
   fitBlend,
+  type OnProgress,
   serializeClassifier,
   type TokenizerSpec,
   tokenizeDoc,
@@ -43,7 +44,7 @@ export interface TrainOptions {
    * it is asked about
    */
   sentenceEncoder?: string;
-  onProgress?: (what: string, done: number, total: number) => void;
+  onProgress?: OnProgress;
   now?: () => string;
   /**
    * who is training (a job's id): a second run under the same key stores and activates nothing and

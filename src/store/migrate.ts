@@ -5,6 +5,7 @@ import * as m001 from './migrations/001-initial.ts';
 import * as m002 from './migrations/002-triage.ts';
 import * as m003 from './migrations/003-jobs.ts';
 import * as m004 from './migrations/004-hardening.ts';
+import * as m005 from './migrations/005-report-data.ts';
 
 /** Migrations are code, listed here in order: a bundle or a compiled build finds them without a file scan. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002-triage': m002,
   '003-jobs': m003,
   '004-hardening': m004,
+  '005-report-data': m005,
 };
 
 class StaticProvider implements MigrationProvider {

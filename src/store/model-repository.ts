@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, ModelVersionRow } from './schema.ts';
 
-export type ModelSummaryRow = Omit<ModelVersionRow, 'artifact' | 'report_html'>;
+export type ModelSummaryRow = Omit<ModelVersionRow, 'artifact' | 'report_html' | 'report'>;
 
 const SUMMARY_COLUMNS = [
   'id',
@@ -28,8 +28,9 @@ function normalise<T extends { id: number | string }>(r: T): T {
  */
 export async function insertModelVersion(
   db: Kysely<Database>,
-  m: Omit<ModelVersionRow, 'id' | 'version' | 'active' | 'activated_at' | 'run_key'> & {
+  m: Omit<ModelVersionRow, 'id' | 'version' | 'active' | 'activated_at' | 'run_key' | 'report'> & {
     run_key?: string | null;
+    report?: string | null;
   },
   opts: { activate?: boolean; now?: string } = {},
 ): Promise<{ id: number; version: number; existing: boolean; active: boolean }> {
@@ -46,7 +47,14 @@ export async function insertModelVersion(
     const version = Number(last?.v ?? 0) + 1;
     const row = await tx
       .insertInto('model_versions')
-      .values({ ...m, run_key: m.run_key ?? null, version, active: 0, activated_at: null })
+      .values({
+        ...m,
+        run_key: m.run_key ?? null,
+        report: m.report ?? null,
+        version,
+        active: 0,
+        activated_at: null,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const id = Number(row.id);

@@ -118,6 +118,8 @@ export interface ModelVersionsTable {
   artifact: string;
   /** the job (or run) that made it: a second run of the same job stores nothing */
   run_key: string | null;
+  /** the evaluation report's data (JSON), rendered when asked; null for versions with only `report_html` */
+  report: string | null;
 }
 
 export interface PredictionsTable {

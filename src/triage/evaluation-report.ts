@@ -77,3 +77,14 @@ export async function evaluationHtml(r: EvaluationResult, title: string): Promis
   );
   return renderReportHtml(title, await sections(r), new Date(), skipped);
 }
+
+/** What the report page is drawn from, as a model version stores it: the result without the model. */
+export type EvaluationReportData = Omit<EvaluationResult, 'fitted' | 'validation' | 'groups'> & {
+  groups?: EvaluationReportData[];
+};
+
+/** The result as stored with a version (JSON): everything the page draws, nothing it does not. */
+export function evaluationReportData(r: EvaluationResult): EvaluationReportData {
+  const { fitted: _f, validation: _v, groups, ...rest } = r;
+  return { ...rest, ...(groups ? { groups: groups.map((g) => evaluationReportData(g)) } : {}) };
+}

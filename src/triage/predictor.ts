@@ -50,7 +50,7 @@ export interface Classification {
 }
 
 interface Loaded {
-  row: Omit<ModelVersionRow, 'artifact' | 'report_html'>;
+  row: Omit<ModelVersionRow, 'artifact' | 'report_html' | 'report'>;
   classifier: FittedTextClassifier;
   textFields: string[];
   metaFields: string[];
@@ -121,7 +121,7 @@ export class Predictor {
       const row = await getModelVersion(this.store.db, id);
       if (!row) continue;
       const classifier = deserializeClassifier(row.artifact);
-      const { artifact: _a, report_html: _h, ...summary } = row;
+      const { artifact: _a, report_html: _h, report: _r, ...summary } = row;
       const metaFields = storedMetrics(row.metrics, `${row.task} v${row.version}`).metaFields ?? [];
       this.loaded.set(task, {
         row: summary,

@@ -22,7 +22,7 @@ import {
 } from '../store/index.ts';
 import { docOf, TEXT_FIELDS } from './dataset.ts';
 import { evaluateReports, type SentenceVectors } from './evaluate-reports.ts';
-import { evaluationHtml, evaluationJson } from './evaluation-report.ts';
+import { evaluationJson, evaluationReportData } from './evaluation-report.ts';
 import { encodeReports, loadSentenceEncoder } from './sentence-encoder.ts';
 import { storedMetrics } from './stored-metrics.ts';
 import { labelFromSource, metaFieldsFor, type TaskName, taskSettings } from './tasks.ts';
@@ -228,7 +228,6 @@ export async function trainTask(
   );
   opts.onProgress?.('fitting on all labelled reports', 1, 1);
 
-  const title = `eightball ${task} model, trained ${now().slice(0, 10)}`;
   const metrics = {
     ...evaluationJson({ ...result, label: task }),
     threshold,
@@ -268,7 +267,9 @@ export async function trainTask(
       description: result.model,
       metrics: JSON.stringify(metrics),
       threshold: threshold.threshold,
-      report_html: await evaluationHtml({ ...result, label: task }, title),
+      // the page is drawn from this when asked, so it follows the code that draws it
+      report_html: '',
+      report: JSON.stringify(evaluationReportData({ ...result, label: task })),
       artifact: storableArtifact(final),
       run_key: opts.runKey ?? null,
     },

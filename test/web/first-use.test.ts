@@ -217,3 +217,46 @@ describe('the report page', () => {
     }
   });
 });
+
+describe('the evaluation report of a model version', () => {
+  it('is drawn from the data stored with the version, so it follows the code; an old version keeps its page', async () => {
+    const store = await openStore('sqlite::memory:');
+    try {
+      await upsertReports(store.db, triageCorpus(120));
+      const trained = await trainTask(store, 'category');
+      const row = await store.db
+        .selectFrom('model_versions')
+        .selectAll()
+        .where('id', '=', trained.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(row.report_html, '');
+      assert.ok(JSON.parse(row.report!).metrics.roc, 'the curves are stored as data');
+      // a version stored by an earlier release: only its HTML
+      await store.db
+        .updateTable('model_versions')
+        .set({ report: null, report_html: '<p>the old page</p>' })
+        .where('id', '=', trained.id)
+        .execute();
+      const again = await trainTask(store, 'category', { force: true });
+      await createUser(store, { username: 'tom', password: PASSWORD, role: 'triager' }, null);
+      const app = await buildApp({
+        store,
+        predictor: new Predictor(store, { refreshMs: 0 }),
+        loginRateLimit: 1000,
+      });
+      try {
+        const c = new WebClient(app);
+        await c.login('tom', PASSWORD);
+        const fresh = await c.get(`/models/${again.id}/report`);
+        assert.equal(fresh.statusCode, 200);
+        assert.match(fresh.body, /<svg/);
+        assert.match(fresh.body, /category model v2/);
+        assert.equal((await c.get(`/models/${trained.id}/report`)).body, '<p>the old page</p>');
+      } finally {
+        await app.close();
+      }
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -3,6 +3,8 @@ import { getModelVersion, listModelVersions, type ModelSummaryRow } from '../../
 import {
   activateModel,
   changeThreshold,
+  type EvaluationResult,
+  evaluationHtml,
   hasRole,
   isTaskName,
   rollbackTask,
@@ -115,7 +117,14 @@ ${
         reply.code(404);
         return reply.message('Not found', `There is no model ${req.params.id}.`);
       }
-      return reply.type('text/html; charset=utf-8').send(m.report_html);
+      // drawn now from the stored data; versions stored before that kept their page as HTML
+      const page = m.report
+        ? await evaluationHtml(
+            JSON.parse(m.report) as EvaluationResult,
+            `eightball ${m.task} model v${m.version}, trained ${m.created_at.slice(0, 10)}`,
+          )
+        : m.report_html;
+      return reply.type('text/html; charset=utf-8').send(page);
     },
   );
 

@@ -24,3 +24,14 @@ export function endWithParent(onParentGone: () => void): void {
   // the channel only listens: it must not keep a stopped worker alive
   process.channel?.unref();
 }
+
+/**
+ * After a long-running command has stopped cleanly: end the process even if a library left a
+ * timer behind (a Redis client that went away keeps trying to reconnect). A stop must stop.
+ */
+export function exitSoonAfterStop(graceMs = 2000): void {
+  setTimeout(
+    () => process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0),
+    graceMs,
+  ).unref();
+}

@@ -26,6 +26,30 @@ export interface BullQueueOptions {
   lockMs?: number;
 }
 
+/** Whether `p` settles within `ms` (it is not cancelled when it does not). */
+async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const ok = await Promise.race([p.then(() => true), late]);
+  clearTimeout(timer);
+  return ok;
+}
+
+/** QUIT when Redis answers (pending replies arrive first); else drop the socket, or QUIT waits for ever. */
+async function endConnection(c: Redis): Promise<void> {
+  if (
+    c.status === 'ready' &&
+    (await settlesWithin(
+      c.quit().catch(() => undefined),
+      2000,
+    ))
+  )
+    return;
+  c.disconnect();
+}
+
 function toInfo(job: Job, state: string): JobInfo {
   const failedAsCancel = state === 'failed' && job.failedReason === CANCELLED;
   const mapped: JobState = failedAsCancel
@@ -229,14 +253,17 @@ export class BullQueue implements JobQueue {
       id: workerId,
       stop: async ({ graceMs = 10_000 } = {}) => {
         // finish the jobs in hand; past the grace period, close hard: their locks lapse and
-        // another worker takes them up
-        const timer = setTimeout(() => {
+        // another worker takes them up. With Redis gone, closing waits for it for ever: a stop
+        // must still end, so each wait is bounded
+        const closed = worker.close().catch(() => undefined);
+        if (!(await settlesWithin(closed, graceMs))) {
           for (const a of inHand.values()) a.abort(new Error('worker stopping'));
-          void worker.close(true);
-        }, graceMs);
-        await worker.close();
-        clearTimeout(timer);
-        await connection.quit().catch(() => undefined);
+          await settlesWithin(
+            worker.close(true).catch(() => undefined),
+            2000,
+          );
+        }
+        await endConnection(connection);
         this.workers.delete(running);
       },
     };
@@ -246,7 +273,10 @@ export class BullQueue implements JobQueue {
 
   async close(): Promise<void> {
     await Promise.all([...this.workers].map((w) => w.stop()));
-    await this.queue.close();
-    await this.connection.quit().catch(() => undefined);
+    await settlesWithin(
+      this.queue.close().catch(() => undefined),
+      this.connection.status === 'ready' ? 10_000 : 1000,
+    );
+    await endConnection(this.connection);
   }
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -101,4 +101,51 @@ describe('eightball serve stays up, and leaves nothing behind', () => {
       assert.match(r.stderr, /cannot reach Redis at redis:\/\/127\.0\.0\.1:6390 \(EIGHTBALL_REDIS_URL\)/);
       assert.ok(r.stderr.split('\n').filter(Boolean).length <= 2, r.stderr);
     });
+});
+
+describe('eightball worker when Redis goes away under it', () => {
+  const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
+  it('stops on the first SIGTERM, within its grace period', {
+    skip: hasRedis ? false : 'redis-server is not installed',
+  }, async () => {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const redis = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
+    try {
+      await until(
+        'the private Redis to answer',
+        () =>
+          spawnSync('redis-cli', ['-p', String(port), 'ping'])
+            .stdout?.toString()
+            .trim() === 'PONG',
+      );
+      const db = `sqlite:${join(mkdtempSync(join(tmpdir(), 'eightball-redis-gone-')), 'eightball.db')}`;
+      const worker = spawn(process.execPath, [BIN, '--db', db, 'worker', '--grace', '1'], {
+        env: {
+          ...process.env,
+          EIGHTBALL_REDIS_URL: `redis://127.0.0.1:${port}`,
+          EIGHTBALL_LOG_LEVEL: 'silent',
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let err = '';
+      worker.stderr!.on('data', (d: Buffer) => {
+        err += d.toString();
+      });
+      await until('the worker to start', () => /on the bullmq queue/.test(err), 60_000);
+      redis.kill('SIGKILL');
+      await until('the worker to notice', () => /is not answering/.test(err));
+      const exited = new Promise<number | null>((r) => worker.once('exit', (code) => r(code)));
+      worker.kill('SIGTERM');
+      await until('the worker to exit after one SIGTERM', () => worker.exitCode !== null, 30_000);
+      assert.equal(await exited, 0, err);
+      assert.ok(
+        err.split('\n').filter((l) => /not answering/.test(l)).length <= 2,
+        `one line per outage:\n${err}`,
+      );
+    } finally {
+      redis.kill('SIGKILL');
+    }
+  });
 });

@@ -11,7 +11,7 @@ import { openStore } from '../../store/index.ts';
 import { ensureFirstAdmin, Predictor } from '../../triage/index.ts';
 import { buildApp } from '../../web/app.ts';
 import { configFrom, untilStopped } from '../context.ts';
-import { keepAliveOnStrayErrors } from '../process-guard.ts';
+import { exitSoonAfterStop, keepAliveOnStrayErrors } from '../process-guard.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/eightball.js', import.meta.url));
 
@@ -100,10 +100,12 @@ async function runServer(config: Config, announce: boolean): Promise<void> {
   await stopped;
   if (announce) process.stderr.write('eightball: stopping: finishing requests in hand\n');
   await app.close();
-  await rateLimitRedis?.quit().catch(() => undefined);
+  if (rateLimitRedis?.status === 'ready') await rateLimitRedis.quit().catch(() => undefined);
+  else rateLimitRedis?.disconnect();
   scheduler.stop();
   await queue.close();
   await store.close();
+  exitSoonAfterStop();
 }
 
 /** A port in use or not ours to take: one line naming it and the setting that changes it. */

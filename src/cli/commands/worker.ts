@@ -7,7 +7,7 @@ import { smtpMailer } from '../../notify/mailer.ts';
 import { openStore } from '../../store/index.ts';
 import { Predictor } from '../../triage/index.ts';
 import { configFrom, untilStopped } from '../context.ts';
-import { endWithParent, keepAliveOnStrayErrors } from '../process-guard.ts';
+import { endWithParent, exitSoonAfterStop, keepAliveOnStrayErrors } from '../process-guard.ts';
 
 export function registerWorker(program: Command): void {
   program
@@ -77,5 +77,6 @@ Examples:
       await queue.close();
       mailer?.close();
       await store.close();
+      exitSoonAfterStop();
     });
 }

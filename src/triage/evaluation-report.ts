@@ -4,7 +4,9 @@ import type { EvaluationResult } from './evaluate-reports.ts';
 
 /** The JSON contract of `evaluate --json`: the summary, per class and per group, without curves. */
 export function evaluationJson(r: EvaluationResult): object {
-  const { metrics: m, groups, ...rest } = r;
+  // the fitted model and the per-report answers are the caller's to use, not figures: written out
+  // with the figures they made a stored version's metrics a megabyte (the weights as JSON numbers)
+  const { metrics: m, groups, fitted: _f, validation: _v, ...rest } = r;
   return {
     ...rest,
     macroPrecision: m.macroPrecision,

@@ -231,6 +231,11 @@ describe('the evaluation report of a model version', () => {
         .executeTakeFirstOrThrow();
       assert.equal(row.report_html, '');
       assert.ok(JSON.parse(row.report!).metrics.roc, 'the curves are stored as data');
+      // the metrics are figures: not the fitted model, nor every test report's answer
+      const metrics = JSON.parse(row.metrics) as Record<string, unknown>;
+      assert.equal('fitted' in metrics, false);
+      assert.equal('validation' in metrics, false);
+      assert.equal('fitted' in JSON.parse(row.report!), false);
       // a version stored by an earlier release: only its HTML
       await store.db
         .updateTable('model_versions')

@@ -168,6 +168,8 @@ export interface EvaluationResult extends EvaluationSummary {
   fitted?: FittedTextClassifier;
   /** with `keepModel`: every test report's top probability and whether the top label was right */
   validation?: ScoredAnswer[];
+  /** with `keepModel`: the last split's test reports, their labels and this model's answers */
+  window?: { reports: BugReport[]; labels: string[]; predicted: string[] };
 }
 
 function candidatesFor(choice: ModelChoice, nTrain: number, K: number): ModelSpec[] {
@@ -503,6 +505,8 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
   let candidates: CandidateScore[] = [];
   let nSelection = 0;
   let kept: FittedTextClassifier | undefined;
+  // with keepModel: the last split's test reports, so a caller can ask another model about the same window
+  let windowReports: BugReport[] = [];
   let blend: EvaluationResult['blend'];
   splits.forEach((split, s) => {
     const counts = new Map<string, number>();
@@ -676,7 +680,10 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
       : undefined;
     temperature = fitted.temperature;
     candidates = selection.candidates;
-    if (opts.keepModel) kept = fitted;
+    if (opts.keepModel) {
+      kept = fitted;
+      windowReports = testIdx.map((i) => test.reports[i]!);
+    }
     opts.onProgress?.(`split ${s + 1}/${splits.length}: predicting`, 0, testIdx.length);
     // one report at a time, as the service answers them: that is the latency that matters
     for (const i of testIdx) {
@@ -746,7 +753,19 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
     },
     perClass: m.perClass,
     metrics: m,
-    ...(opts.keepModel && kept ? { fitted: kept, validation: topAnswers(y, proba, K) } : {}),
+    ...(opts.keepModel && kept
+      ? {
+          fitted: kept,
+          validation: topAnswers(y, proba, K),
+          window: {
+            reports: windowReports,
+            labels: allY.slice(allY.length - windowReports.length),
+            predicted: Array.from(argmaxRows(proba, K), (b) => classes[b]!).slice(
+              allY.length - windowReports.length,
+            ),
+          },
+        }
+      : {}),
   };
 }
 

@@ -6,7 +6,7 @@ import type { EvaluationResult } from './evaluate-reports.ts';
 export function evaluationJson(r: EvaluationResult): object {
   // the fitted model and the per-report answers are the caller's to use, not figures: written out
   // with the figures they made a stored version's metrics a megabyte (the weights as JSON numbers)
-  const { metrics: m, groups, fitted: _f, validation: _v, ...rest } = r;
+  const { metrics: m, groups, fitted: _f, validation: _v, window: _w, ...rest } = r;
   return {
     ...rest,
     macroPrecision: m.macroPrecision,
@@ -81,12 +81,12 @@ export async function evaluationHtml(r: EvaluationResult, title: string): Promis
 }
 
 /** What the report page is drawn from, as a model version stores it: the result without the model. */
-export type EvaluationReportData = Omit<EvaluationResult, 'fitted' | 'validation' | 'groups'> & {
+export type EvaluationReportData = Omit<EvaluationResult, 'fitted' | 'validation' | 'window' | 'groups'> & {
   groups?: EvaluationReportData[];
 };
 
 /** The result as stored with a version (JSON): everything the page draws, nothing it does not. */
 export function evaluationReportData(r: EvaluationResult): EvaluationReportData {
-  const { fitted: _f, validation: _v, groups, ...rest } = r;
+  const { fitted: _f, validation: _v, window: _w, groups, ...rest } = r;
   return { ...rest, ...(groups ? { groups: groups.map((g) => evaluationReportData(g)) } : {}) };
 }

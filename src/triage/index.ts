@@ -13,3 +13,4 @@ export * from './sentence-encoder.ts';
 export * from './stored-metrics.ts';
 export * from './tasks.ts';
 export * from './training.ts';
+export * from './version-comparison.ts';

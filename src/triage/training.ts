@@ -26,6 +26,7 @@ import { evaluationJson, evaluationReportData } from './evaluation-report.ts';
 import { encodeReports, loadSentenceEncoder } from './sentence-encoder.ts';
 import { storedMetrics } from './stored-metrics.ts';
 import { labelFromSource, metaFieldsFor, type TaskName, taskSettings } from './tasks.ts';
+import { compareWithActive } from './version-comparison.ts';
 
 /** Rare classes: fewer reports than this in the training part and the class is dropped, and listed. */
 export const MIN_CLASS_SIZE = 5;
@@ -68,11 +69,6 @@ export interface TrainOutcome {
   ece: number;
   threshold: ThresholdChoice;
   model: string;
-}
-
-/** The selection score a version is compared by: it balances common and rare classes. */
-export function versionScore(m: { accuracy: number; macroF1: number }): number {
-  return (m.accuracy + m.macroF1) / 2;
 }
 
 /** The stored reports with a label for the task (corrections first), read a page at a time. */
@@ -244,17 +240,17 @@ export async function trainTask(
     activate = true;
     reason = 'first version of this task';
   } else {
-    const m = storedMetrics(active.metrics, `${task} v${active.version}`);
-    const old = { accuracy: m.accuracy ?? 0, macroF1: m.macroF1 ?? 0 };
-    const delta = versionScore(result) - versionScore(old);
+    const c = await compareWithActive(store, active, result, settings.labelSource);
+    const { delta } = c;
+    const score = `score ${delta >= 0 ? '+' : ''}${delta.toFixed(3)}: ${c.newScore.toFixed(3)} against ${c.activeScore.toFixed(3)} ${c.basis}`;
     if (opts.force) {
       activate = true;
-      reason = `--force (score ${delta >= 0 ? '+' : ''}${delta.toFixed(3)} against v${active.version})`;
+      reason = `--force (${score} of v${active.version})`;
     } else if (delta >= -NOT_WORSE_TOLERANCE) {
       activate = true;
-      reason = `not worse than v${active.version} (score ${delta >= 0 ? '+' : ''}${delta.toFixed(3)})`;
+      reason = `not worse than v${active.version} (${score})`;
     } else {
-      reason = `worse than active v${active.version} by ${(-delta).toFixed(3)} (mean of accuracy and macro-F1); use --force to activate anyway`;
+      reason = `worse than active v${active.version} by ${(-delta).toFixed(3)} (mean of accuracy and macro-F1, ${c.basis}); use --force to activate anyway`;
     }
   }
   // stored and activated in one transaction, once per run key

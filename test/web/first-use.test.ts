@@ -173,6 +173,23 @@ describe('what a first-time user tripped on, in the web app', () => {
   });
 });
 
+/** A triager logged in to an app over `store` (the caller's data and models), closed after `fn`. */
+async function asTriager(store: Store, name: string, fn: (c: WebClient) => Promise<void>): Promise<void> {
+  await createUser(store, { username: name, password: PASSWORD, role: 'triager' }, null);
+  const app = await buildApp({
+    store,
+    predictor: new Predictor(store, { refreshMs: 0 }),
+    loginRateLimit: 1000,
+  });
+  try {
+    const c = new WebClient(app);
+    assert.equal((await c.login(name, PASSWORD)).statusCode, 303);
+    await fn(c);
+  } finally {
+    await app.close();
+  }
+}
+
 describe('the report page', () => {
   it('answers "predicted when filed" and "the active models now" from the same inputs, the reporter included', async () => {
     const store = await openStore('sqlite::memory:');
@@ -183,15 +200,7 @@ describe('the report page', () => {
         triageCorpus(160).map((r) => (r.component === 'Networking' ? { ...r, reporter: 'ada' } : r)),
       );
       await trainTask(store, 'component');
-      await createUser(store, { username: 'ada', password: PASSWORD, role: 'triager' }, null);
-      const app = await buildApp({
-        store,
-        predictor: new Predictor(store, { refreshMs: 0 }),
-        loginRateLimit: 1000,
-      });
-      try {
-        const c = new WebClient(app);
-        await c.login('ada', PASSWORD);
+      await asTriager(store, 'ada', async (c) => {
         await c.get('/reports/new');
         const filed = await c.post('/reports', {
           summary: 'window settings after update',
@@ -209,9 +218,7 @@ describe('the report page', () => {
           );
         assert.ok(whenFiled && now, page.body);
         assert.equal(whenFiled[2], now[2] ?? now[3]);
-      } finally {
-        await app.close();
-      }
+      });
     } finally {
       await store.close();
     }
@@ -243,23 +250,13 @@ describe('the evaluation report of a model version', () => {
         .where('id', '=', trained.id)
         .execute();
       const again = await trainTask(store, 'category', { force: true });
-      await createUser(store, { username: 'tom', password: PASSWORD, role: 'triager' }, null);
-      const app = await buildApp({
-        store,
-        predictor: new Predictor(store, { refreshMs: 0 }),
-        loginRateLimit: 1000,
-      });
-      try {
-        const c = new WebClient(app);
-        await c.login('tom', PASSWORD);
+      await asTriager(store, 'tom', async (c) => {
         const fresh = await c.get(`/models/${again.id}/report`);
         assert.equal(fresh.statusCode, 200);
         assert.match(fresh.body, /<svg/);
         assert.match(fresh.body, /category model v2/);
         assert.equal((await c.get(`/models/${trained.id}/report`)).body, '<p>the old page</p>');
-      } finally {
-        await app.close();
-      }
+      });
     } finally {
       await store.close();
     }

@@ -39,7 +39,13 @@ export const StoredMetricsSchema = z
     nCorrections: num,
     metaFields: z.array(z.string()).optional(),
     threshold: z
-      .object({ threshold: z.number(), precision: z.number(), coverage: z.number(), cost: z.number() })
+      .object({
+        threshold: z.number(),
+        precision: z.number(),
+        coverage: z.number(),
+        cost: z.number(),
+        chosenOn: z.string().optional(),
+      })
       .passthrough()
       .optional(),
     droppedClasses: z.array(z.object({ label: z.string(), trainCount: z.number() })).optional(),

@@ -1,6 +1,5 @@
 import type { BugReport } from '../domain/index.ts';
 import { EightballError } from '../domain/index.ts';
-import { chooseThreshold, type ThresholdChoice } from '../evaluation/abstention.ts';
 import {
   blendSpecs,
   type FittedTextClassifier,
@@ -26,6 +25,7 @@ import { evaluationJson, evaluationReportData } from './evaluation-report.ts';
 import { encodeReports, loadSentenceEncoder } from './sentence-encoder.ts';
 import { storedMetrics } from './stored-metrics.ts';
 import { labelFromSource, metaFieldsFor, type TaskName, taskSettings } from './tasks.ts';
+import { chooseServedThreshold, type ServedThreshold } from './threshold-choice.ts';
 import { compareWithActive } from './version-comparison.ts';
 
 /** Rare classes: fewer reports than this in the training part and the class is dropped, and listed. */
@@ -67,7 +67,7 @@ export interface TrainOutcome {
   macroF1: number;
   top3: number | null;
   ece: number;
-  threshold: ThresholdChoice;
+  threshold: ServedThreshold;
   model: string;
 }
 
@@ -200,7 +200,18 @@ export async function trainTask(
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
   const validated = result.fitted!;
-  const threshold = chooseThreshold(result.validation!, settings.cost);
+  opts.onProgress?.('choosing the abstention threshold on training reports', 0, 1);
+  const threshold = chooseServedThreshold({
+    reports,
+    labelOf: (r) => r.labels[LABEL_KEY]!,
+    validated,
+    textFields: validated.params.vectorizer.fields.map((f) => f.name),
+    metaFields,
+    sentenceVectors,
+    minClassSize: MIN_CLASS_SIZE,
+    validation: result.validation!,
+    cost: settings.cost,
+  });
 
   // the served model learns from every labelled report, newest included, with the validated settings
   opts.onProgress?.('fitting on all labelled reports', 0, 1);
@@ -310,7 +321,7 @@ async function alreadyTrained(store: Store, task: TaskName, id: number): Promise
     macroF1: m.macroF1 ?? Number.NaN,
     top3: m.top3 ?? null,
     ece: m.ece ?? Number.NaN,
-    threshold: m.threshold as unknown as ThresholdChoice,
+    threshold: m.threshold as unknown as ServedThreshold,
     model: row.description,
   };
 }

@@ -106,7 +106,7 @@ Examples:
             `${task} v${outcome.version} (model ${outcome.id}): ${outcome.model}\n` +
               `  ${outcome.nLabelled} labelled reports (label source ${outcome.labelSource}, ${outcome.nCorrections} corrections)\n` +
               `  validation: accuracy ${pct(outcome.accuracy)}, macro-F1 ${pct(outcome.macroF1)}, top-3 ${pct(outcome.top3)}, ECE ${outcome.ece.toFixed(3)}\n` +
-              `  threshold ${t.threshold.toFixed(3)} (wrong answer costs ${t.cost}): answers ${pct(t.coverage)} of reports at ${pct(t.precision)} precision\n` +
+              `  threshold ${t.threshold.toFixed(3)} (wrong answer costs ${t.cost}), chosen on ${t.chosenOn}: on the test window it answers ${pct(t.coverage)} of reports at ${pct(t.precision)} precision\n` +
               `  ${outcome.activated ? 'activated' : 'NOT activated'}: ${outcome.reason}\n`,
           );
         }

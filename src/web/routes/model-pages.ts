@@ -90,7 +90,7 @@ ${admin ? html`<form method="post" action="/models/task/${task}/train" class="in
 <dt>Label source</dt><dd>${m.label_source}</dd>
 <dt>Validation</dt><dd>${x.nTrain} train / ${x.nTest} test reports (time split), ${x.classes} classes</dd>
 <dt>Accuracy</dt><dd>${pct(x.accuracy)}</dd><dt>Macro-F1</dt><dd>${pct(x.macroF1)}</dd><dt>Top-3</dt><dd>${pct(x.top3)}</dd>
-<dt>Threshold</dt><dd>${m.threshold.toFixed(3)}${x.threshold ? html` (chosen for cost ${x.threshold.cost}: answers ${pct(x.threshold.coverage)} of reports at ${pct(x.threshold.precision)} precision on validation)` : ''}</dd>
+<dt>Threshold</dt><dd>${m.threshold.toFixed(3)}${x.threshold ? html` (chosen for cost ${x.threshold.cost}${x.threshold.chosenOn ? ` on ${x.threshold.chosenOn}` : ''}; on the test window${x.threshold.chosenOn ? ', which did not choose it,' : ''} it answers ${pct(x.threshold.coverage)} of reports at ${pct(x.threshold.precision)} precision)` : ''}</dd>
 ${x.droppedClasses && x.droppedClasses.length > 0 ? html`<dt>Dropped rare classes</dt><dd><details><summary>${x.droppedClasses.length} classes with fewer than 5 training reports</summary>${x.droppedClasses.map((d) => `${d.label} (${d.trainCount})`).join(', ')}</details></dd>` : ''}
 </dl>
 ${

@@ -1,0 +1,97 @@
+import type { BugReport } from '../domain/index.ts';
+import {
+  chooseThreshold,
+  type ScoredAnswer,
+  type ThresholdChoice,
+  thresholdStats,
+} from '../evaluation/abstention.ts';
+import { timeSplit } from '../evaluation/splits.ts';
+import {
+  blendSpecs,
+  type FittedTextClassifier,
+  fitBlend,
+  type TokenizedDoc,
+  type TokenizerSpec,
+  tokenizeDoc,
+  tokenizerOptions,
+} from '../ml/index.ts';
+import { docOf } from './dataset.ts';
+import type { SentenceVectors } from './evaluate-reports.ts';
+
+/** Fewer training reports than this in the newest fifth, and the threshold is chosen on the test window. */
+const MIN_TAIL = 20;
+
+/** A served threshold: chosen on one set of answers, measured on another. */
+export interface ServedThreshold extends ThresholdChoice {
+  /** where it was chosen */
+  chosenOn: string;
+  /** precision and coverage where it was chosen (the figures `precision`/`coverage` hold are the test window's) */
+  chosenPrecision: number;
+  chosenCoverage: number;
+}
+
+/**
+ * The abstention threshold, chosen on training reports alone: the validated settings are fitted
+ * on the oldest four fifths of the training part of the time split and asked about the newest
+ * fifth (newer reports than they learnt from, as the service meets them); the threshold with the
+ * best expected gain there is kept, and its precision and coverage are then measured on the test
+ * window, which played no part in choosing it. With too few training reports for a tail, it is
+ * chosen on the test window, and `chosenOn` says so.
+ */
+export function chooseServedThreshold(o: {
+  reports: BugReport[];
+  labelOf: (r: BugReport) => string;
+  validated: FittedTextClassifier;
+  textFields: string[];
+  metaFields: string[];
+  sentenceVectors?: SentenceVectors | undefined;
+  minClassSize: number;
+  /** the test window's answers of the validated model */
+  validation: ScoredAnswer[];
+  cost: number;
+}): ServedThreshold {
+  const byTime = (rs: BugReport[], ratio: number) =>
+    timeSplit(
+      rs.map((r) => ({ time: r.createdAt, id: r.externalId })),
+      ratio,
+    );
+  const split = byTime(o.reports, 0.25);
+  const train = split.train.map((i) => o.reports[i]!);
+  const inner = byTime(train, 0.2);
+  const tail = inner.test.map((i) => train[i]!);
+  const counts = new Map<string, number>();
+  for (const i of inner.train) counts.set(o.labelOf(train[i]!), (counts.get(o.labelOf(train[i]!)) ?? 0) + 1);
+  const head = inner.train
+    .map((i) => train[i]!)
+    .filter((r) => (counts.get(o.labelOf(r)) ?? 0) >= o.minClassSize);
+  const onTest = (c: ThresholdChoice, chosenOn: string): ServedThreshold => {
+    const t = thresholdStats(o.validation, c.threshold);
+    return { ...c, ...t, chosenOn, chosenPrecision: c.precision, chosenCoverage: c.coverage };
+  };
+  if (tail.length < MIN_TAIL || new Set(head.map(o.labelOf)).size < 2)
+    return onTest(
+      chooseThreshold(o.validation, o.cost),
+      `the test window (${o.validation.length} reports; too few training reports to keep a newest fifth apart)`,
+    );
+  const doc = (r: BugReport, options: ReturnType<typeof tokenizerOptions>): TokenizedDoc => {
+    const d = tokenizeDoc(docOf(r, o.textFields, o.metaFields), options);
+    return o.sentenceVectors ? { ...d, dense: o.sentenceVectors.of(r)! } : d;
+  };
+  function* docs(tokenizer: TokenizerSpec | undefined) {
+    const options = tokenizerOptions(tokenizer);
+    for (const r of head) yield doc(r, options);
+  }
+  const model = fitBlend(blendSpecs(o.validated), docs, head.map(o.labelOf));
+  const answers: ScoredAnswer[] = tail.map((r) => {
+    const raw = docOf(r, o.textFields, o.metaFields);
+    const t = model.tokenize(raw);
+    const p = model.predictProba([o.sentenceVectors ? { ...t, dense: o.sentenceVectors.of(r)! } : t]);
+    let best = 0;
+    for (let k = 1; k < p.length; k++) if (p[k]! > p[best]!) best = k;
+    return { probability: p[best]!, correct: model.classes[best] === o.labelOf(r) };
+  });
+  return onTest(
+    chooseThreshold(answers, o.cost),
+    `the newest fifth of the training reports (${tail.length}), by a model of the older ${head.length}`,
+  );
+}

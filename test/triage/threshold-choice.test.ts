@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { openStore, upsertReports } from '../../src/store/index.ts';
+import { trainTask } from '../../src/triage/index.ts';
+import { triageCorpus } from '../support/triage-corpus.ts';
+
+describe('the abstention threshold a version serves with', () => {
+  it('is chosen on training reports (the newest fifth) and measured on the test window it did not choose on', async () => {
+    const store = await openStore('sqlite::memory:');
+    try {
+      await upsertReports(store.db, triageCorpus(200));
+      const t = (await trainTask(store, 'component')).threshold;
+      // 200 reports: 150 train, of which the newest 30 are the tail a model of the older 120 is asked about
+      assert.equal(t.chosenOn, 'the newest fifth of the training reports (30), by a model of the older 120');
+      for (const x of [t.precision, t.coverage, t.chosenPrecision, t.chosenCoverage])
+        assert.ok(x >= 0 && x <= 1);
+      assert.ok(t.threshold >= 0 && t.threshold <= 1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('says so when there are too few training reports to keep a tail apart', async () => {
+    const store = await openStore('sqlite::memory:');
+    try {
+      await upsertReports(store.db, triageCorpus(60));
+      const t = (await trainTask(store, 'category')).threshold;
+      assert.match(t.chosenOn, /^the test window \(15 reports; too few training reports/);
+      assert.equal(t.precision, t.chosenPrecision);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -14,3 +14,4 @@ export * from './stored-metrics.ts';
 export * from './tasks.ts';
 export * from './training.ts';
 export * from './version-comparison.ts';
+export * from './explain.ts';

@@ -15,6 +15,7 @@ import {
   type Store,
 } from '../store/index.ts';
 import { docOf, textOf } from './dataset.ts';
+import { reasonsFor } from './explain.ts';
 import { type ReportInput, reportFromInput } from './report-input.ts';
 import { loadSentenceEncoder } from './sentence-encoder.ts';
 import { storedMetrics } from './stored-metrics.ts';
@@ -32,7 +33,7 @@ export interface TaskAnswer {
   needsHuman: boolean;
   /** the top labels, most probable first */
   ranking: RankedLabel[];
-  explanation: Explanation[];
+  explanation: (Explanation & { reasons: string[] })[];
 }
 
 export interface SimilarReport {
@@ -208,7 +209,8 @@ export class Predictor {
         ...(encoder ? { dense: vectors.get(encoder)! } : {}),
       };
       const analysis = m.classifier.analyze(doc, 3, 8);
-      const explanation = analysis.explanation;
+      // each label its own reasons, in words a reporter reads (the features stay beside them)
+      const explanation = analysis.explanation.map((e) => ({ ...e, reasons: reasonsFor(e.because) }));
       const ranking = analysis.ranking.slice(0, this.rankingSize);
       const top = ranking[0]!;
       const needsHuman = top.probability < m.row.threshold;

@@ -228,7 +228,7 @@ export function formatClassification(c: Classification): string {
     );
     for (const r of a.ranking.slice(0, 3)) out.push(`  ${pct(r.probability).padStart(6)}  ${r.label}`);
     const why = a.explanation[0];
-    if (why) out.push(`  why ${why.label}: ${why.because.map((b) => b.feature).join(', ')}`);
+    if (why) out.push(`  why ${why.label}: ${why.reasons.join('; ')}`);
   }
   if (c.similar.length > 0) {
     out.push('similar reports:');

@@ -54,6 +54,11 @@ const answer = {
         properties: {
           label: { type: 'string' },
           probability: { type: 'number' },
+          reasons: {
+            type: 'array',
+            items: { type: 'string' },
+            description: 'why this label, in words ("the title mentions “namenode”"), strongest first',
+          },
           because: {
             type: 'array',
             items: {

@@ -58,7 +58,7 @@ export function classificationHtml(c: Classification): SafeHtml {
         (r) =>
           html`<li><span class="bar" style="width:${Math.round(r.probability * 100)}%"></span><span class="lbl">${r.label}</span> <span class="p">${pct(r.probability)}</span></li>`,
       )}</ol>
-${a.explanation[0] ? html`<p class="why">Why ${a.explanation[0].label}: ${a.explanation[0].because.map((b) => b.feature).join(', ')}</p>` : ''}
+${a.explanation.filter((e) => e.reasons.length > 0).map((e) => html`<p class="why">Why ${e.label}: ${e.reasons.join('; ')}</p>`)}
 </section>`,
   )}
 ${

@@ -61,7 +61,8 @@
       s.append(ol);
       // while typing, the top label's reasons in words (the report's page shows each label's)
       const why = a.explanation?.[0];
-      if (why?.reasons?.length) s.append(el('p', `Why ${why.label}: ${why.reasons.slice(0, 3).join('; ')}`, 'why'));
+      if (why?.reasons?.length)
+        s.append(el('p', `Why ${why.label}: ${why.reasons.slice(0, 3).join('; ')}`, 'why'));
       out.push(s);
     }
     if (c.similar && c.similar.length > 0) {

@@ -1,5 +1,5 @@
 import { EightballError, type ErrorCode } from '../domain/index.ts';
-import { type OnProgress, siblingModule, typeScriptWorker } from '../ml/index.ts';
+import { type OnProgress, parallelism, siblingModule, typeScriptWorker } from '../ml/index.ts';
 import type { Store } from '../store/index.ts';
 import { evaluateTask, type TaskName, type TrainOptions, trainTask } from '../triage/index.ts';
 
@@ -8,6 +8,7 @@ export interface TrainingRequest {
   databaseUrl: string;
   task: string;
   options: Pick<TrainOptions, 'force' | 'sentenceEncoder' | 'runKey' | 'seed'>;
+  /** threads its fit may use: the job process's own setting (EIGHTBALL_THREADS, --config) unless given */
   threads?: number;
 }
 
@@ -34,7 +35,11 @@ export async function runTraining(
       ? trainTask(store, task, { ...req.options, onProgress })
       : evaluateTask(store, task, { ...req.options, onProgress });
   }
-  const worker = typeScriptWorker(siblingModule(import.meta.url, 'training-thread'), req);
+  // the thread starts with no settings of this process: it gets the thread count it would use
+  const worker = typeScriptWorker(siblingModule(import.meta.url, 'training-thread'), {
+    ...req,
+    threads: req.threads ?? parallelism().threads,
+  });
   return new Promise((resolve, reject) => {
     let settled = false;
     const finish = (fn: () => void) => {

@@ -231,7 +231,7 @@ export async function ingest(
           opts.onRejected?.(item.error);
         } else {
           opts.enrich?.(item.report);
-          for (const note of enforceFieldLimits(item.report))
+          for (const note of enforceFieldLimits(item.report, item.text))
             opts.onWarning?.({ file: inputName, line: item.line, id: item.report.externalId, message: note });
           const key = hash53(`${item.report.source}\u0000${item.report.externalId}`);
           const first = seenIds.get(key);

@@ -27,7 +27,7 @@ const SHORT_FIELDS = MAPPABLE_FIELDS.filter(
 );
 
 /** Cut what is over the limits, in place; one message per field cut. */
-export function enforceFieldLimits(r: BugReport): string[] {
+export function enforceFieldLimits(r: BugReport, recordText?: string): string[] {
   const notes: string[] = [];
   const cut = (field: string, value: string, max: number): string => {
     if (value.length <= max) return value;
@@ -48,8 +48,11 @@ export function enforceFieldLimits(r: BugReport): string[] {
     r.keywords = r.keywords.slice(0, FIELD_LIMITS.keywords);
   }
   r.keywords = r.keywords.map((k) => cut('keywords', k, FIELD_LIMITS.other));
-  if (notes.length > 0 || r.raw !== null) {
-    const size = JSON.stringify(r.raw ?? null).length;
+  // the record's own text is its size where the source kept it: serialising every record once
+  // more only to measure it would cost an import a second JSON pass
+  const known = recordText?.length;
+  if (r.raw !== null && (known === undefined || known > FIELD_LIMITS.raw)) {
+    const size = JSON.stringify(r.raw).length;
     if (size > FIELD_LIMITS.raw) {
       notes.push(`the original record: ${size.toLocaleString('en')} characters, not kept (its fields are)`);
       r.raw = { omitted: `the original record was ${size} characters` };

@@ -213,7 +213,7 @@ describe('the report page', () => {
             page.body,
           );
         const now =
-          /<section class="answer" aria-label="component">\s*<h3>component: (?:<strong>([^<]+)<\/strong> ([\d.]+%)|<span class="abstain">needs a human<\/span> <span class="p">\(best ([\d.]+%))/.exec(
+          /<section class="answer" aria-label="component"[^>]*>\s*<h3>component: (?:<strong>([^<]+)<\/strong> ([\d.]+%)|<span class="abstain">needs a human<\/span> <span class="p">\(best ([\d.]+%))/.exec(
             page.body,
           );
         assert.ok(whenFiled && now, page.body);
@@ -256,6 +256,29 @@ describe('the evaluation report of a model version', () => {
         assert.match(fresh.body, /<svg/);
         assert.match(fresh.body, /category model v2/);
         assert.equal((await c.get(`/models/${trained.id}/report`)).body, '<p>the old page</p>');
+      });
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('the live suggestions', () => {
+  it('come as the same markup the report page draws, when the panel asks for HTML', async () => {
+    const store = await openStore('sqlite::memory:');
+    try {
+      await upsertReports(store.db, triageCorpus(120));
+      await trainTask(store, 'component');
+      await asTriager(store, 'tess', async (c) => {
+        await c.get('/reports/new');
+        const body = { summary: 'print preview margin broken' };
+        const page = await c.postJson('/suggest', body, { 'x-csrf-token': c.csrf, accept: 'text/html' });
+        assert.equal(page.statusCode, 200);
+        assert.match(String(page.headers['content-type']), /^text\/html/);
+        assert.match(page.body, /^<h2>Suggestions<\/h2>/);
+        assert.match(page.body, /<section class="answer" aria-label="component" data-task="component">/);
+        const json = await c.postJson('/suggest', body, { 'x-csrf-token': c.csrf });
+        assert.ok(json.json().answers.component, 'without asking for HTML: the JSON');
       });
     } finally {
       await store.close();

@@ -45,12 +45,17 @@ function parseReport(body: Record<string, unknown>) {
   return parsed.data;
 }
 
-export function classificationHtml(c: Classification): SafeHtml {
+/**
+ * A classification as the pages show it, rendered here only: the report page and the live
+ * suggestions panel (which asks `/suggest` for this as HTML) draw the same markup. `compact`: the
+ * top label's reasons only, as fits a panel beside a form being typed in.
+ */
+export function classificationHtml(c: Classification, opts: { compact?: boolean } = {}): SafeHtml {
   const tasks = Object.values(c.answers);
   if (tasks.length === 0)
     return html`<p>No model is active yet: a triager trains one with <code>eightball train</code>.</p>`;
   return html`${tasks.map(
-    (a) => html`<section class="answer" aria-label="${a.task}">
+    (a) => html`<section class="answer" aria-label="${a.task}" data-task="${a.task}">
 <h3>${a.task}: ${a.needsHuman ? html`<span class="abstain">needs a human</span> <span class="p">(best ${pct(a.probability)}, below the ${pct(a.threshold)} threshold)</span>` : html`<strong>${a.label}</strong> ${pct(a.probability)}`}</h3>
 <ol class="ranking">${a.ranking
       .slice(0, 3)
@@ -58,7 +63,13 @@ export function classificationHtml(c: Classification): SafeHtml {
         (r) =>
           html`<li><span class="bar" style="width:${Math.round(r.probability * 100)}%"></span><span class="lbl">${r.label}</span> <span class="p">${pct(r.probability)}</span></li>`,
       )}</ol>
-${a.explanation.filter((e) => e.reasons.length > 0).map((e) => html`<p class="why">Why ${e.label}: ${e.reasons.join('; ')}</p>`)}
+${a.explanation
+  .slice(0, opts.compact ? 1 : undefined)
+  .filter((e) => e.reasons.length > 0)
+  .map(
+    (e) =>
+      html`<p class="why">Why ${e.label}: ${e.reasons.slice(0, opts.compact ? 3 : undefined).join('; ')}</p>`,
+  )}
 </section>`,
   )}
 ${
@@ -137,12 +148,18 @@ ${list('products', products)}${list('platforms', platforms)}${list('systems', sy
       // a request per pause in typing: at info level, two log lines a keystroke
       logLevel: 'warn',
     },
-    // as the report will be filed: by this user (a component model reads who reports)
-    async (req) =>
-      predictor.classify({
+    // as the report will be filed: by this user (a component model reads who reports); the panel
+    // asks for HTML, drawn by the same code as the report page, others get the JSON
+    async (req, reply) => {
+      const c = await predictor.classify({
         ...parseReport(req.body as Record<string, unknown>),
         reporter: req.user!.username,
-      }),
+      });
+      if (!req.headers.accept?.includes('text/html')) return c;
+      return reply
+        .type('text/html; charset=utf-8')
+        .send(html`<h2>Suggestions</h2>${classificationHtml(c, { compact: true })}`.toString());
+    },
   );
 
   app.post(

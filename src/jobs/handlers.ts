@@ -20,19 +20,11 @@ import {
   type TrainOutcome,
 } from '../triage/index.ts';
 import { CHUNK_SIZE } from './batches.ts';
-import { importBugzilla } from './import-bugzilla.ts';
 import { importFile } from './import-file.ts';
 import { notifyWatchers } from './notify.ts';
 import type { JobHandlers, JobQueue } from './queue.ts';
+import { sourceKind } from './source-kinds/index.ts';
 import { runTraining } from './training-threads.ts';
-
-/** `product=Firefox&component=General&product=Core` → the import's product and component lists. */
-function queryOf(q: string): { products?: string[]; components?: string[] } {
-  const p = new URLSearchParams(q);
-  const products = p.getAll('product');
-  const components = p.getAll('component');
-  return { ...(products.length ? { products } : {}), ...(components.length ? { components } : {}) };
-}
 
 /** Reports filed longer ago than this are history, not news: an import classifies and announces only newer ones. */
 export const NEWS_DAYS = 7;
@@ -184,23 +176,13 @@ export function jobHandlers(s: HandlerServices): JobHandlers {
         });
       };
       const started = new Date().toISOString();
-      const sourceName = source.kind === 'bugzilla' ? `bugzilla:${source.name}` : source.name;
-      const r =
-        source.kind === 'bugzilla'
-          ? await importBugzilla(s.store, {
-              url: source.location,
-              ...queryOf(source.query),
-              source: sourceName,
-              ...(s.bugzillaApiKey ? { apiKey: s.bugzillaApiKey } : {}),
-              signal: ctx.signal,
-              onProgress,
-            })
-          : await importFile(s.store, {
-              path: source.location,
-              source: source.name,
-              signal: ctx.signal,
-              onProgress,
-            });
+      const kind = sourceKind(source.kind);
+      const r = await kind.sync(s.store, source, {
+        signal: ctx.signal,
+        onProgress,
+        secrets: { bugzillaApiKey: s.bugzillaApiKey },
+      });
+      const sourceName = kind.storedAs(source.name);
       return {
         source: source.name,
         imported: r.imported,

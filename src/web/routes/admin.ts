@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { EightballError } from '../../domain/index.ts';
 import { checkSchedule } from '../../jobs/scheduler.ts';
+import { SOURCE_KINDS, sourceKind } from '../../jobs/source-kinds/index.ts';
 import {
   addAudit,
   deleteDataSource,
@@ -44,7 +45,7 @@ const withCsrf = (props: Record<string, object>, required: string[]) =>
     additionalProperties: false,
   }) as const;
 
-type SourceField = 'name' | 'location' | 'schedule';
+type SourceField = 'name' | 'location' | 'query' | 'schedule';
 /** What the sources form showed when it came back with a mistake. */
 interface SourceForm {
   name?: string;
@@ -134,7 +135,7 @@ ${d.sources.map(
 )}</tbody></table></div>
 <form method="post" action="/admin/sources" class="inline">${hidden}
 <label for="src-name">Name</label> <input id="src-name" name="name" required maxlength="100" value="${v('name')}">
-<label for="src-kind">kind</label> <select id="src-kind" name="kind"><option value="bugzilla">Bugzilla REST</option><option value="file"${form.kind === 'file' ? html` selected` : ''}>file</option></select>
+<label for="src-kind">kind</label> <select id="src-kind" name="kind">${SOURCE_KINDS.map((k) => html`<option value="${k.kind}"${form.kind === k.kind ? html` selected` : ''}>${k.label}</option>`)}</select>
 <label for="src-loc">URL or path</label> <input id="src-loc" name="location" required maxlength="500" value="${v('location')}">
 <label for="src-q">query</label> <input id="src-q" name="query" maxlength="500" placeholder="product=Firefox" value="${v('query')}">
 <label for="src-s">schedule (cron)</label> <input id="src-s" name="schedule" maxlength="100" placeholder="0 * * * *" pattern="[0-9*/,\- A-Za-z?#LW]*" title="five cron fields: minute hour day month weekday, e.g. 0 * * * *" value="${v('schedule')}"${form.error === 'schedule' ? html` aria-invalid="true" autofocus` : ''}>
@@ -309,7 +310,7 @@ ${d.audit.map((a) => html`<tr><td>${a.created_at.slice(0, 19).replace('T', ' ')}
         body: withCsrf(
           {
             name: str(100),
-            kind: { type: 'string', enum: ['bugzilla', 'file'] },
+            kind: { type: 'string', enum: SOURCE_KINDS.map((k) => k.kind) },
             location: str(500),
             query: str(500),
             schedule: str(100),
@@ -323,8 +324,12 @@ ${d.audit.map((a) => html`<tr><td>${a.created_at.slice(0, 19).replace('T', ' ')}
       // a mistake comes back on the same page with what was typed, the field named
       const refuse = (field: SourceField, text: string) =>
         show(reply.code(400), undefined, { kind: 'error', text }, { ...b, error: field });
-      if (b.kind === 'bugzilla' && !/^https?:\/\/\S+$/.test(b.location))
-        return refuse('location', 'location: a Bugzilla source needs an http(s) URL');
+      try {
+        sourceKind(b.kind).check({ location: b.location.trim(), query: b.query?.trim() ?? '' });
+      } catch (e) {
+        if (!(e instanceof EightballError)) throw e;
+        return refuse((e.field ?? 'location') as SourceField, e.message);
+      }
       if (b.schedule?.trim()) {
         try {
           checkSchedule(b.schedule.trim());

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { EightballError } from '../../src/domain/index.ts';
+import { SOURCE_KINDS, sourceKind } from '../../src/jobs/source-kinds/index.ts';
+import { countReports, getDataSource, insertDataSource, openStore } from '../../src/store/index.ts';
+
+const refusal = (fn: () => void): EightballError => {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof EightballError) return e;
+    throw e;
+  }
+  throw new Error('not refused');
+};
+
+describe('data source kinds, one file each, found through the registry', () => {
+  it('lists the kinds the admin page offers, and refuses one it does not know', () => {
+    assert.deepEqual(
+      SOURCE_KINDS.map((k) => k.kind),
+      ['bugzilla', 'file'],
+    );
+    assert.throws(() => sourceKind('gitlab'), /unknown source kind "gitlab" \(bugzilla, file\)/);
+  });
+
+  it('checks a Bugzilla source: an http(s) URL, and only product and component in its query', () => {
+    const k = sourceKind('bugzilla');
+    assert.doesNotThrow(() =>
+      k.check({ location: 'https://bugzilla.mozilla.org', query: 'product=Firefox' }),
+    );
+    assert.equal(refusal(() => k.check({ location: 'bugzilla.mozilla.org', query: '' })).field, 'location');
+    assert.equal(
+      refusal(() => k.check({ location: 'https://b.example', query: 'status=NEW' })).field,
+      'query',
+    );
+    assert.equal(k.storedAs('moz'), 'bugzilla:moz');
+  });
+
+  it('syncs a file source into the store under its own name', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eightball-kinds-'));
+    const path = join(dir, 'bugs.csv');
+    writeFileSync(
+      path,
+      'bug_id,short_desc,product,component\n1,Crash on start,Core,DOM\n2,Slow tabs,Core,DOM\n',
+    );
+    const store = await openStore('sqlite::memory:');
+    try {
+      const id = await insertDataSource(
+        store.db,
+        { name: 'nightly', kind: 'file', location: path, query: '', schedule: null },
+        new Date().toISOString(),
+      );
+      const source = (await getDataSource(store.db, id))!;
+      const k = sourceKind(source.kind);
+      const seen: number[] = [];
+      const r = await k.sync(store, source, {
+        signal: new AbortController().signal,
+        onProgress: (p) => seen.push(p.records),
+        secrets: {},
+      });
+      assert.equal(r.imported, 2);
+      assert.equal(await countReports(store.db, k.storedAs('nightly')), 2);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -84,7 +84,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: BODY_LIMIT,
-    trustProxy: opts.trustProxy ?? false,
+    trustProxy: trustProxySetting(opts.trustProxy),
   });
   // bodies are JSON or forms and must have the right types as sent (no "42" for 42 or back);
   // path and query parts are text by nature, so those are coerced to the schema's types
@@ -318,6 +318,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   sweep.unref();
   app.addHook('onClose', async () => clearInterval(sweep));
   return app;
+}
+
+/** A hop count ("2") trusts that many proxies nearest the server; other strings are their addresses. */
+function trustProxySetting(
+  v: boolean | string | undefined,
+): boolean | string | ((addr: string, hop: number) => boolean) {
+  if (typeof v === 'string' && /^\d+$/.test(v.trim())) {
+    const hops = Number(v.trim());
+    return (_addr, hop) => hop < hops;
+  }
+  return v ?? false;
 }
 
 /** The dotted path of the first string holding a NUL, '' for the value itself, or null. */

@@ -20,7 +20,7 @@ for (const dialect of DIALECTS)
     let app: FastifyInstance;
     let queue: EmbeddedQueue;
     const tokens: Record<string, string> = {};
-    const build = (q: JobQueue, extra: { trustProxy?: boolean } = {}) =>
+    const build = (q: JobQueue, extra: { trustProxy?: boolean | string } = {}) =>
       buildApp({
         store,
         predictor: new Predictor(store, { refreshMs: 0 }),
@@ -193,6 +193,16 @@ for (const dialect of DIALECTS)
       try {
         const secure = await proxied.inject({ url: '/login', headers: { 'x-forwarded-proto': 'https' } });
         assert.ok(secure.cookies.some((c) => c.name === 'eightball.sid' && c.secure === true));
+        const oneHop = await build(queue, { trustProxy: '1' });
+        try {
+          const viaOne = await oneHop.inject({ url: '/login', headers: { 'x-forwarded-proto': 'https' } });
+          assert.ok(
+            viaOne.cookies.some((c) => c.name === 'eightball.sid' && c.secure === true),
+            'a hop count',
+          );
+        } finally {
+          await oneHop.close();
+        }
         const plain = await app.inject({ url: '/login', headers: { 'x-forwarded-proto': 'https' } });
         assert.ok(
           plain.cookies.every((c) => c.secure !== true),

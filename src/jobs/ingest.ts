@@ -169,7 +169,8 @@ export async function ingest(
   opts: IngestOptions = {},
 ): Promise<ImportSummary> {
   const batchSize = opts.batchSize ?? 500;
-  const inputName = basename(plan.run.target);
+  // where warnings say a record is: the file's name, or (a tracker's API) the source's
+  const inputName = plan.run.kind === 'file' ? basename(plan.run.target) : plan.run.source;
   // who runs it, so the next run can tell a live import from one that crashed
   const runId = await startImportRun(store.db, {
     ...plan.run,

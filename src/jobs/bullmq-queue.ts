@@ -117,8 +117,12 @@ export class BullQueue implements JobQueue {
 
   /** null when Redis answers, else why not (for /healthz) */
   async health(): Promise<string | null> {
-    if (this.connection.status === 'ready') return null;
-    return `Redis is not answering (${this.down ?? this.connection.status})`;
+    const status = this.connection.status;
+    if (status === 'ready') return null;
+    // still making its first connection, with no error yet: not an outage
+    if (this.down === null && (status === 'wait' || status === 'connecting' || status === 'connect'))
+      return null;
+    return `Redis is not answering (${this.down ?? status})`;
   }
 
   private cancelKey(id: string): string {

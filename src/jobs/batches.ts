@@ -1,6 +1,6 @@
 import { EightballError } from '../domain/index.ts';
 import { deleteBatch, insertBatch, type Store } from '../store/index.ts';
-import { type ReportInput, ReportInputSchema } from '../triage/index.ts';
+import { parseReportInput, type ReportInput } from '../triage/index.ts';
 import type { JobInfo, JobQueue } from './queue.ts';
 
 export const MAX_BATCH = 10_000;
@@ -11,15 +11,7 @@ export function parseBatch(reports: unknown[]): ReportInput[] {
   if (reports.length === 0 || reports.length > MAX_BATCH) {
     throw EightballError.about('reports', 'usage', `reports: 1 to ${MAX_BATCH} reports`);
   }
-  return reports.map((r, i) => {
-    const p = ReportInputSchema.safeParse(r);
-    if (!p.success) {
-      const issue = p.error.issues[0]!;
-      const field = `reports.${i}.${issue.path.join('.')}`;
-      throw EightballError.about(field, 'usage', `${field}: ${issue.message}`);
-    }
-    return p.data;
-  });
+  return reports.map((r, i) => parseReportInput(r, `reports.${i}.`));
 }
 
 /** Store a batch and queue its classification: the answer for `202 Accepted`. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { BugReport } from '../domain/index.ts';
+import { type BugReport, EightballError } from '../domain/index.ts';
 
 /** The most of each field a report to classify may carry: the API, the form and the jobs agree. */
 export const REPORT_LIMITS = { summary: 1000, description: 65_536, field: 200 } as const;
@@ -24,6 +24,19 @@ export const ReportInputSchema = z
 
 /** What callers pass: `description` may be left out. */
 export type ReportInput = z.input<typeof ReportInputSchema>;
+
+/**
+ * A report input checked against the schema, or a usage error naming the field at fault (as a
+ * path under `at`: `reports.3.` for the fourth report of a batch). The API, the form and batches
+ * all parse with this.
+ */
+export function parseReportInput(body: unknown, at = ''): z.output<typeof ReportInputSchema> {
+  const parsed = ReportInputSchema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const i = parsed.error.issues[0]!;
+  const field = `${at}${i.path.join('.')}`;
+  throw EightballError.about(field, 'usage', `${field}: ${i.message}`);
+}
 
 type InputField = keyof z.input<typeof ReportInputSchema>;
 

@@ -29,21 +29,7 @@ import {
 import { requireRole } from '../auth.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { Flash } from '../layout.ts';
-
-const str = (max: number, pattern?: string) =>
-  ({ type: 'string', maxLength: max, ...(pattern ? { pattern } : {}) }) as const;
-const idParams = {
-  type: 'object',
-  properties: { id: { type: 'integer', minimum: 1 } },
-  required: ['id'],
-} as const;
-const withCsrf = (props: Record<string, object>, required: string[]) =>
-  ({
-    type: 'object',
-    required,
-    properties: { ...props, _csrf: str(200) },
-    additionalProperties: false,
-  }) as const;
+import { idParams, str, withCsrf } from '../route-schemas.ts';
 
 type SourceField = 'name' | 'location' | 'query' | 'schedule';
 /** What the sources form showed when it came back with a mistake. */

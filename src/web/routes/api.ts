@@ -1,5 +1,4 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { EightballError } from '../../domain/index.ts';
 import { MAX_BATCH, submitBatch } from '../../jobs/batches.ts';
 import { fileReport } from '../../jobs/notify.ts';
 import {
@@ -15,116 +14,20 @@ import {
   authenticateToken,
   hasRole,
   isTaskName,
-  ReportInputSchema,
+  parseReportInput,
   recordFeedback,
   reportInputJsonSchema,
   TASKS,
 } from '../../triage/index.ts';
 import { HEADLINE_METRICS, storedMetrics } from '../../triage/stored-metrics.ts';
+import { classification, errors } from '../api-schemas.ts';
 import { apiError, requireRole } from '../auth.ts';
+import { idParams } from '../route-schemas.ts';
 
 const reportInput = reportInputJsonSchema({
   omit: ['reporter'],
   describe: { summary: 'the title of the report', description: 'the first comment' },
 });
-
-const ranked = {
-  type: 'array',
-  items: {
-    type: 'object',
-    properties: { label: { type: 'string' }, probability: { type: 'number' } },
-  },
-} as const;
-
-const answer = {
-  type: 'object',
-  properties: {
-    task: { type: 'string' },
-    modelId: { type: 'integer' },
-    version: { type: 'integer' },
-    label: { type: ['string', 'null'], description: 'null when the model abstains (needsHuman)' },
-    probability: { type: 'number' },
-    threshold: { type: 'number' },
-    needsHuman: { type: 'boolean' },
-    ranking: ranked,
-    explanation: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          label: { type: 'string' },
-          probability: { type: 'number' },
-          reasons: {
-            type: 'array',
-            items: { type: 'string' },
-            description: 'why this label, in words ("the title mentions “namenode”"), strongest first',
-          },
-          because: {
-            type: 'array',
-            items: {
-              type: 'object',
-              properties: { feature: { type: 'string' }, weight: { type: 'number' } },
-            },
-          },
-        },
-      },
-    },
-  },
-} as const;
-
-const classification = {
-  type: 'object',
-  properties: {
-    answers: { type: 'object', properties: { category: answer, component: answer } },
-    similar: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          id: { type: 'integer' },
-          source: { type: 'string' },
-          externalId: { type: 'string' },
-          summary: { type: 'string' },
-          url: { type: ['string', 'null'] },
-          similarity: { type: 'number' },
-        },
-      },
-    },
-  },
-} as const;
-
-const errorBody = {
-  type: 'object',
-  properties: {
-    error: {
-      type: 'object',
-      properties: { code: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' } },
-    },
-  },
-} as const;
-
-const errors = {
-  400: errorBody,
-  401: errorBody,
-  403: errorBody,
-  404: errorBody,
-  413: errorBody,
-  429: errorBody,
-};
-const idParams = {
-  type: 'object',
-  properties: { id: { type: 'integer', minimum: 1 } },
-  required: ['id'],
-} as const;
-
-function parseInput(body: unknown) {
-  const parsed = ReportInputSchema.safeParse(body);
-  if (!parsed.success) {
-    const i = parsed.error.issues[0]!;
-    throw EightballError.about(String(i.path[0]), 'usage', `${String(i.path[0])}: ${i.message}`);
-  }
-  return parsed.data;
-}
 
 /** The JSON API: Bearer tokens only (no cookies, so no CSRF), JSON errors with a code and the field. */
 export const apiRoutes: FastifyPluginAsync<{ classifyRateLimit: number }> = async (app, opts) => {
@@ -163,7 +66,7 @@ export const apiRoutes: FastifyPluginAsync<{ classifyRateLimit: number }> = asyn
       },
     },
     // as /reports would file it: by the token's user (component models read who reports)
-    async (req) => predictor.classify({ ...parseInput(req.body), reporter: req.user!.username }),
+    async (req) => predictor.classify({ ...parseReportInput(req.body), reporter: req.user!.username }),
   );
 
   app.post(
@@ -184,7 +87,7 @@ export const apiRoutes: FastifyPluginAsync<{ classifyRateLimit: number }> = asyn
       },
     },
     async (req, reply) => {
-      const input = parseInput(req.body);
+      const input = parseReportInput(req.body);
       const { id, classification: c } = await fileReport(store, predictor, queue, {
         ...input,
         reporter: req.user!.username,

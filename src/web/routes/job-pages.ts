@@ -4,17 +4,13 @@ import { addAudit } from '../../store/index.ts';
 import { TASKS } from '../../triage/index.ts';
 import { requireRole } from '../auth.ts';
 import { html, pct } from '../html.ts';
+import { csrfOnly } from '../route-schemas.ts';
 
 const STATES: JobState[] = ['waiting', 'delayed', 'active', 'completed', 'dead', 'cancelled'];
 const idParams = {
   type: 'object',
   properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } },
   required: ['id'],
-} as const;
-const csrfOnly = {
-  type: 'object',
-  properties: { _csrf: { type: 'string', maxLength: 200 } },
-  additionalProperties: false,
 } as const;
 
 function progressOf(j: JobInfo): string {

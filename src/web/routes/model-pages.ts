@@ -13,17 +13,7 @@ import {
 import { storedMetrics } from '../../triage/stored-metrics.ts';
 import { requireRole } from '../auth.ts';
 import { html, pct } from '../html.ts';
-
-const idParams = {
-  type: 'object',
-  properties: { id: { type: 'integer', minimum: 1 } },
-  required: ['id'],
-} as const;
-const csrfOnly = {
-  type: 'object',
-  properties: { _csrf: { type: 'string', maxLength: 200 } },
-  additionalProperties: false,
-} as const;
+import { csrfOnly, idParams } from '../route-schemas.ts';
 
 export const modelRoutes: FastifyPluginAsync = async (app) => {
   const { store } = app.services;

@@ -16,7 +16,7 @@ import {
   inputFromReport,
   isTaskName,
   knownLabels,
-  ReportInputSchema,
+  parseReportInput,
   recordFeedback,
   reportInputJsonSchema,
   TASKS,
@@ -24,10 +24,9 @@ import {
 import { requireRole } from '../auth.ts';
 import { html, pct, type SafeHtml } from '../html.ts';
 import { confirmNewLabel } from '../new-label.ts';
+import { str } from '../route-schemas.ts';
 
 const PAGE_SIZE = 50;
-
-const str = (max: number) => ({ type: 'string', maxLength: max }) as const;
 
 // the new-report form: the input's fields a reporter types (the reporter is who is logged in)
 const reportForm = reportInputJsonSchema({ omit: ['version', 'reporter'], extra: { _csrf: str(200) } });
@@ -35,14 +34,7 @@ const reportForm = reportInputJsonSchema({ omit: ['version', 'reporter'], extra:
 /** The form's fields without the CSRF token, validated by the same schema the API uses. */
 function parseReport(body: Record<string, unknown>) {
   const { _csrf: _c, ...fields } = body;
-  const parsed = ReportInputSchema.safeParse(fields);
-  if (!parsed.success) {
-    const i = parsed.error.issues[0]!;
-    const e = new EightballError('usage', `${String(i.path[0])}: ${i.message}`);
-    Object.assign(e, { field: String(i.path[0]) });
-    throw e;
-  }
-  return parsed.data;
+  return parseReportInput(fields);
 }
 
 /**

@@ -1,0 +1,86 @@
+/** The JSON shapes of the API's answers, for Fastify's serialisation and the OpenAPI document. */
+
+const ranked = {
+  type: 'array',
+  items: {
+    type: 'object',
+    properties: { label: { type: 'string' }, probability: { type: 'number' } },
+  },
+} as const;
+
+const answer = {
+  type: 'object',
+  properties: {
+    task: { type: 'string' },
+    modelId: { type: 'integer' },
+    version: { type: 'integer' },
+    label: { type: ['string', 'null'], description: 'null when the model abstains (needsHuman)' },
+    probability: { type: 'number' },
+    threshold: { type: 'number' },
+    needsHuman: { type: 'boolean' },
+    ranking: ranked,
+    explanation: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          label: { type: 'string' },
+          probability: { type: 'number' },
+          reasons: {
+            type: 'array',
+            items: { type: 'string' },
+            description: 'why this label, in words ("the title mentions “namenode”"), strongest first',
+          },
+          because: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { feature: { type: 'string' }, weight: { type: 'number' } },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+export const classification = {
+  type: 'object',
+  properties: {
+    answers: { type: 'object', properties: { category: answer, component: answer } },
+    similar: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'integer' },
+          source: { type: 'string' },
+          externalId: { type: 'string' },
+          summary: { type: 'string' },
+          url: { type: ['string', 'null'] },
+          similarity: { type: 'number' },
+        },
+      },
+    },
+  },
+} as const;
+
+const errorBody = {
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      properties: { code: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' } },
+    },
+  },
+} as const;
+
+export const errors = {
+  400: errorBody,
+  401: errorBody,
+  403: errorBody,
+  404: errorBody,
+  413: errorBody,
+  429: errorBody,
+  503: errorBody,
+};

@@ -1,4 +1,5 @@
 export * from './artifact.ts';
+export * from './blend.ts';
 export * from './calibration.ts';
 export * from './complement-nb.ts';
 export * from './ensemble.ts';
@@ -7,6 +8,7 @@ export * from './lbfgs.ts';
 export * from './linear-model.ts';
 export * from './linear-svm.ts';
 export * from './logistic-regression.ts';
+export * from './model-selection.ts';
 export type { OnProgress } from './progress.ts';
 export * from './random.ts';
 export * from './rows.ts';

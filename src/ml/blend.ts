@@ -1,0 +1,69 @@
+import {
+  FittedTextClassifier,
+  TextClassifier,
+  type TextClassifierParams,
+  type TokenizerSpec,
+} from './text-classifier.ts';
+import type { TokenizedDoc } from './vectorizer.ts';
+
+/** What a blend member is before fitting. */
+export interface BlendSpec {
+  params: TextClassifierParams;
+  weight: number;
+  temperature: number;
+}
+
+/**
+ * Fit a blend: each member on the same reports and labels, read through `docsFor` (called once per
+ * member, with its tokenizer); the heaviest member comes first and answers for the blend's
+ * `params` (its vectorizer also serves the similar-reports index).
+ */
+export function fitBlend(
+  specs: BlendSpec[],
+  docsFor: (tokenizer: TokenizerSpec | undefined) => Iterable<TokenizedDoc>,
+  y: string[],
+): FittedTextClassifier {
+  if (specs.length === 0) throw new Error('a blend needs at least one member');
+  const order = specs.map((s, i) => ({ s, i })).sort((a, b) => b.s.weight - a.s.weight || a.i - b.i);
+  const fitted = order.map(({ s }) => ({
+    classifier: new TextClassifier(s.params).fit(docsFor(s.params.tokenizer), y, s.temperature),
+    weight: s.weight,
+  }));
+  const [first, ...partners] = fitted;
+  const c = first!.classifier;
+  return partners.length === 0
+    ? c
+    : new FittedTextClassifier(c.params, c.vectorizer, c.model, c.temperature, {
+        weight: first!.weight,
+        partners,
+      });
+}
+
+/** The same classifier (or blend) with new temperatures, one per member; null keeps a member's. */
+export function withTemperatures(
+  fitted: FittedTextClassifier,
+  temperatures: (number | null)[],
+): FittedTextClassifier {
+  const [first, ...partners] = fitted.members().map((m, i) => {
+    const c = m.classifier;
+    const t = temperatures[i] ?? c.temperature;
+    return { classifier: new FittedTextClassifier(c.params, c.vectorizer, c.model, t), weight: m.weight };
+  });
+  const c = first!.classifier;
+  return new FittedTextClassifier(
+    c.params,
+    c.vectorizer,
+    c.model,
+    c.temperature,
+    fitted.blend ? { weight: first!.weight, partners } : null,
+  );
+}
+
+/** The blend's members as specs, to fit them again on other reports. */
+export function blendSpecs(fitted: FittedTextClassifier): BlendSpec[] {
+  return fitted.members().map((m) => ({
+    params: m.classifier.params,
+    weight: m.weight,
+    temperature: m.classifier.temperature,
+  }));
+}

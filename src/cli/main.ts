@@ -26,6 +26,7 @@ const COMMAND_MODULES: Record<string, () => Promise<Register>> = {
   worker: async () => (await import('./commands/worker.ts')).registerWorker,
   jobs: async () => (await import('./commands/jobs.ts')).registerJobs,
   db: async () => (await import('./commands/db.ts')).registerDb,
+  tasks: async () => (await import('./commands/tasks.ts')).registerTasks,
 };
 
 /** Global options that take a value: skipped when looking for the command's name. */

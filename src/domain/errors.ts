@@ -31,6 +31,8 @@ export type ErrorCode =
   | 'rejected'
   | 'interrupted'
   | 'not-found'
+  /** the thing exists already (a task of that name): HTTP 409 */
+  | 'conflict'
   /** a service eightball needs (the database, Redis) does not answer now: HTTP 503 */
   | 'unavailable';
 
@@ -45,6 +47,7 @@ export const ERROR_CODES: Record<ErrorCode, { http: number; exit: number }> = {
   'unknown-column': { http: 400, exit: 2 },
   rejected: { http: 400, exit: 1 },
   'not-found': { http: 404, exit: 1 },
+  conflict: { http: 409, exit: 1 },
   io: { http: 500, exit: 1 },
   http: { http: 502, exit: 1 },
   database: { http: 500, exit: 1 },

@@ -10,12 +10,12 @@ import {
   savePredictions,
 } from '../store/index.ts';
 import {
-  assertTask,
+  getTask,
   inputFromReport,
+  listTasks,
   type Predictor,
   type ReportInput,
   storedPredictions,
-  TASKS,
   type TaskName,
   type TrainOutcome,
 } from '../triage/index.ts';
@@ -77,7 +77,9 @@ export function jobHandlers(s: HandlerServices): JobHandlers {
   return {
     async train(data, ctx) {
       const d = obj(data);
-      const tasks: TaskName[] = d.task ? [assertTask(String(d.task))] : [...TASKS];
+      const tasks: TaskName[] = d.task
+        ? [(await getTask(s.store, String(d.task))).name]
+        : (await listTasks(s.store)).map((t) => t.name);
       const out = [];
       let failure: EightballError | null = null;
       for (const task of tasks) {
@@ -200,7 +202,7 @@ export function jobHandlers(s: HandlerServices): JobHandlers {
         {
           kind: 'evaluate',
           databaseUrl: s.databaseUrl ?? '',
-          task: assertTask(String(d.task)),
+          task: (await getTask(s.store, String(d.task ?? ''))).name,
           options: typeof d.sentenceEncoder === 'string' ? { sentenceEncoder: d.sentenceEncoder } : {},
         },
         (what, done, total) => {

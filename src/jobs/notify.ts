@@ -9,7 +9,7 @@ import {
   subscribersOf,
 } from '../store/index.ts';
 import type { Predictor, ReportInput } from '../triage/index.ts';
-import { submitReport } from '../triage/index.ts';
+import { findTask, submitReport } from '../triage/index.ts';
 import type { JobQueue } from './queue.ts';
 
 /** File a report and queue the e-mail to whoever watches where it landed. */
@@ -37,7 +37,11 @@ async function placesOf(store: Store, reportId: number): Promise<{ task: string;
   if (!found) throw new EightballError('not-found', `report ${reportId} not found`);
   const places = new Map<string, { task: string; label: string }>();
   for (const p of await predictionsFor(store.db, reportId)) {
-    if (!p.abstained && p.label) places.set(`${p.task}\u0000${p.label}`, { task: p.task, label: p.label });
+    if (p.abstained || !p.label) continue;
+    // a multi-label answer lands in each of its labels (which never hold a comma: see labelSetFromSource)
+    const multi = (await findTask(store, p.task))?.kind === 'multilabel';
+    const labels = multi ? p.label.split(', ').filter((l) => l !== '(none)') : [p.label];
+    for (const label of labels) places.set(`${p.task}\u0000${label}`, { task: p.task, label });
   }
   const r = found.report;
   if (r.product && r.component) {

@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
+import { FittedMultilabelClassifier, MULTILABEL_FORMAT } from './multilabel-classifier.ts';
 import { ARTIFACT_FORMAT, ARTIFACT_VERSION, FittedTextClassifier } from './text-classifier.ts';
+
+/** Whatever a task's version stores: the payload's own format says which. */
+export type FittedModel = FittedTextClassifier | FittedMultilabelClassifier;
 
 /** Why an artifact could not be loaded: corrupt (checksum, JSON) or incompatible (format, version). */
 export class ArtifactError extends Error {
@@ -11,7 +15,7 @@ function sha256(s: string): string {
 }
 
 /** A fitted classifier as text: a small envelope (format, version, checksum) around its JSON. */
-export function serializeClassifier(model: FittedTextClassifier): string {
+export function serializeClassifier(model: FittedModel): string {
   const payload = JSON.stringify(model.toJSON());
   return JSON.stringify({
     format: ARTIFACT_FORMAT,
@@ -22,6 +26,13 @@ export function serializeClassifier(model: FittedTextClassifier): string {
 }
 
 export function deserializeClassifier(text: string): FittedTextClassifier {
+  const m = deserializeModel(text);
+  if (!(m instanceof FittedTextClassifier))
+    throw new ArtifactError('model artifact holds a multi-label classifier, not a one-label one');
+  return m;
+}
+
+export function deserializeModel(text: string): FittedModel {
   let envelope: { format?: unknown; version?: unknown; sha256?: unknown; payload?: unknown };
   try {
     envelope = JSON.parse(text);
@@ -40,7 +51,10 @@ export function deserializeClassifier(text: string): FittedTextClassifier {
     throw new ArtifactError('model artifact is corrupt: checksum mismatch');
   }
   try {
-    return FittedTextClassifier.fromJSON(JSON.parse(envelope.payload));
+    const payload = JSON.parse(envelope.payload) as Record<string, unknown>;
+    return payload.format === MULTILABEL_FORMAT
+      ? FittedMultilabelClassifier.fromJSON(payload)
+      : FittedTextClassifier.fromJSON(payload);
   } catch (e) {
     throw new ArtifactError(`model artifact is corrupt: ${(e as Error).message}`);
   }

@@ -9,6 +9,7 @@ export * from './linear-model.ts';
 export * from './linear-svm.ts';
 export * from './logistic-regression.ts';
 export * from './model-selection.ts';
+export * from './multilabel-classifier.ts';
 export type { OnProgress } from './progress.ts';
 export * from './random.ts';
 export * from './rows.ts';

@@ -11,3 +11,4 @@ export * from './report-rows.ts';
 export type * from './schema.ts';
 export * from './stats-queries.ts';
 export * from './subscription-repository.ts';
+export * from './task-repository.ts';

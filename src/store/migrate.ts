@@ -6,6 +6,7 @@ import * as m002 from './migrations/002-triage.ts';
 import * as m003 from './migrations/003-jobs.ts';
 import * as m004 from './migrations/004-hardening.ts';
 import * as m005 from './migrations/005-report-data.ts';
+import * as m006 from './migrations/006-tasks.ts';
 
 /** Migrations are code, listed here in order: a bundle or a compiled build finds them without a file scan. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '003-jobs': m003,
   '004-hardening': m004,
   '005-report-data': m005,
+  '006-tasks': m006,
 };
 
 class StaticProvider implements MigrationProvider {

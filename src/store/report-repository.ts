@@ -257,6 +257,8 @@ export interface ReportListItem {
   component: string | null;
   type: string | null;
   createdAt: string | null;
+  /** the whole report (without its raw record), for each task to read its own label from */
+  report: BugReport;
 }
 
 /** Newest first, filtered in the database; `q` is matched with LIKE on bound parameters. */
@@ -280,7 +282,7 @@ export async function listReports(
   }
   const total = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const rows = await q
-    .select(['id', 'source', 'external_id', 'summary', 'product', 'component', 'type', 'created_at'])
+    .select(['id', ...BUG_REPORT_COLUMNS.filter((c) => c !== 'raw')] as const)
     .orderBy('id', 'desc')
     .limit(f.limit)
     .offset(f.offset)
@@ -296,6 +298,7 @@ export async function listReports(
       component: r.component,
       type: r.type,
       createdAt: r.created_at,
+      report: rowToReport(r as Parameters<typeof rowToReport>[0]),
     })),
   };
 }

@@ -122,6 +122,17 @@ export interface ModelVersionsTable {
   report: string | null;
 }
 
+export interface TasksTable {
+  name: string;
+  /** 'classify' (one label) or 'multilabel' (any number of labels) */
+  kind: string;
+  label_source: string;
+  /** JSON: the `FROM=TO` rules, in order */
+  label_map: string;
+  description: string;
+  created_at: string;
+}
+
 export interface PredictionsTable {
   id: Generated<number>;
   report_id: number;
@@ -242,6 +253,7 @@ export interface Database {
   batch_items: BatchItemsTable;
   subscriptions: SubscriptionsTable;
   notifications: NotificationsTable;
+  tasks: TasksTable;
 }
 
 export type BugReportRow = Selectable<BugReportsTable>;

@@ -66,7 +66,10 @@ export function docOf(r: BugReport, textFields: readonly string[], metaFields: r
   return { text, meta };
 }
 
-/** The metadata a model may use for a label without reading the answer off it. */
+/**
+ * The metadata a model may use for a label without reading the answer off it: the one rule for
+ * `evaluate`, `train` and every task (bench/RESULTS.md measured it).
+ */
 export function defaultMetaFields(label: string): string[] {
   const base = ['platform', 'opSys', 'severity'];
   if (label === 'component') base.push('product');
@@ -75,6 +78,9 @@ export function defaultMetaFields(label: string): string[] {
   // NetBeans'; -1.2 macro-F1 on bug versus not a bug (bench/RESULTS.md)
   if (label === 'component' || label === 'product::component') base.push('reporter');
   return base.filter(
-    (f) => f !== label && !(label === 'product::component' && (f === 'product' || f === 'component')),
+    (f) =>
+      f !== label &&
+      !(label === 'product::component' && (f === 'product' || f === 'component')) &&
+      !(label === 'severity-enhancement' && f === 'severity'),
   );
 }

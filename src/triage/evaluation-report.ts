@@ -6,7 +6,7 @@ import type { EvaluationResult } from './evaluate-reports.ts';
 export function evaluationJson(r: EvaluationResult): object {
   // the fitted model and the per-report answers are the caller's to use, not figures: written out
   // with the figures they made a stored version's metrics a megabyte (the weights as JSON numbers)
-  const { metrics: m, groups, fitted: _f, validation: _v, window: _w, ...rest } = r;
+  const { metrics: m, groups, fitted: _f, validation: _v, window: _w, answers: _a, ...rest } = r;
   return {
     ...rest,
     macroPrecision: m.macroPrecision,

@@ -1,4 +1,5 @@
 import type { ClassificationMetrics } from '../evaluation/metrics.ts';
+import { pooledGroupFigures } from '../evaluation/protocol.ts';
 import type { EvaluationResult } from './evaluate-reports.ts';
 import { HEADLINE_METRICS } from './stored-metrics.ts';
 
@@ -15,8 +16,9 @@ const mean = (xs: (number | null | undefined)[]): number | null => {
 /**
  * The top level of a grouped evaluation, built from every group rather than copied from the
  * first: means where a mean means something (the measures, times per group), sums for counts,
- * the worst group's p99 latency, every group's classes (named `group: label`), and no curve,
- * confusion matrix or temperature, which exist per group only (in `groups`).
+ * the worst group's p99 latency, every group's classes (named `group: label`), the figures of
+ * all groups' answers pooled (`pooled`), and no curve, confusion matrix or temperature, which
+ * exist per group only (in `groups`).
  */
 export function combineGroups(
   groups: Group[],
@@ -84,5 +86,9 @@ export function combineGroups(
     metrics,
     groups,
     skippedGroups: skipped,
+    // the pooled figures come from the pooled answers, not from the means above
+    ...(groups.every((g) => g.answers)
+      ? { pooled: pooledGroupFigures(groups.map((g) => ({ group: g.group, ...g.answers! }))) }
+      : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { iterateStoredReports, type Store } from '../store/index.ts';
-import { labelFromSource, type TaskName } from './tasks.ts';
+import { labelFromSource, type TaskDefinition } from './tasks/index.ts';
 
 /** A label source as the stored reports fill it. */
 export interface LabelSourceCount {
@@ -12,11 +12,6 @@ export interface LabelSourceCount {
   usableClasses: number;
 }
 
-const CANDIDATES: Record<TaskName, string[]> = {
-  category: ['type', 'severity-enhancement', 'severity', 'priority'],
-  component: ['product::component', 'component', 'product'],
-};
-
 /**
  * What each label source a task could read would give on the stored reports: `train` lists the
  * usable ones when a task's own source gives too little (a Bugzilla dump without `type`, a Jira
@@ -24,7 +19,7 @@ const CANDIDATES: Record<TaskName, string[]> = {
  */
 export async function labelSourceCounts(
   store: Store,
-  task: TaskName,
+  task: TaskDefinition,
   minClassSize: number,
 ): Promise<LabelSourceCount[]> {
   const counts = new Map<string, Map<string, number>>();
@@ -38,7 +33,7 @@ export async function labelSourceCounts(
     m.set(label, (m.get(label) ?? 0) + 1);
   };
   for await (const { report } of iterateStoredReports(store.db)) {
-    for (const s of CANDIDATES[task]) count(s, labelFromSource(report, s));
+    for (const s of task.candidateSources) count(s, labelFromSource(report, s));
     for (const [k, v] of Object.entries(report.labels)) count(`labels.${k}`, v);
   }
   return [...counts]
@@ -52,15 +47,16 @@ export async function labelSourceCounts(
 }
 
 /** What a team most likely means: its own labels file first for a category, the tracker's fields after. */
-function rank(task: TaskName, source: string): number {
-  const order =
-    task === 'category' ? ['labels.', ...CANDIDATES.category] : [...CANDIDATES.component, 'labels.'];
+function rank(task: TaskDefinition, source: string): number {
+  const order = task.prefersLabelsFile
+    ? ['labels.', ...task.candidateSources]
+    : [...task.candidateSources, 'labels.'];
   const i = order.findIndex((o) => (o === 'labels.' ? source.startsWith(o) : source === o));
   return i < 0 ? order.length : i;
 }
 
 /** Why a task cannot train on its source, and which sources it could use instead, in words. */
-export function labelSourceAdvice(task: TaskName, current: string, counts: LabelSourceCount[]): string {
+export function labelSourceAdvice(task: TaskDefinition, current: string, counts: LabelSourceCount[]): string {
   const usable = counts.filter((c) => c.usableClasses >= 2 && c.source !== current);
   const mine = counts.find((c) => c.source === current);
   const why = !mine
@@ -72,5 +68,5 @@ export function labelSourceAdvice(task: TaskName, current: string, counts: Label
     .slice(0, 6)
     .map((c) => `${c.source} (${c.usableClasses} labels, ${c.reports} reports)`)
     .join(', ');
-  return `${why}. Label sources that would work: ${list}. Choose one with: eightball train --task ${task} --label-source ${usable[0]!.source} (or on the admin page)`;
+  return `${why}. Label sources that would work: ${list}. Choose one with: eightball train --task ${task.name} --label-source ${usable[0]!.source} (or on the admin page)`;
 }

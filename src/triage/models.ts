@@ -10,7 +10,7 @@ import {
   type Store,
   setModelThreshold,
 } from '../store/index.ts';
-import type { TaskName } from './tasks.ts';
+import type { TaskName } from './tasks/index.ts';
 
 export async function activateModel(
   store: Store,

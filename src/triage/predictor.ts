@@ -1,8 +1,10 @@
 import type { BugReport } from '../domain/index.ts';
 import {
-  deserializeClassifier,
+  deserializeModel,
   type Explanation,
-  type FittedTextClassifier,
+  type FittedModel,
+  FittedMultilabelClassifier,
+  FittedTextClassifier,
   type RankedLabel,
   SimilarityIndex,
   type TokenizedDoc,
@@ -19,19 +21,28 @@ import { reasonsFor } from './explain.ts';
 import { type ReportInput, reportFromInput } from './report-input.ts';
 import { loadSentenceEncoder } from './sentence-encoder.ts';
 import { storedMetrics } from './stored-metrics.ts';
-import { TASKS, type TaskName } from './tasks.ts';
+import { listTasks, type TaskDefinition, type TaskKind, type TaskName } from './tasks/index.ts';
 
 export interface TaskAnswer {
   task: TaskName;
+  kind: TaskKind;
   modelId: number;
   version: number;
-  /** the top label, or null when the model abstains */
+  /**
+   * the top label, or null when the model abstains; for a multi-label task the asserted labels
+   * joined by ", " ("(none)" when it is sure of none)
+   */
   label: string | null;
+  /** the asserted labels: the top one, or a multi-label task's every label at or above the threshold */
+  labels: string[];
   probability: number;
   threshold: number;
-  /** below the threshold: a person should decide among `ranking` */
+  /**
+   * below the threshold: a person should decide among `ranking` (multi-label: some label is
+   * neither likely enough to assert nor unlikely enough to rule out)
+   */
   needsHuman: boolean;
-  /** the top labels, most probable first */
+  /** the top labels, most probable first (multi-label: each label's own probability) */
   ranking: RankedLabel[];
   explanation: (Explanation & { reasons: string[] })[];
 }
@@ -46,15 +57,36 @@ export interface SimilarReport {
 }
 
 export interface Classification {
-  answers: Partial<Record<TaskName, TaskAnswer>>;
+  /** every active task's answer, by task name */
+  answers: Record<TaskName, TaskAnswer>;
   similar: SimilarReport[];
 }
 
-interface Loaded {
+export interface Loaded {
+  task: TaskDefinition;
   row: Omit<ModelVersionRow, 'artifact' | 'report_html' | 'report'>;
-  classifier: FittedTextClassifier;
+  model: FittedModel;
   textFields: string[];
   metaFields: string[];
+}
+
+/** The labels a loaded model can answer with. */
+export function modelLabels(m: Loaded | undefined): string[] {
+  if (!m) return [];
+  return m.model instanceof FittedMultilabelClassifier ? m.model.labels : m.model.classes;
+}
+
+/** The loaded one-label model that indexes similar reports: the highest similarityPriority. */
+function similarityBasis(
+  loaded: Map<TaskName, Loaded>,
+): (Loaded & { model: FittedTextClassifier }) | undefined {
+  let best: (Loaded & { model: FittedTextClassifier }) | undefined;
+  for (const m of loaded.values()) {
+    if (!(m.model instanceof FittedTextClassifier) || m.task.similarityPriority <= 0) continue;
+    if (!best || m.task.similarityPriority > best.task.similarityPriority)
+      best = m as Loaded & { model: FittedTextClassifier };
+  }
+  return best;
 }
 
 interface Neighbourhood {
@@ -111,27 +143,31 @@ export class Predictor {
 
   private async reload(): Promise<void> {
     const active = await activeModelIds(this.store.db);
+    const tasks = await listTasks(this.store);
     this.checkedAt = performance.now();
-    for (const task of TASKS) {
-      const id = active.get(task);
+    for (const name of [...this.loaded.keys()])
+      if (!tasks.some((t) => t.name === name)) this.loaded.delete(name);
+    for (const task of tasks) {
+      const id = active.get(task.name);
       if (id === undefined) {
-        this.loaded.delete(task);
+        this.loaded.delete(task.name);
         continue;
       }
-      if (this.loaded.get(task)?.row.id === id) continue;
+      if (this.loaded.get(task.name)?.row.id === id) continue;
       const row = await getModelVersion(this.store.db, id);
       if (!row) continue;
-      const classifier = deserializeClassifier(row.artifact);
+      const model = deserializeModel(row.artifact);
       const { artifact: _a, report_html: _h, report: _r, ...summary } = row;
       const metaFields = storedMetrics(row.metrics, `${row.task} v${row.version}`).metaFields ?? [];
-      this.loaded.set(task, {
+      this.loaded.set(task.name, {
+        task,
         row: summary,
-        classifier,
-        textFields: classifier.params.vectorizer.fields.map((f) => f.name),
+        model,
+        textFields: model.params.vectorizer.fields.map((f) => f.name),
         metaFields,
       });
     }
-    const basis = this.loaded.get('component') ?? this.loaded.get('category');
+    const basis = similarityBasis(this.loaded);
     if (basis && this.neighbourhood?.modelId !== basis.row.id && !this.indexing) {
       this.indexing = this.buildIndex(basis).finally(() => {
         this.indexing = null;
@@ -146,7 +182,7 @@ export class Predictor {
   }
 
   /** Index the newest stored reports in the vector space of one model's text features. */
-  private async buildIndex(basis: Loaded): Promise<void> {
+  private async buildIndex(basis: Loaded & { model: FittedTextClassifier }): Promise<void> {
     // only the newest `similarLimit` reports, so a large store never sits in memory whole
     const rows = await newestStoredReports(this.store.db, this.similarLimit);
     const index = new SimilarityIndex();
@@ -154,8 +190,8 @@ export class Predictor {
     const batch = 500;
     for (let i = 0; i < rows.length; i += batch) {
       const part = rows.slice(i, i + batch);
-      const docs = part.map(({ report }) => basis.classifier.tokenize(docOf(report, basis.textFields, [])));
-      index.add(basis.classifier.vectorizer.transform(docs, false));
+      const docs = part.map(({ report }) => basis.model.tokenize(docOf(report, basis.textFields, [])));
+      index.add(basis.model.vectorizer.transform(docs, false));
       for (const { id, report } of part) items.push(itemOf(id, report));
       // yield to the event loop between batches: a serving process keeps answering meanwhile
       await new Promise((r) => setImmediate(r));
@@ -166,10 +202,10 @@ export class Predictor {
   /** Make a newly stored report findable as "similar" at once. */
   remember(id: number, report: BugReport): void {
     const n = this.neighbourhood;
-    const basis = this.loaded.get('component') ?? this.loaded.get('category');
+    const basis = similarityBasis(this.loaded);
     if (!n || !basis || basis.row.id !== n.modelId) return;
-    const doc = basis.classifier.tokenize(docOf(report, basis.textFields, []));
-    n.index.add(basis.classifier.vectorizer.transform([doc], false));
+    const doc = basis.model.tokenize(docOf(report, basis.textFields, []));
+    n.index.add(basis.model.vectorizer.transform([doc], false));
     n.items.push(itemOf(id, report));
   }
 
@@ -183,10 +219,10 @@ export class Predictor {
     // tokenising is the dearest step: once per tokenizer, shared by the tasks and the similarity search
     const tokensBy = new Map<string, TokenizedDoc>();
     const tokensFor = (m: Loaded): TokenizedDoc => {
-      const key = JSON.stringify(m.classifier.params.tokenizer ?? null);
+      const key = JSON.stringify(m.model.params.tokenizer ?? null);
       let t = tokensBy.get(key);
       if (!t) {
-        t = m.classifier.tokenize(docOf(report, m.textFields, []));
+        t = m.model.tokenize(docOf(report, m.textFields, []));
         tokensBy.set(key, t);
       }
       return t;
@@ -194,7 +230,7 @@ export class Predictor {
     // a model that learned from a sentence encoder's vectors needs this report's: once per encoder
     const vectors = new Map<string, Float32Array>();
     for (const m of models.values()) {
-      const name = m.classifier.denseEncoder;
+      const name = m.model instanceof FittedTextClassifier ? m.model.denseEncoder : undefined;
       if (!name || vectors.has(name)) continue;
       const encoder = await loadSentenceEncoder(name);
       const [v] = await encoder.encode([m.textFields.map((f) => textOf(report, f))]);
@@ -202,13 +238,14 @@ export class Predictor {
     }
     for (const [task, m] of models) {
       const text = tokensFor(m);
-      const encoder = m.classifier.denseEncoder;
-      const doc = {
-        ...text,
-        meta: docOf(report, [], m.metaFields).meta,
-        ...(encoder ? { dense: vectors.get(encoder)! } : {}),
-      };
-      const analysis = m.classifier.analyze(doc, 3, 8);
+      const meta = docOf(report, [], m.metaFields).meta;
+      if (m.model instanceof FittedMultilabelClassifier) {
+        answers[task] = multilabelAnswer(m, m.model.analyze({ ...text, meta }, 8));
+        continue;
+      }
+      const encoder = m.model.denseEncoder;
+      const doc = { ...text, meta, ...(encoder ? { dense: vectors.get(encoder)! } : {}) };
+      const analysis = m.model.analyze(doc, 3, 8);
       // each label its own reasons, in words a reporter reads (the features stay beside them)
       const explanation = analysis.explanation.map((e) => ({ ...e, reasons: reasonsFor(e.because) }));
       const ranking = analysis.ranking.slice(0, this.rankingSize);
@@ -216,9 +253,11 @@ export class Predictor {
       const needsHuman = top.probability < m.row.threshold;
       answers[task] = {
         task,
+        kind: 'classify',
         modelId: m.row.id,
         version: m.row.version,
         label: needsHuman ? null : top.label,
+        labels: needsHuman ? [] : [top.label],
         probability: top.probability,
         threshold: m.row.threshold,
         needsHuman,
@@ -234,7 +273,8 @@ export class Predictor {
     if (!n || k <= 0) return [];
     const basis = [...this.loaded.values()].find((m) => m.row.id === n.modelId);
     if (!basis) return [];
-    const Q = basis.classifier.vectorizer.transform([{ text: tokensFor(basis).text, meta: {} }], false);
+    if (!(basis.model instanceof FittedTextClassifier)) return [];
+    const Q = basis.model.vectorizer.transform([{ text: tokensFor(basis).text, meta: {} }], false);
     return n.index
       .query(Q, 0, k + 1, 0.05)
       .map((hit) => ({ ...n.items[hit.item]!, similarity: hit.score }))
@@ -245,4 +285,34 @@ export class Predictor {
 
 function itemOf(id: number, r: BugReport): Omit<SimilarReport, 'similarity'> {
   return { id, source: r.source, externalId: r.externalId, summary: r.summary, url: r.url };
+}
+
+/**
+ * A multi-label answer: every label at or above the threshold is asserted; one between the
+ * threshold and its mirror (1 - threshold) is in doubt, and then a person should look.
+ */
+function multilabelAnswer(
+  m: Loaded,
+  analysis: ReturnType<FittedMultilabelClassifier['analyze']>,
+): TaskAnswer {
+  const t = m.row.threshold;
+  const asserted = analysis.filter((a) => a.probability >= t).map((a) => a.label);
+  const doubtful = analysis.some((a) => a.probability < t && a.probability > 1 - t);
+  const top = analysis[0]!;
+  return {
+    task: m.task.name,
+    kind: 'multilabel',
+    modelId: m.row.id,
+    version: m.row.version,
+    label: asserted.length > 0 ? asserted.join(', ') : doubtful ? null : '(none)',
+    labels: asserted,
+    probability: top.probability,
+    threshold: t,
+    needsHuman: doubtful,
+    ranking: analysis.map((a) => ({ label: a.label, probability: a.probability })),
+    explanation: analysis
+      .filter((a) => a.probability > 1 - t)
+      .slice(0, 3)
+      .map((a) => ({ ...a, reasons: reasonsFor(a.because) })),
+  };
 }

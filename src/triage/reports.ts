@@ -10,9 +10,9 @@ import {
   savePredictions,
   upsertReports,
 } from '../store/index.ts';
-import type { Classification, Predictor } from './predictor.ts';
+import { type Classification, modelLabels, type Predictor } from './predictor.ts';
 import { type ReportInput, reportFromInput } from './report-input.ts';
-import type { TaskName } from './tasks.ts';
+import type { TaskName } from './tasks/index.ts';
 
 export function storedPredictions(c: Classification): StoredPrediction[] {
   return Object.values(c.answers).map((a) => ({
@@ -43,7 +43,7 @@ export async function submitReport(
 /** The labels a task knows: its active model's classes and those triagers have given it. */
 export async function knownLabels(store: Store, predictor: Predictor, task: TaskName): Promise<string[]> {
   const model = (await predictor.models()).get(task);
-  const all = new Set([...(model?.classifier.classes ?? []), ...(await correctionLabels(store.db, task))]);
+  const all = new Set([...modelLabels(model), ...(await correctionLabels(store.db, task))]);
   return [...all].sort((a, b) => a.localeCompare(b));
 }
 

@@ -11,7 +11,6 @@ import {
   tokenizerOptions,
 } from '../ml/index.ts';
 import {
-  activeModelSummary,
   correctionsByReport,
   findVersionByRunKey,
   getModelVersion,
@@ -19,21 +18,19 @@ import {
   iterateStoredReports,
   type Store,
 } from '../store/index.ts';
+import { activationDecision } from './activation.ts';
 import { docOf, TEXT_FIELDS } from './dataset.ts';
 import { evaluateReports, type SentenceVectors } from './evaluate-reports.ts';
 import { evaluationJson, evaluationReportData } from './evaluation-report.ts';
+import { evaluateMultilabelTask, trainMultilabelTask } from './multilabel-training.ts';
 import { encodeReports, loadSentenceEncoder } from './sentence-encoder.ts';
 import { storedMetrics } from './stored-metrics.ts';
-import { labelFromSource, metaFieldsFor, type TaskName, taskSettings } from './tasks.ts';
+import { getTask, type TaskDefinition, type TaskName, taskSettings } from './tasks/index.ts';
 import { chooseServedThreshold, type ServedThreshold } from './threshold-choice.ts';
 import { compareWithActive } from './version-comparison.ts';
 
 /** Rare classes: fewer reports than this in the training part and the class is dropped, and listed. */
 export const MIN_CLASS_SIZE = 5;
-/** A new version may trail the active one by this much (mean of accuracy and macro-F1) and still count as not worse. */
-export const NOT_WORSE_TOLERANCE = 0.005;
-
-const LABEL_KEY = '__eightball_label';
 
 export interface TrainOptions {
   /** activate regardless of the active version's score (for a first model this is implied) */
@@ -72,33 +69,59 @@ export interface TrainOutcome {
 }
 
 /** The stored reports with a label for the task (corrections first), read a page at a time. */
-async function labelledReports(
+export async function labelledReports(
   store: Store,
-  task: TaskName,
+  task: TaskDefinition,
   onProgress?: TrainOptions['onProgress'],
 ): Promise<{
   settings: Awaited<ReturnType<typeof taskSettings>>;
   corrections: Map<number, string>;
   reports: BugReport[];
+  /** each report's labels, in the order of `reports` */
+  labels: string[][];
 }> {
   const settings = await taskSettings(store, task);
-  const corrections = await correctionsByReport(store.db, task);
+  const corrections = await correctionsByReport(store.db, task.name);
   const reports: BugReport[] = [];
+  const labels: string[][] = [];
   let scanned = 0;
   for await (const { id, report } of iterateStoredReports(store.db)) {
     scanned++;
-    const label = corrections.get(id) ?? labelFromSource(report, settings.labelSource);
-    if (label === null) continue;
-    reports.push({ ...report, labels: { ...report.labels, [LABEL_KEY]: label } });
+    const corrected = corrections.get(id);
+    const l =
+      corrected !== undefined
+        ? correctionLabels(task, corrected)
+        : task.labelsOf(report, settings.labelSource);
+    if (l === null) continue;
+    reports.push(report);
+    labels.push(l);
     if (scanned % 5000 === 0) onProgress?.('reading reports', scanned, 0);
   }
   if (reports.length === 0) {
     throw new EightballError(
       'rejected',
-      `no stored report has a ${task} label from "${settings.labelSource}" (${scanned} reports scanned): import reports or change the task's label source`,
+      `no stored report has a ${task.name} label from "${settings.labelSource}" (${scanned} reports scanned): import reports or change the task's label source`,
     );
   }
-  return { settings, corrections, reports };
+  return { settings, corrections, reports, labels };
+}
+
+/** A correction as the task's labels: a multi-label task's is its labels joined by commas. */
+function correctionLabels(task: TaskDefinition, label: string): string[] {
+  if (task.kind !== 'multilabel') return [label];
+  return label
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '' && x !== '(none)');
+}
+
+/** The single label of each report of a one-label task, looked up by report. */
+function singleLabels(reports: BugReport[], labels: string[][]): (r: BugReport) => string | null {
+  const by = new Map<BugReport, string>();
+  reports.forEach((r, i) => {
+    by.set(r, labels[i]![0]!);
+  });
+  return (r) => by.get(r) ?? null;
 }
 
 /**
@@ -138,10 +161,12 @@ function storableArtifact(model: FittedTextClassifier): string {
  */
 export async function evaluateTask(
   store: Store,
-  task: TaskName,
+  taskName: TaskName,
   opts: Pick<TrainOptions, 'seed' | 'onProgress' | 'sentenceEncoder'> = {},
 ): Promise<object> {
-  const { settings, reports } = await labelledReports(store, task, opts.onProgress);
+  const task = await getTask(store, taskName);
+  if (task.kind === 'multilabel') return evaluateMultilabelTask(store, task, opts);
+  const { settings, reports, labels } = await labelledReports(store, task, opts.onProgress);
   const sentenceVectors = await sentenceVectorsFor(
     reports,
     opts.sentenceEncoder ?? settings.sentenceEncoder,
@@ -149,8 +174,9 @@ export async function evaluateTask(
   );
   const result = evaluateReports(reports, {
     sentenceVectors,
-    label: `labels.${LABEL_KEY}`,
-    metaFields: metaFieldsFor(task, settings.labelSource),
+    label: task.name,
+    labelOf: singleLabels(reports, labels),
+    metaFields: task.metaFields(settings.labelSource),
     split: { kind: 'time' },
     model: 'auto',
     seed: opts.seed ?? 42,
@@ -161,7 +187,7 @@ export async function evaluateTask(
     perClass: _p,
     candidates: _c,
     ...summary
-  } = evaluationJson({ ...result, label: task }) as Record<string, unknown>;
+  } = evaluationJson({ ...result, label: task.name }) as Record<string, unknown>;
   return { ...summary, labelSource: settings.labelSource };
 }
 
@@ -173,16 +199,23 @@ export async function evaluateTask(
  */
 export async function trainTask(
   store: Store,
-  task: TaskName,
+  taskName: TaskName,
   opts: TrainOptions = {},
 ): Promise<TrainOutcome> {
-  const now = opts.now ?? (() => new Date().toISOString());
+  const definition = await getTask(store, taskName);
+  const task = definition.name;
   if (opts.runKey) {
     const done = await findVersionByRunKey(store.db, opts.runKey);
     if (done) return alreadyTrained(store, task, done.id);
   }
-  const { settings, corrections, reports } = await labelledReports(store, task, opts.onProgress);
-  const metaFields = metaFieldsFor(task, settings.labelSource);
+  if (definition.kind === 'multilabel') return trainMultilabelTask(store, definition, opts);
+  const { settings, corrections, reports, labels } = await labelledReports(
+    store,
+    definition,
+    opts.onProgress,
+  );
+  const metaFields = definition.metaFields(settings.labelSource);
+  const labelOf = singleLabels(reports, labels);
   const sentenceVectors = await sentenceVectorsFor(
     reports,
     opts.sentenceEncoder ?? settings.sentenceEncoder,
@@ -190,7 +223,8 @@ export async function trainTask(
   );
   const result = evaluateReports(reports, {
     sentenceVectors,
-    label: `labels.${LABEL_KEY}`,
+    label: task,
+    labelOf,
     metaFields,
     split: { kind: 'time' },
     model: 'auto',
@@ -203,7 +237,7 @@ export async function trainTask(
   opts.onProgress?.('choosing the abstention threshold on training reports', 0, 1);
   const threshold = chooseServedThreshold({
     reports,
-    labelOf: (r) => r.labels[LABEL_KEY]!,
+    labelOf: (r) => labelOf(r)!,
     validated,
     textFields: validated.params.vectorizer.fields.map((f) => f.name),
     metaFields,
@@ -216,8 +250,8 @@ export async function trainTask(
   // the served model learns from every labelled report, newest included, with the validated settings
   opts.onProgress?.('fitting on all labelled reports', 0, 1);
   const counts = new Map<string, number>();
-  for (const r of reports) counts.set(r.labels[LABEL_KEY]!, (counts.get(r.labels[LABEL_KEY]!) ?? 0) + 1);
-  const kept = reports.filter((r) => counts.get(r.labels[LABEL_KEY]!)! >= MIN_CLASS_SIZE);
+  for (const r of reports) counts.set(labelOf(r)!, (counts.get(labelOf(r)!) ?? 0) + 1);
+  const kept = reports.filter((r) => counts.get(labelOf(r)!)! >= MIN_CLASS_SIZE);
   const textFields = validated.params.vectorizer.fields.map((f) => f.name);
   // tokenised as the fit reads them, and not kept: a store of a million reports fits in memory
   function* docs(tokenizer: TokenizerSpec | undefined) {
@@ -231,7 +265,7 @@ export async function trainTask(
   const final = fitBlend(
     blendSpecs(validated),
     docs,
-    kept.map((r) => r.labels[LABEL_KEY]!),
+    kept.map((r) => labelOf(r)!),
   );
   opts.onProgress?.('fitting on all labelled reports', 1, 1);
 
@@ -244,26 +278,10 @@ export async function trainTask(
     nCorrections: corrections.size,
     metaFields,
   };
-  const active = await activeModelSummary(store.db, task);
-  let activate = false;
-  let reason: string;
-  if (!active) {
-    activate = true;
-    reason = 'first version of this task';
-  } else {
-    const c = await compareWithActive(store, active, result, settings.labelSource);
-    const { delta } = c;
-    const score = `score ${delta >= 0 ? '+' : ''}${delta.toFixed(3)}: ${c.newScore.toFixed(3)} against ${c.activeScore.toFixed(3)} ${c.basis}`;
-    if (opts.force) {
-      activate = true;
-      reason = `--force (${score} of v${active.version})`;
-    } else if (delta >= -NOT_WORSE_TOLERANCE) {
-      activate = true;
-      reason = `not worse than v${active.version} (${score})`;
-    } else {
-      reason = `worse than active v${active.version} by ${(-delta).toFixed(3)} (mean of accuracy and macro-F1, ${c.basis}); use --force to activate anyway`;
-    }
-  }
+  const now = opts.now ?? (() => new Date().toISOString());
+  const { activate, reason } = await activationDecision(store, task, opts.force === true, (active) =>
+    compareWithActive(store, active, result, settings.labelSource),
+  );
   // stored and activated in one transaction, once per run key
   const stored = await insertModelVersion(
     store.db,

@@ -17,6 +17,8 @@ export interface VersionComparison {
   activeScore: number;
   /** how they were compared, for the reason a person reads */
   basis: string;
+  /** what the score is, when not the mean of accuracy and macro-F1 */
+  measure?: string;
 }
 
 /**

@@ -12,9 +12,24 @@ const answer = {
   type: 'object',
   properties: {
     task: { type: 'string' },
+    kind: {
+      type: 'string',
+      enum: ['classify', 'multilabel'],
+      description: 'classify: one label; multilabel: any number, each with its own probability',
+    },
     modelId: { type: 'integer' },
     version: { type: 'integer' },
-    label: { type: ['string', 'null'], description: 'null when the model abstains (needsHuman)' },
+    label: {
+      type: ['string', 'null'],
+      description:
+        'null when the model abstains (needsHuman); multilabel: the asserted labels joined by ", ", or "(none)"',
+    },
+    labels: {
+      type: 'array',
+      items: { type: 'string' },
+      description:
+        'the asserted labels: the top one (none when abstaining), or every multi-label label at or above the threshold',
+    },
     probability: { type: 'number' },
     threshold: { type: 'number' },
     needsHuman: { type: 'boolean' },
@@ -47,7 +62,12 @@ const answer = {
 export const classification = {
   type: 'object',
   properties: {
-    answers: { type: 'object', properties: { category: answer, component: answer } },
+    answers: {
+      type: 'object',
+      description:
+        'one answer per task with an active model, by task name: the built-in category and component, and every task the team defined (GET /api/v1/tasks lists them)',
+      additionalProperties: answer,
+    },
     similar: {
       type: 'array',
       items: {

@@ -26,6 +26,7 @@ import { docsRoutes } from './routes/docs.ts';
 import { jobRoutes } from './routes/job-pages.ts';
 import { modelRoutes } from './routes/model-pages.ts';
 import { reportRoutes } from './routes/report-pages.ts';
+import { taskPageRoutes } from './routes/task-pages.ts';
 import { watchRoutes } from './routes/watch-pages.ts';
 import { databaseSessionStore } from './session-store.ts';
 
@@ -305,6 +306,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(reportRoutes, { classifyRateLimit: limits.classify });
   await app.register(modelRoutes);
   await app.register(adminRoutes);
+  await app.register(taskPageRoutes);
   await app.register(docsRoutes);
   await app.register(jobRoutes);
   await app.register(watchRoutes);

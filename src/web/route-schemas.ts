@@ -21,3 +21,6 @@ export const withCsrf = (props: Record<string, object>, required: string[]) =>
 
 /** A form that is only a button: the CSRF token and nothing else. */
 export const csrfOnly = withCsrf({}, []);
+
+/** A task's name in a path or a form: the registry says whether it exists. */
+export const TASK_NAME_SCHEMA = str(40, '^[a-z][a-z0-9-]{0,39}$');

@@ -16,7 +16,7 @@ import {
   openStore,
   upsertReports,
 } from '../../src/store/index.ts';
-import { docOf, metaFieldsFor, Predictor, trainTask } from '../../src/triage/index.ts';
+import { componentTask, docOf, Predictor, trainTask } from '../../src/triage/index.ts';
 import { triageCorpus } from '../support/triage-corpus.ts';
 
 describe('a blend as the active version', () => {
@@ -39,7 +39,7 @@ describe('a blend as the active version', () => {
         },
       ];
       const textFields = svm!.params.vectorizer.fields.map((f) => f.name);
-      const meta = metaFieldsFor('component', 'product::component');
+      const meta = componentTask.metaFields('product::component');
       const docs = (t: TokenizerSpec | undefined) =>
         reports.map((r) => tokenizeDoc(docOf(r, textFields, meta), tokenizerOptions(t)));
       const blend = fitBlend(

@@ -33,11 +33,16 @@ describe('a grouped evaluation', () => {
     assert.equal(r.predictMsP99, Math.max(a.predictMsP99, b.predictMsP99));
     assert.ok(Math.abs(r.selectionSeconds - (a.selectionSeconds + b.selectionSeconds) / 2) < 1e-12);
     assert.ok(Math.abs(r.macroF1 - (a.macroF1 + b.macroF1) / 2) < 1e-12);
+    // pooled: the answers of both groups counted together, weighted by their reports
+    const pooledAccuracy = (a.accuracy * a.nTest + b.accuracy * b.nTest) / (a.nTest + b.nTest);
+    assert.equal(r.pooled!.n, r.nTest);
+    assert.ok(Math.abs(r.pooled!.accuracy - pooledAccuracy) < 1e-12);
     // what exists per group only is not claimed for the whole
     assert.deepEqual(r.candidates, []);
     const json = JSON.parse(JSON.stringify(evaluationJson(r))) as Record<string, unknown>;
     assert.equal(json.temperature, null);
     assert.deepEqual(json.coverage, []);
     assert.equal((json.groups as unknown[]).length, 2);
+    assert.equal(json.answers, undefined, 'per-report answers are not stored with the figures');
   });
 });

@@ -10,7 +10,7 @@ import {
   loadSentenceEncoder,
   SENTENCE_DIMS,
 } from '../../src/triage/sentence-encoder.ts';
-import { saveTaskSettings } from '../../src/triage/tasks.ts';
+import { categoryTask, saveTaskSettings } from '../../src/triage/tasks/index.ts';
 import { trainTask } from '../../src/triage/training.ts';
 import { makeReport } from '../support/reports.ts';
 
@@ -178,7 +178,7 @@ describe('the sentence encoder', () => {
     try {
       await upsertReports(store.db, [...reports(TRAIN, 1), ...reports(TEST, 100)]);
       // chosen on the admin page: a task's setting
-      await saveTaskSettings(store, 'category', { sentenceEncoder: 'use-lite' });
+      await saveTaskSettings(store, categoryTask, { sentenceEncoder: 'use-lite' });
       const outcome = await trainTask(store, 'category');
       assert.match(outcome.model, /use-lite/);
       const predictor = new Predictor(store, { refreshMs: 0 });

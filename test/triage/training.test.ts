@@ -10,6 +10,7 @@ import {
 } from '../../src/store/index.ts';
 import {
   activateTaskVersion,
+  categoryTask,
   Predictor,
   recordFeedback,
   rollbackTask,
@@ -127,7 +128,7 @@ for (const dialect of DIALECTS) {
 
     it('keeps the active version when a new one is worse, unless forced; rollback goes back', async () => {
       // relabel category from severity: a different question with fewer signals in the text
-      await saveTaskSettings(store, 'category', { labelSource: 'severity' });
+      await saveTaskSettings(store, categoryTask, { labelSource: 'severity' });
       const worse = await trainTask(store, 'category');
       assert.equal(worse.version, 2);
       assert.equal(worse.activated, false, worse.reason);
@@ -137,7 +138,7 @@ for (const dialect of DIALECTS) {
       const back = await rollbackTask(store, 'category', null);
       assert.equal(back.task, 'category');
       assert.notEqual(back.version, 3);
-      await saveTaskSettings(store, 'category', { labelSource: 'type' });
+      await saveTaskSettings(store, categoryTask, { labelSource: 'type' });
       await activateTaskVersion(store, 'category', 1, null);
     });
 

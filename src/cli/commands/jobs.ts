@@ -3,7 +3,7 @@ import { EightballError } from '../../domain/index.ts';
 import { openConfiguredQueue } from '../../jobs/open-queue.ts';
 import type { JobInfo, JobQueue, JobState } from '../../jobs/queue.ts';
 import { openStore } from '../../store/index.ts';
-import { assertTask, SENTENCE_ENCODER } from '../../triage/index.ts';
+import { checkTaskName, SENTENCE_ENCODER } from '../../triage/index.ts';
 import { configFrom, isQuiet } from '../context.ts';
 import { createProgress } from '../progress.ts';
 
@@ -77,7 +77,8 @@ Examples:
     .action(async (name: string, o, cmd: Command) => {
       let data: Record<string, unknown>;
       if (name === 'train' || name === 'evaluate') {
-        data = o.task ? { task: assertTask(o.task) } : {};
+        // the worker checks the task exists (a team's tasks live in its database)
+        data = o.task ? { task: checkTaskName(o.task) } : {};
         if (name === 'evaluate' && !o.task) throw new EightballError('usage', 'evaluate needs --task');
         if (o.force) data.force = true;
         if (o.sentenceEncoder) data.sentenceEncoder = o.sentenceEncoder;

@@ -3,18 +3,18 @@ import { EightballError } from '../../domain/index.ts';
 import { listModelVersions } from '../../store/index.ts';
 import {
   activateTaskVersion,
-  assertTask,
+  BUILT_IN_TASK_NAMES,
   type Classification,
+  getTask,
   labelSourceAdvice,
   labelSourceCounts,
+  listTasks,
   MIN_CLASS_SIZE,
   Predictor,
   ReportInputSchema,
   rollbackTask,
   SENTENCE_ENCODER,
   saveTaskSettings,
-  TASKS,
-  type TaskName,
   taskSettings,
   trainTask,
 } from '../../triage/index.ts';
@@ -30,7 +30,10 @@ export function registerModels(program: Command): void {
     .description(
       'train a task on the stored reports, validate it on a time split and store a new model version',
     )
-    .option('-t, --task <task>', `the task: ${TASKS.join(', ')} (default: every task)`)
+    .option(
+      '-t, --task <task>',
+      `the task: ${BUILT_IN_TASK_NAMES.join(', ')} or one of the team's (eightball tasks list; default: every task)`,
+    )
     .option('--force', 'activate the new version even if it scores worse than the active one')
     .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10), 42)
     .addOption(
@@ -63,12 +66,13 @@ Examples:
   $ eightball train --task component --force`,
     )
     .action(async (o, cmd: Command) => {
-      const tasks: TaskName[] = o.task ? [assertTask(o.task)] : [...TASKS];
       if (o.labelSource && !o.task) throw new EightballError('usage', '--label-source needs --task');
       await withStore(cmd, async (store) => {
-        if (o.labelSource) await saveTaskSettings(store, tasks[0]!, { labelSource: o.labelSource });
+        const definitions = o.task ? [await getTask(store, o.task)] : await listTasks(store);
+        if (o.labelSource) await saveTaskSettings(store, definitions[0]!, { labelSource: o.labelSource });
         let trained = 0;
-        for (const task of tasks) {
+        for (const definition of definitions) {
+          const task = definition.name;
           const bar = createProgress(`train ${task}`);
           let outcome: Awaited<ReturnType<typeof trainTask>>;
           try {
@@ -82,11 +86,11 @@ Examples:
             bar.stop();
             if (!(e instanceof EightballError && e.code === 'rejected')) throw e;
             // the other tasks may still train: say why this one did not, and what would work
-            const { labelSource } = await taskSettings(store, task);
+            const { labelSource } = await taskSettings(store, definition);
             const advice = labelSourceAdvice(
-              task,
+              definition,
               labelSource,
-              await labelSourceCounts(store, task, MIN_CLASS_SIZE),
+              await labelSourceCounts(store, definition, MIN_CLASS_SIZE),
             );
             if (o.json)
               process.stdout.write(
@@ -121,7 +125,10 @@ Examples:
     .option('--json', 'print a JSON array')
     .action(async (o, cmd: Command) => {
       await withStore(cmd, async (store) => {
-        const rows = await listModelVersions(store.db, o.task ? assertTask(o.task) : undefined);
+        const rows = await listModelVersions(
+          store.db,
+          o.task ? (await getTask(store, o.task)).name : undefined,
+        );
         if (o.json) {
           process.stdout.write(
             `${JSON.stringify(rows.map((r) => ({ ...r, active: r.active === 1, metrics: summaryOf(r.metrics) })))}\n`,
@@ -146,14 +153,14 @@ Examples:
     .description(
       'make a model version the active one of its task (the predictor swaps to it without a restart)',
     )
-    .argument('<task>', `the task: ${TASKS.join(', ')}`)
+    .argument('<task>', `the task: ${BUILT_IN_TASK_NAMES.join(', ')} or a team's`)
     .argument('[version]', 'the version number (default: the newest)')
     .action(async (task: string, version: string | undefined, _o, cmd: Command) => {
       const v = version === undefined ? undefined : Number.parseInt(version, 10);
       if (v !== undefined && !(v > 0))
         throw new EightballError('usage', `version must be a positive number, not "${version}"`);
       await withStore(cmd, async (store) => {
-        const m = await activateTaskVersion(store, assertTask(task), v, null);
+        const m = await activateTaskVersion(store, (await getTask(store, task)).name, v, null);
         process.stdout.write(`${m.task} v${m.version} is active\n`);
       });
     });
@@ -161,17 +168,19 @@ Examples:
   program
     .command('rollback')
     .description('go back to the version of a task that was active before the current one')
-    .argument('<task>', `the task: ${TASKS.join(', ')}`)
+    .argument('<task>', `the task: ${BUILT_IN_TASK_NAMES.join(', ')} or a team's`)
     .action(async (task: string, _o, cmd: Command) => {
       await withStore(cmd, async (store) => {
-        const m = await rollbackTask(store, assertTask(task), null);
+        const m = await rollbackTask(store, (await getTask(store, task)).name, null);
         process.stdout.write(`${m.task} v${m.version} is active again\n`);
       });
     });
 
   program
     .command('predict')
-    .description('classify one report with the active models: category, components, why, and similar reports')
+    .description(
+      "classify one report with the active models of every task (category, component, the team's), why, and similar reports",
+    )
     .requiredOption('-s, --summary <text>', 'the report summary (title)')
     .option('-d, --description <text>', 'the report description')
     .option('--product <name>')
@@ -221,11 +230,18 @@ function summaryOf(metrics: string) {
 export function formatClassification(c: Classification): string {
   const out: string[] = [];
   for (const a of Object.values(c.answers)) {
-    out.push(
-      a.needsHuman
-        ? `${a.task}: needs a human (top ${pct(a.probability)} < threshold ${pct(a.threshold)})`
-        : `${a.task}: ${a.label} (${pct(a.probability)})`,
-    );
+    if (a.kind === 'multilabel')
+      out.push(
+        a.needsHuman
+          ? `${a.task}: needs a human (${a.labels.length > 0 ? `${a.labels.join(', ')} likely; ` : ''}a label between ${pct(1 - a.threshold)} and ${pct(a.threshold)})`
+          : `${a.task}: ${a.label} (each label asserted from ${pct(a.threshold)})`,
+      );
+    else
+      out.push(
+        a.needsHuman
+          ? `${a.task}: needs a human (top ${pct(a.probability)} < threshold ${pct(a.threshold)})`
+          : `${a.task}: ${a.label} (${pct(a.probability)})`,
+      );
     for (const r of a.ranking.slice(0, 3)) out.push(`  ${pct(r.probability).padStart(6)}  ${r.label}`);
     const why = a.explanation[0];
     if (why) out.push(`  why ${why.label}: ${why.reasons.join('; ')}`);

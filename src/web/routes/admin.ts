@@ -17,13 +17,8 @@ import {
   createUser,
   generatePassword,
   isRole,
-  isTaskName,
   ROLES,
   revokeApiToken,
-  SENTENCE_ENCODER,
-  saveTaskSettings,
-  TASKS,
-  taskSettings,
   updateUserAccess,
 } from '../../triage/index.ts';
 import { requireRole } from '../auth.ts';
@@ -49,14 +44,13 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
   const now = () => new Date().toISOString();
 
   const adminPage = async (extra?: SafeHtml, flash?: Flash) => {
-    const [users, tokens, sources, audit, settings] = await Promise.all([
+    const [users, tokens, sources, audit] = await Promise.all([
       listUsers(store.db),
       listTokens(store.db),
       listDataSources(store.db),
       listAudit(store.db, 50),
-      Promise.all(TASKS.map(async (t) => ({ task: t, ...(await taskSettings(store, t)) }))),
     ]);
-    return { users, tokens, sources, audit, settings, extra, flash };
+    return { users, tokens, sources, audit, extra, flash };
   };
 
   const render = (csrf: string, d: Awaited<ReturnType<typeof adminPage>>, form: SourceForm = {}) => {
@@ -98,16 +92,8 @@ ${d.tokens.map(
 <button type="submit">Create token</button></form>
 </section>
 
-<section><h2>Tasks and thresholds</h2>
-<p class="hint">Label source: <code>type</code>, <code>severity-enhancement</code>, <code>product::component</code>, <code>labels.NAME</code> or another report field. The cost of a wrong answer (a right one earns 1, abstaining 0) sets the next training's threshold; a model's threshold can be changed on its page. A sentence encoder (${SENTENCE_ENCODER}: Universal Sentence Encoder lite, bundled) lets the next training also try its vectors of each report: it helps small trackers, costs about 80 ms a report to train and to answer.</p>
-${d.settings.map(
-  (s) => html`<form method="post" action="/admin/tasks/${s.task}" class="inline">${hidden}
-<strong>${s.task}</strong>
-<label for="src-${s.task}">label source</label> <input id="src-${s.task}" name="labelSource" value="${s.labelSource}" required maxlength="100">
-<label for="cost-${s.task}">cost of a wrong answer</label> <input id="cost-${s.task}" name="cost" type="number" min="0" max="100" step="0.1" value="${s.cost}" required>
-<label for="enc-${s.task}">sentence encoder</label> <select id="enc-${s.task}" name="sentenceEncoder"><option value="none">none</option><option value="${SENTENCE_ENCODER}"${s.sentenceEncoder === SENTENCE_ENCODER ? ' selected' : ''}>${SENTENCE_ENCODER}</option></select>
-<button type="submit">Save ${s.task}</button></form>`,
-)}
+<section><h2>Tasks</h2>
+<p><a href="/admin/tasks">Tasks, their label sources and costs</a>: the built-in questions and the team's own.</p>
 </section>
 
 <section><h2>Data sources</h2>
@@ -236,55 +222,6 @@ ${d.audit.map((a) => html`<tr><td>${a.created_at.slice(0, 19).replace('T', ' ')}
         undefined,
         done ? { kind: 'ok', text: 'Token revoked.' } : { kind: 'error', text: 'No such live token.' },
       );
-    },
-  );
-
-  app.post<{
-    Params: { task: string };
-    Body: { labelSource: string; cost: string; sentenceEncoder?: string };
-  }>(
-    '/admin/tasks/:task',
-    {
-      ...admin,
-      schema: {
-        params: {
-          type: 'object',
-          properties: { task: { type: 'string', enum: [...TASKS] } },
-          required: ['task'],
-        },
-        body: withCsrf(
-          {
-            labelSource: str(100),
-            cost: str(10, '^[0-9]+(\\.[0-9]+)?$'),
-            sentenceEncoder: { type: 'string', enum: ['none', SENTENCE_ENCODER] },
-          },
-          ['labelSource', 'cost'],
-        ),
-      },
-    },
-    async (req, reply) => {
-      const task = req.params.task;
-      if (!isTaskName(task)) throw new EightballError('not-found', 'task');
-      await saveTaskSettings(store, task, {
-        labelSource: req.body.labelSource.trim(),
-        cost: Number(req.body.cost),
-        ...(req.body.sentenceEncoder
-          ? { sentenceEncoder: req.body.sentenceEncoder === 'none' ? null : req.body.sentenceEncoder }
-          : {}),
-      });
-      await addAudit(
-        store.db,
-        {
-          userId: req.user!.id,
-          action: 'task.settings',
-          detail: `${task}: label source ${req.body.labelSource}, cost ${req.body.cost}, sentence encoder ${req.body.sentenceEncoder ?? 'unchanged'}`,
-        },
-        now(),
-      );
-      return show(reply, undefined, {
-        kind: 'ok',
-        text: `${task} saved: it applies from the next training.`,
-      });
     },
   );
 

@@ -12,17 +12,18 @@ import {
 import {
   activateTaskVersion,
   authenticateToken,
+  findTask,
   hasRole,
-  isTaskName,
+  listTasks,
   parseReportInput,
   recordFeedback,
   reportInputJsonSchema,
-  TASKS,
+  taskSettings,
 } from '../../triage/index.ts';
 import { HEADLINE_METRICS, storedMetrics } from '../../triage/stored-metrics.ts';
 import { classification, errors } from '../api-schemas.ts';
 import { apiError, requireRole } from '../auth.ts';
-import { idParams } from '../route-schemas.ts';
+import { idParams, TASK_NAME_SCHEMA } from '../route-schemas.ts';
 
 const reportInput = reportInputJsonSchema({
   omit: ['reporter'],
@@ -134,7 +135,7 @@ export const apiRoutes: FastifyPluginAsync<{ classifyRateLimit: number }> = asyn
           type: 'object',
           required: ['task', 'label'],
           properties: {
-            task: { type: 'string', enum: [...TASKS] },
+            task: TASK_NAME_SCHEMA,
             label: { type: 'string', minLength: 1, maxLength: 200 },
             accepted: { type: 'boolean', description: 'true when the prediction was right' },
             allowNew: {
@@ -150,7 +151,8 @@ export const apiRoutes: FastifyPluginAsync<{ classifyRateLimit: number }> = asyn
     },
     async (req, reply) => {
       const { task, label, accepted, allowNew } = req.body;
-      if (!isTaskName(task)) return apiError(reply, 400, 'bad-request', `unknown task ${task}`, 'task');
+      if (!(await findTask(store, task)))
+        return apiError(reply, 400, 'bad-request', `unknown task ${task}`, 'task');
       await recordFeedback(
         store,
         predictor,
@@ -160,6 +162,27 @@ export const apiRoutes: FastifyPluginAsync<{ classifyRateLimit: number }> = asyn
       );
       return reply.code(204).send();
     },
+  );
+
+  app.get(
+    '/tasks',
+    {
+      onRequest: requireRole('reporter'),
+      schema: {
+        tags: ['models'],
+        summary: 'Every task /classify answers (once it has an active model): built in and team-defined',
+      },
+    },
+    async () =>
+      Promise.all(
+        (await listTasks(store)).map(async (t) => ({
+          name: t.name,
+          kind: t.kind,
+          builtIn: t.builtIn,
+          description: t.description,
+          labelSource: (await taskSettings(store, t)).labelSource,
+        })),
+      ),
   );
 
   app.get(
@@ -192,7 +215,7 @@ export const apiRoutes: FastifyPluginAsync<{ classifyRateLimit: number }> = asyn
         summary: "Activate a task's version (the newest without a version)",
         params: {
           type: 'object',
-          properties: { task: { type: 'string', enum: [...TASKS] } },
+          properties: { task: TASK_NAME_SCHEMA },
           required: ['task'],
         },
         body: {
@@ -204,7 +227,8 @@ export const apiRoutes: FastifyPluginAsync<{ classifyRateLimit: number }> = asyn
     },
     async (req, reply) => {
       const task = req.params.task;
-      if (!isTaskName(task)) return apiError(reply, 404, 'not-found', `unknown task ${task}`, 'task');
+      if (!(await findTask(store, task)))
+        return apiError(reply, 404, 'not-found', `unknown task ${task}`, 'task');
       const m = await activateTaskVersion(store, task, req.body?.version, req.user!.id);
       return { id: m.id, task: m.task, version: m.version, active: true };
     },

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { JobInfo, JobState } from '../../jobs/queue.ts';
 import { addAudit } from '../../store/index.ts';
-import { TASKS } from '../../triage/index.ts';
+import { findTask } from '../../triage/index.ts';
 import { requireRole } from '../auth.ts';
 import { html, pct } from '../html.ts';
-import { csrfOnly } from '../route-schemas.ts';
+import { csrfOnly, TASK_NAME_SCHEMA } from '../route-schemas.ts';
 
 const STATES: JobState[] = ['waiting', 'delayed', 'active', 'completed', 'dead', 'cancelled'];
 const idParams = {
@@ -100,16 +100,14 @@ ${busy ? html`<p class="hint">This page refreshes every 3 seconds while jobs run
       onRequest: requireRole('admin'),
       preHandler: app.csrfProtection,
       schema: {
-        params: {
-          type: 'object',
-          properties: { task: { type: 'string', enum: [...TASKS] } },
-          required: ['task'],
-        },
+        params: { type: 'object', properties: { task: TASK_NAME_SCHEMA }, required: ['task'] },
         body: csrfOnly,
       },
     },
     async (req, reply) => {
       if (!queue) return reply.code(503).message('Jobs', 'No job queue is configured for this server.');
+      if (!(await findTask(store, req.params.task)))
+        return reply.code(404).message('Not found', 'no such task');
       const job = await queue.enqueue(
         'train',
         { task: req.params.task },

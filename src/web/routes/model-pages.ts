@@ -5,15 +5,15 @@ import {
   changeThreshold,
   type EvaluationResult,
   evaluationHtml,
+  findTask,
   hasRole,
-  isTaskName,
+  listTasks,
   rollbackTask,
-  TASKS,
 } from '../../triage/index.ts';
 import { storedMetrics } from '../../triage/stored-metrics.ts';
 import { requireRole } from '../auth.ts';
 import { html, pct } from '../html.ts';
-import { csrfOnly, idParams } from '../route-schemas.ts';
+import { csrfOnly, idParams, TASK_NAME_SCHEMA } from '../route-schemas.ts';
 
 export const modelRoutes: FastifyPluginAsync = async (app) => {
   const { store } = app.services;
@@ -52,10 +52,10 @@ ${admin ? html`<form method="post" action="/models/task/${task}/train" class="in
 </section>`;
     return reply.page(
       'Models',
-      html`<h1>Models</h1>${TASKS.map((t) =>
+      html`<h1>Models</h1>${(await listTasks(store)).map((t) =>
         section(
-          t,
-          rows.filter((r) => r.task === t),
+          t.name,
+          rows.filter((r) => r.task === t.name),
         ),
       )}`,
     );
@@ -138,17 +138,13 @@ ${
       onRequest: requireRole('admin'),
       preHandler: app.csrfProtection,
       schema: {
-        params: {
-          type: 'object',
-          properties: { task: { type: 'string', enum: [...TASKS] } },
-          required: ['task'],
-        },
+        params: { type: 'object', properties: { task: TASK_NAME_SCHEMA }, required: ['task'] },
         body: csrfOnly,
       },
     },
     async (req, reply) => {
       const task = req.params.task;
-      if (!isTaskName(task)) return reply.code(404).message('Not found', 'no such task');
+      if (!(await findTask(store, task))) return reply.code(404).message('Not found', 'no such task');
       const m = await rollbackTask(store, task, req.user!.id);
       req.session.set('flash', { kind: 'ok', text: `${m.task} v${m.version} is active again.` });
       return reply.redirect('/models', 303);

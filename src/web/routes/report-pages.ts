@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { EightballError } from '../../domain/index.ts';
+import { type BugReport, EightballError } from '../../domain/index.ts';
 import { fileReport } from '../../jobs/notify.ts';
 import {
   commonValues,
@@ -8,23 +8,25 @@ import {
   listReports,
   predictionsFor,
   predictionsForReports,
-  type StoredPrediction,
 } from '../../store/index.ts';
 import {
-  type Classification,
+  findTask,
   hasRole,
   inputFromReport,
-  isTaskName,
   knownLabels,
+  listTasks,
+  modelLabels,
   parseReportInput,
   recordFeedback,
   reportInputJsonSchema,
-  TASKS,
+  taskSettings,
 } from '../../triage/index.ts';
 import { requireRole } from '../auth.ts';
-import { html, pct, type SafeHtml } from '../html.ts';
+import { html } from '../html.ts';
 import { confirmNewLabel } from '../new-label.ts';
-import { str } from '../route-schemas.ts';
+import { str, TASK_NAME_SCHEMA } from '../route-schemas.ts';
+import { classificationHtml } from '../views/classification.ts';
+import { reportDetailHtml, reportListHtml, type TaskColumn } from '../views/report-views.ts';
 
 const PAGE_SIZE = 50;
 
@@ -37,57 +39,21 @@ function parseReport(body: Record<string, unknown>) {
   return parseReportInput(fields);
 }
 
-/**
- * A classification as the pages show it, rendered here only: the report page and the live
- * suggestions panel (which asks `/suggest` for this as HTML) draw the same markup. `compact`: the
- * top label's reasons only, as fits a panel beside a form being typed in.
- */
-export function classificationHtml(c: Classification, opts: { compact?: boolean } = {}): SafeHtml {
-  const tasks = Object.values(c.answers);
-  if (tasks.length === 0)
-    return html`<p>No model is active yet: a triager trains one with <code>eightball train</code>.</p>`;
-  return html`${tasks.map(
-    (a) => html`<section class="answer" aria-label="${a.task}" data-task="${a.task}">
-<h3>${a.task}: ${a.needsHuman ? html`<span class="abstain">needs a human</span> <span class="p">(best ${pct(a.probability)}, below the ${pct(a.threshold)} threshold)</span>` : html`<strong>${a.label}</strong> ${pct(a.probability)}`}</h3>
-<ol class="ranking">${a.ranking
-      .slice(0, 3)
-      .map(
-        (r) =>
-          html`<li><span class="bar" style="width:${Math.round(r.probability * 100)}%"></span><span class="lbl">${r.label}</span> <span class="p">${pct(r.probability)}</span></li>`,
-      )}</ol>
-${a.explanation
-  .slice(0, opts.compact ? 1 : undefined)
-  .filter((e) => e.reasons.length > 0)
-  .map(
-    (e) =>
-      html`<p class="why">Why ${e.label}: ${e.reasons.slice(0, opts.compact ? 3 : undefined).join('; ')}</p>`,
-  )}
-</section>`,
-  )}
-${
-  c.similar.length > 0
-    ? html`<section class="similar"><h3>Similar reports</h3><ul>${c.similar.map(
-        (s) =>
-          html`<li><a href="/reports/${s.id}">${s.summary}</a> <span class="p">${pct(s.similarity)}</span></li>`,
-      )}</ul></section>`
-    : ''
-}`;
-}
-
-function predictedCell(preds: StoredPrediction[] | undefined, task: string): SafeHtml {
-  const p = preds?.find((x) => x.task === task);
-  if (!p) return html`–`;
-  return p.abstained
-    ? html`<span class="abstain">? ${p.ranking[0]?.label ?? ''}</span>`
-    : html`${p.label} <span class="p">${pct(p.probability)}</span>`;
-}
-
-function actualOf(
-  r: { product: string | null; component: string | null; type: string | null },
-  task: string,
-) {
-  if (task === 'component') return r.product && r.component ? `${r.product}::${r.component}` : null;
-  return r.type;
+/** Every task as a column: its label read the way its training reads it. */
+async function taskColumns(store: import('../../store/index.ts').Store): Promise<TaskColumn[]> {
+  return Promise.all(
+    (await listTasks(store)).map(async (t) => {
+      const { labelSource } = await taskSettings(store, t);
+      return {
+        name: t.name,
+        kind: t.kind,
+        actual: (r: BugReport) => {
+          const l = t.labelsOf(r, labelSource);
+          return l === null ? null : l.length === 0 ? '(none)' : l.join(', ');
+        },
+      };
+    }),
+  );
 }
 
 export const reportRoutes: FastifyPluginAsync<{ classifyRateLimit: number }> = async (app, opts) => {
@@ -201,24 +167,19 @@ ${list('products', products)}${list('platforms', platforms)}${list('systems', sy
         `/reports?${new URLSearchParams({ ...(q ? { q } : {}), ...(product ? { product } : {}), ...(component ? { component } : {}), page: String(p) })}`;
       return reply.page(
         'Reports',
-        html`<h1>Reports</h1>
-<form method="get" action="/reports" class="filters" role="search">
-<label for="q">Search</label><input id="q" name="q" value="${q ?? ''}" maxlength="200">
-<label for="fproduct">Product</label><input id="fproduct" name="product" value="${product ?? ''}" maxlength="200">
-<label for="fcomponent">Component</label><input id="fcomponent" name="component" value="${component ?? ''}" maxlength="200">
-<button type="submit">Filter</button>
-</form>
-<p>${total} reports${total > PAGE_SIZE ? html`, page ${page} of ${pages}` : ''}</p>
-<div class="scroll"><table>
-<thead><tr><th scope="col">#</th><th scope="col">Summary</th><th scope="col">Actual component</th><th scope="col">Predicted component</th><th scope="col">Actual category</th><th scope="col">Predicted category</th></tr></thead>
-<tbody>${items.map(
-          (
-            r,
-          ) => html`<tr><td><a href="/reports/${r.id}">${r.id}</a></td><td><a href="/reports/${r.id}">${r.summary}</a></td>
-<td>${actualOf(r, 'component') ?? '–'}</td><td>${predictedCell(preds.get(r.id), 'component')}</td>
-<td>${r.type ?? '–'}</td><td>${predictedCell(preds.get(r.id), 'category')}</td></tr>`,
-        )}</tbody></table></div>
-<nav aria-label="Pages" class="pager">${page > 1 ? html`<a href="${link(page - 1)}" rel="prev">Newer</a>` : ''} ${page < pages ? html`<a href="${link(page + 1)}" rel="next">Older</a>` : ''}</nav>`,
+        reportListHtml({
+          q,
+          product,
+          component,
+          page,
+          pages,
+          total,
+          pageSize: PAGE_SIZE,
+          items,
+          preds,
+          tasks: await taskColumns(store),
+          link,
+        }),
       );
     },
   );
@@ -247,54 +208,18 @@ ${list('products', products)}${list('platforms', platforms)}${list('systems', sy
       const live = await predictor.classify(inputFromReport(r), { excludeId: found.id });
       const canTriage = hasRole(req.user!, 'triager');
       const csrf = reply.generateCsrf();
-      const taskRow = (task: (typeof TASKS)[number]) => {
-        const p = stored.find((x) => x.task === task);
-        const c = corrections.find((x) => x.task === task);
-        // a report imported rather than filed here has no stored prediction: offer the live one
-        const predicted = p?.label ?? p?.ranking[0]?.label ?? live.answers[task]?.ranking[0]?.label ?? null;
-        const classes = models.get(task)?.classifier.classes ?? [];
-        return html`<tr><th scope="row">${task}</th>
-<td>${actualOf({ product: r.product, component: r.component, type: r.type }, task) ?? '–'}</td>
-<td>${predictedCell(stored, task)}</td>
-<td>${c ? html`${c.label} (${c.accepted ? 'accepted' : 'corrected'})` : '–'}</td>
-<td>${
-          canTriage
-            ? html`${
-                predicted
-                  ? html`<form method="post" action="/reports/${found.id}/feedback" class="inline">
-<input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="task" value="${task}">
-<input type="hidden" name="label" value="${predicted}"><input type="hidden" name="accepted" value="true">
-<button type="submit">Accept ${predicted}</button></form>`
-                  : ''
-              }
-<form method="post" action="/reports/${found.id}/feedback" class="inline">
-<input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="task" value="${task}">
-<input type="hidden" name="accepted" value="false">
-<label class="sr" for="fix-${task}">Correct ${task}</label>
-<input id="fix-${task}" name="label" list="classes-${task}" required maxlength="200" placeholder="correct label">
-<datalist id="classes-${task}">${classes.map((k) => html`<option value="${k}"></option>`)}</datalist>
-<button type="submit">Correct</button></form>`
-            : ''
-        }</td></tr>`;
-      };
+      const tasks = (await taskColumns(store)).map((t) => {
+        const p = stored.find((x) => x.task === t.name);
+        return {
+          ...t,
+          // a report imported rather than filed here has no stored prediction: offer the live one
+          predicted: p?.label ?? p?.ranking[0]?.label ?? live.answers[t.name]?.ranking[0]?.label ?? null,
+          known: modelLabels(models.get(t.name)),
+        };
+      });
       return reply.page(
         `Report ${found.id}`,
-        html`<h1>${r.summary}</h1>
-<dl class="meta">
-<dt>Source</dt><dd>${r.url && /^https?:\/\//i.test(r.url) ? html`<a href="${r.url}" rel="noopener noreferrer">${r.source}:${r.externalId}</a>` : `${r.source}:${r.externalId}`}</dd>
-<dt>Product</dt><dd>${r.product ?? '–'}</dd><dt>Component</dt><dd>${r.component ?? '–'}</dd>
-<dt>Type</dt><dd>${r.type ?? '–'}</dd><dt>Severity</dt><dd>${r.severity ?? '–'}</dd>
-<dt>Platform</dt><dd>${r.platform ?? '–'} / ${r.opSys ?? '–'}</dd>
-<dt>Filed</dt><dd>${r.createdAt ?? '–'}${r.reporter ? ` by ${r.reporter}` : ''}</dd>
-</dl>
-<h2>Description</h2>
-<pre class="description">${r.description || '(none)'}</pre>
-<h2>Predicted and actual</h2>
-<div class="scroll"><table>
-<thead><tr><th scope="col">Task</th><th scope="col">Actual</th><th scope="col">Predicted when filed</th><th scope="col">Triager's label</th><th scope="col">${canTriage ? 'Feedback' : ''}</th></tr></thead>
-<tbody>${TASKS.map(taskRow)}</tbody></table></div>
-<h2>The active models now</h2>
-${classificationHtml(live)}`,
+        reportDetailHtml({ id: found.id, report: r, stored, corrections, tasks, live, canTriage, csrf }),
       );
     },
   );
@@ -313,7 +238,7 @@ ${classificationHtml(live)}`,
           type: 'object',
           required: ['task', 'label', 'accepted'],
           properties: {
-            task: { type: 'string', enum: [...TASKS] },
+            task: TASK_NAME_SCHEMA,
             label: str(200),
             accepted: { type: 'string', enum: ['true', 'false'] },
             allowNew: { type: 'string', enum: ['true'] },
@@ -325,7 +250,8 @@ ${classificationHtml(live)}`,
     },
     async (req, reply) => {
       const { task, label, accepted, allowNew } = req.body;
-      if (!isTaskName(task)) throw new EightballError('usage', `unknown task ${task}`);
+      if (!(await findTask(store, task)))
+        throw EightballError.about('task', 'usage', `unknown task "${task}" (eightball tasks list)`);
       if (accepted !== 'true' && allowNew !== 'true') {
         const known = await knownLabels(store, predictor, task);
         if (known.length > 0 && !known.includes(label.trim()))

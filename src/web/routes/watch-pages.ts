@@ -1,9 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { addSubscription, removeSubscription, subscriptionsOf } from '../../store/index.ts';
-import { isTaskName, knownLabels, TASKS } from '../../triage/index.ts';
+import { findTask, knownLabels, listTasks, modelLabels } from '../../triage/index.ts';
 import { requireRole } from '../auth.ts';
 import { html } from '../html.ts';
 import { confirmNewLabel } from '../new-label.ts';
+import { TASK_NAME_SCHEMA } from '../route-schemas.ts';
 
 const EMAIL = '^[^\\s@<>()"]{1,64}@[A-Za-z0-9.-]{1,190}\\.[A-Za-z]{2,}$';
 
@@ -15,6 +16,7 @@ export const watchRoutes: FastifyPluginAsync = async (app) => {
     const subs = await subscriptionsOf(store.db, req.user!.id);
     const models = await predictor.models();
     const csrf = reply.generateCsrf();
+    const tasks = await listTasks(store);
     return reply.page(
       'Watch',
       html`<h1>Watch</h1>
@@ -27,9 +29,9 @@ ${subs.map(
 )}</tbody></table></div>
 <form method="post" action="/watch" class="inline">
 <input type="hidden" name="_csrf" value="${csrf}">
-<label for="w-task">Task</label> <select id="w-task" name="task">${TASKS.map((t) => html`<option value="${t}">${t}</option>`)}</select>
+<label for="w-task">Task</label> <select id="w-task" name="task">${tasks.map((t) => html`<option value="${t.name}">${t.name}</option>`)}</select>
 <label for="w-label">Label</label> <input id="w-label" name="label" list="w-labels" required maxlength="200">
-<datalist id="w-labels">${[...models.values()].flatMap((m) => m.classifier.classes).map((c) => html`<option value="${c}"></option>`)}</datalist>
+<datalist id="w-labels">${[...new Set([...models.values()].flatMap(modelLabels))].map((c) => html`<option value="${c}"></option>`)}</datalist>
 <label for="w-email">E-mail</label> <input id="w-email" name="email" type="email" required maxlength="254">
 <button type="submit">Watch</button>
 </form>`,
@@ -46,7 +48,7 @@ ${subs.map(
           type: 'object',
           required: ['task', 'label', 'email'],
           properties: {
-            task: { type: 'string', enum: [...TASKS] },
+            task: TASK_NAME_SCHEMA,
             label: { type: 'string', minLength: 1, maxLength: 200 },
             email: { type: 'string', maxLength: 254, pattern: EMAIL },
             allowNew: { type: 'string', enum: ['true'] },
@@ -58,7 +60,7 @@ ${subs.map(
     },
     async (req, reply) => {
       const { task, label, email, allowNew } = req.body;
-      if (!isTaskName(task)) return reply.code(400).message('Watch', `unknown task ${task}`);
+      if (!(await findTask(store, task))) return reply.code(400).message('Watch', `unknown task ${task}`);
       // a watch on a label nobody predicts never fires: ask before taking one the task does not know
       const known = await knownLabels(store, predictor, task);
       if (allowNew !== 'true' && known.length > 0 && !known.includes(label.trim()))

@@ -1,0 +1,400 @@
+import {
+  argmaxRows,
+  type BlendSpec,
+  type CandidateScore,
+  CODE_TOKENIZER,
+  compareBlendHeldOut,
+  cvMetrics,
+  DEFAULT_VECTORIZER,
+  describeCandidate,
+  type FittedTextClassifier,
+  featureBudget,
+  fitBlend,
+  fitTemperature,
+  type ModelSpec,
+  type OnProgress,
+  PLAIN_TOKENIZER,
+  selectEnsemble,
+  selectionScore,
+  selectModel,
+  softmaxRows,
+  TextClassifier,
+  type TextClassifierParams,
+  type TokenizedDoc,
+  type TokenizerSpec,
+  withTemperatures,
+} from '../ml/index.ts';
+import { OWN, type Prepared, type SentenceVectors } from './report-docs.ts';
+
+export type ModelChoice = 'auto' | 'svm' | 'logreg' | 'nb';
+
+/**
+ * How much the sentence vectors weigh beside the text block (norm 1): chosen by 5-fold
+ * cross-validation on NLBSE'24's training issues, each repository's own, in a scikit-learn
+ * experiment (logistic regression on word 1-2-gram TF-IDF plus the vectors; mean macro-F1 with
+ * weight 0.2: 0.760, 0.3: 0.764, 0.5: 0.760, without: 0.743)
+ */
+const SENTENCE_WEIGHT = 0.3;
+
+/**
+ * Training reports up to which data counts as small: the model search also tries n-gram ranges
+ * and tokenizers, and its candidates may be blended (the pool is varied then; every member is
+ * fitted and asked, so a blend costs its members' fits and predictions together).
+ */
+export const SMALL_DATA = 5000;
+/** picks (with replacement) in a blend: weights in steps of a tenth */
+const BLEND_PICKS = 10;
+/** different models in a blend at most: each is fitted, stored and asked for every answer */
+const BLEND_MEMBERS = 3;
+/** random halvings of the out-of-fold rows on which a blend must beat the best model alone */
+const BLEND_HALVINGS = 3;
+/** what "best" means in the model search: accuracy and macro-F1 alike, common and rare classes */
+const SELECTION_METRIC = 'mean';
+
+/** How the automatic classifier searches: what `evaluate` and `train` both pass. */
+export interface SearchOptions {
+  model: ModelChoice;
+  seed: number;
+  metaFields: string[];
+  /** the training reports are in filing order: their newest fifth judges blends and calibrates */
+  timeOrdered: boolean;
+  /** the text fields also as own-group copies (reports lent by other groups) */
+  ownCopies: boolean;
+  cvFolds?: number;
+  selectionSample?: number;
+  maxModelWeights?: number;
+  sentenceVectors?: SentenceVectors;
+  blend?: boolean;
+  charNgrams?: [number, number];
+  /** put before every progress message ("split 1/3: ") */
+  progressPrefix: string;
+  onProgress?: OnProgress;
+}
+
+/** What the search tried and chose, for the evaluation report. */
+export interface SearchReport {
+  /** "svm(C=0.3) ngrams 1-2", or a blend's members with their shares */
+  model: string;
+  temperature: number;
+  candidates: CandidateScore[];
+  blend?: { model: string; weight: number }[];
+  /** training reports the cross-validation chose the model on */
+  nSelection: number;
+  selectionSeconds: number;
+  fitSeconds: number;
+}
+
+function candidatesFor(choice: ModelChoice, nTrain: number, K: number): ModelSpec[] {
+  if (choice === 'svm')
+    return [0.1, 0.3, 1].map((C) => ({ kind: 'svm', C, classWeight: 'balanced' }) as const);
+  if (choice === 'nb') return [0.1, 0.3, 1].map((alpha) => ({ kind: 'nb', alpha }) as const);
+  if (choice === 'logreg')
+    return [1, 10].map((C) => ({ kind: 'logreg', C, classWeight: 'balanced' }) as const);
+  const specs: ModelSpec[] = [
+    { kind: 'svm', C: 0.1, classWeight: 'balanced' },
+    { kind: 'svm', C: 0.3, classWeight: 'balanced' },
+    { kind: 'svm', C: 1, classWeight: 'balanced' },
+    { kind: 'svm', C: 0.3, classWeight: null },
+    { kind: 'nb', alpha: 0.3 },
+  ];
+  // logistic regression's L-BFGS costs n × K per pass: worth trying only on small problems
+  if (nTrain * K <= 20_000) specs.push({ kind: 'logreg', C: 10, classWeight: 'balanced' });
+  return specs;
+}
+
+/** A model of the oldest four fifths of the training reports, scored on the newest fifth. */
+interface TailScores {
+  /** classes (as the head model's sorted classes) of the tail rows it knows */
+  codes: Int32Array;
+  /** row-major rows × K decision scores */
+  scores: Float64Array;
+  K: number;
+}
+
+/**
+ * How a model does on reports newer than those it learned from: fitted on the oldest four fifths
+ * of the (time-ordered) training reports, scored on the newest fifth. Null when the tail is too
+ * small or has no class the head knows. Every model of one training set sees the same head
+ * classes, so their tails line up row by row.
+ */
+function tailScores(
+  doc: (t: number) => TokenizedDoc,
+  n: number,
+  y: string[],
+  params: TextClassifierParams,
+): TailScores | null {
+  const cut = Math.floor(n * 0.8);
+  if (n - cut < 50 || new Set(y.slice(0, cut)).size < 2) return null;
+  const head = new TextClassifier(params).fit(stream(doc, 0, cut), y.slice(0, cut));
+  const index = new Map(head.classes.map((c, k) => [c, k]));
+  const rows: number[] = [];
+  for (let t = cut; t < n; t++) if (index.has(y[t]!)) rows.push(t);
+  if (rows.length < 50) return null;
+  const K = head.classes.length;
+  const scores = new Float64Array(rows.length * K);
+  // scored a chunk at a time, so a large tail is never held as tokens
+  for (let r = 0; r < rows.length; r += 1000) {
+    const chunk = rows.slice(r, r + 1000);
+    scores.set(head.decision(chunk.map(doc)), r * K);
+  }
+  return { codes: Int32Array.from(rows, (t) => index.get(y[t]!)!), scores, K };
+}
+
+/**
+ * The temperature that calibrates a model on reports newer than those it learned from (its tail
+ * scores). Random cross-validation folds mix old and new and so miss the drift every tracker has
+ * (components renamed, new features, new words), which leaves time-split probabilities overconfident.
+ */
+function tailTemperature(tail: TailScores | null): number | null {
+  return tail ? fitTemperature(tail.scores, tail.K, tail.codes) : null;
+}
+
+/**
+ * On a time split, whether a blend chosen on random out-of-fold rows still beats the single best
+ * model on the newest fifth of the training reports, each learning from the older four fifths.
+ * Random folds mix old and new reports, and what a blend gains there it can lose on newer ones:
+ * without this check HDFS and YARN blended and lost 7.3 and 3.5 points of macro-F1 on their
+ * training data alone (bench/RESULTS.md, "Blends"). Unknown (tail too small): the blend stands.
+ */
+function blendHoldsOnTail(
+  members: BlendSpec[],
+  single: TailScores | null,
+  tails: (TailScores | null)[],
+): boolean {
+  if (!single || tails.some((t) => !t)) return true;
+  const K = single.K;
+  const blended = new Float64Array(single.scores.length);
+  members.forEach((m, i) => {
+    const p = softmaxRows(tails[i]!.scores, K, m.temperature);
+    for (let j = 0; j < blended.length; j++) blended[j]! += m.weight * p[j]!;
+  });
+  const score = (scores: Float64Array) =>
+    selectionScore(cvMetrics(argmaxRows(scores, K), single.codes, K), SELECTION_METRIC);
+  return score(blended) > score(single.scores);
+}
+
+interface PoolEntry {
+  params: TextClassifierParams;
+  /** out-of-fold decision scores, n × K (classes sorted) */
+  scores: Float64Array;
+}
+
+/**
+ * A blend from the model search's pool: the members the out-of-fold probabilities pick, or none
+ * unless the blend, chosen on one half of the out-of-fold rows, beats the best candidate alone,
+ * chosen on the same half, on the other half (the search's metric; a few halvings, both ways).
+ * The picks optimise likelihood, which a smoother average can win while its top answers get worse,
+ * and the answer that ranks first is what most users read. The first gate compared the blend with
+ * the best candidate on the rows both were chosen on, which flatters the candidate (the best of
+ * dozens of noisy scores): on NLBSE'24's training issues (5-fold, each repository's own) blends
+ * then scored 0.740 macro-F1, 0.745 with this one; time splits are checked again on their newest
+ * reports (blendHoldsOnTail). bench/RESULTS.md, "Blends".
+ */
+function blendOf(pool: PoolEntry[], y: string[], seed: number): BlendSpec[] {
+  if (pool.length < 2) return [];
+  const classes = [...new Set(y)].sort();
+  const index = new Map(classes.map((c, i) => [c, i]));
+  const codes = Int32Array.from(y, (c) => index.get(c)!);
+  const K = classes.length;
+  const scores = pool.map((p) => p.scores);
+  const choice = selectEnsemble(scores, codes, K, BLEND_PICKS, BLEND_MEMBERS);
+  const picks = choice.counts.reduce((a, b) => a + b, 0);
+  if (choice.counts.filter((n) => n > 0).length < 2) return [];
+  const { gain } = compareBlendHeldOut(
+    scores,
+    codes,
+    K,
+    (pred, truth) => selectionScore(cvMetrics(pred, truth, K), SELECTION_METRIC),
+    { repeats: BLEND_HALVINGS, seed, maxSize: BLEND_PICKS, maxMembers: BLEND_MEMBERS },
+  );
+  if (!(gain > 0)) return [];
+  return choice.counts.flatMap((n, c) =>
+    n > 0 ? [{ params: pool[c]!.params, weight: n / picks, temperature: choice.temperatures[c]! }] : [],
+  );
+}
+
+function describeParams(p: TextClassifierParams): string {
+  return `${describeCandidate(p)}${p.tokenizer && !p.tokenizer.splitIdentifiers ? ', plain words' : ''}`;
+}
+
+/** "svm(C=0.3) ngrams 1-2", or for a blend each member with its share. */
+function describeFitted(f: FittedTextClassifier): string {
+  const members = f.members();
+  if (members.length === 1) return describeParams(f.params);
+  return `blend of ${members.length}: ${members.map((m) => `${describeParams(m.classifier.params)} (${Math.round(m.weight * 100)}%)`).join(' + ')}`;
+}
+
+/** Documents `from` .. `to - 1`, made one at a time as a fit reads them. */
+function* stream(doc: (t: number) => TokenizedDoc, from: number, to: number): Generator<TokenizedDoc> {
+  for (let t = from; t < to; t++) yield doc(t);
+}
+
+/**
+ * The automatic classifier as an estimator: on the training reports `train` (indices into `data`,
+ * in filing order on a time split), cross-validate the candidates (models, vectorizers,
+ * tokenizers, sentence vectors), maybe blend the best, fit, and calibrate on the newest fifth.
+ * `evaluate` calls it once per split, `train` through the same path.
+ */
+export function searchModel(
+  data: Prepared,
+  train: number[],
+  opts: SearchOptions,
+): { model: FittedTextClassifier; searchReport: SearchReport } {
+  const { metaFields } = opts;
+  const copies = opts.ownCopies;
+  let selectionSeconds = 0;
+  let fitSeconds = 0;
+  // past this many training reports, cross-validating every candidate on all of them costs more
+  // than it tells: the model is chosen on an evenly spaced sample, then fitted on all of them
+  const cap = opts.selectionSample ?? 50_000;
+  const whole = train.length <= cap;
+  const sample = whole
+    ? train
+    : Array.from({ length: cap }, (_, j) => train[Math.floor((j * train.length) / cap)]!);
+  // tokenising the training reports is part of fitting (scikit-learn's fit times include it)
+  const tTok = performance.now();
+  const selDocs = sample.map((i) => data.tokens(i, CODE_TOKENIZER));
+  const tokenSeconds = new Map([[CODE_TOKENIZER, (performance.now() - tTok) / 1000]]);
+  const selY = sample.map((i) => data.labels[i]!);
+  const trY = train.map((i) => data.labels[i]!);
+  const K = new Set(trY).size;
+  const vectorizer = {
+    ...DEFAULT_VECTORIZER,
+    maxFeatures: featureBudget(K, opts.maxModelWeights),
+    metaFields,
+    fields: DEFAULT_VECTORIZER.fields
+      .flatMap((f) => (copies ? [f, { ...f, name: OWN + f.name }] : [f]))
+      .map((f) => ({ ...f, charNgrams: opts.charNgrams ?? null })),
+  };
+  const unigrams = {
+    ...vectorizer,
+    fields: vectorizer.fields.map((f) => ({ ...f, ngrams: [1, 1] as [number, number] })),
+  };
+  // n-gram range is part of the search where the data is small enough for it to pay
+  const plainVectorizers = train.length <= SMALL_DATA ? [vectorizer, unigrams] : [vectorizer];
+  const sv = opts.sentenceVectors;
+  // with sentence vectors, each vectorizer is tried with and without them: cross-validation says
+  // whether the encoder's English helps this tracker's reports
+  const vectorizers = sv
+    ? plainVectorizers.flatMap((v) => [
+        v,
+        { ...v, dense: { encoder: sv.encoder, dims: sv.dims, weight: SENTENCE_WEIGHT } },
+      ])
+    : plainVectorizers;
+  const specs = candidatesFor(opts.model, train.length, K);
+  const t0 = performance.now();
+  const blending = (opts.blend ?? true) && whole && train.length <= SMALL_DATA;
+  const select = (docs: TokenizedDoc[], what: string) =>
+    selectModel(docs, selY, specs, {
+      folds: opts.cvFolds ?? 3,
+      seed: opts.seed,
+      metric: SELECTION_METRIC,
+      vectorizers,
+      keepScores: blending,
+      onProgress: (c, d, t) => opts.onProgress?.(`${opts.progressPrefix}cross-validating ${c}${what}`, d, t),
+    });
+  let selection = { ...select(selDocs, ''), tokenizer: CODE_TOKENIZER };
+  // every candidate of the search, with its out-of-fold scores: what a blend is chosen from
+  const pool: PoolEntry[] = [];
+  const addToPool = (r: typeof selection, tokenizer: TokenizerSpec) => {
+    r.candidates.forEach((c, i) => {
+      pool.push({
+        params: { vectorizer: c.vectorizer, model: c.model, seed: opts.seed, tokenizer },
+        scores: r.scores![i]!,
+      });
+    });
+  };
+  if (blending) addToPool(selection, CODE_TOKENIZER);
+  // the tokenizer is part of the search on small data too: prose-heavy trackers prefer plain words
+  if (train.length <= SMALL_DATA) {
+    const tPlain = performance.now();
+    const plainDocs = sample.map((i) => data.tokens(i, PLAIN_TOKENIZER));
+    tokenSeconds.set(PLAIN_TOKENIZER, (performance.now() - tPlain) / 1000);
+    const plain = select(plainDocs, ', plain words');
+    if (blending) addToPool({ ...plain, tokenizer: PLAIN_TOKENIZER }, PLAIN_TOKENIZER);
+    plainDocs.length = 0;
+    const bestOf = (r: typeof plain) => Math.max(...r.candidates.map((c) => c.score));
+    if (bestOf(plain) > bestOf(selection)) {
+      selection = {
+        ...plain,
+        tokenizer: PLAIN_TOKENIZER,
+        candidates: [...plain.candidates, ...selection.candidates],
+      };
+    } else selection = { ...selection, candidates: [...selection.candidates, ...plain.candidates] };
+  }
+  selectionSeconds += (performance.now() - t0) / 1000;
+  opts.onProgress?.(`${opts.progressPrefix}fitting on ${train.length} reports`, 0, 1);
+  const chosen = selection.tokenizer;
+  // small data keeps its tokens; a large fit makes them as it reads them and lets them go, and the
+  // sample's, kept for cross-validation, are let go first: they would only sit beside the fit's
+  // counts and matrix at the peak (50,000 reports' tokens: about 0.5 GB)
+  if (!whole) {
+    data.forget();
+    selDocs.length = 0;
+  }
+  const docsBy = (tokenizer: TokenizerSpec | undefined) => {
+    const spec = tokenizer ?? CODE_TOKENIZER;
+    return (t: number) => (whole ? data.tokens(train[t]!, spec) : data.fresh(train[t]!, spec));
+  };
+  const params = { ...selection.best, tokenizer: chosen };
+  // choosing a blend is part of the model search, timed with it
+  const tBlend = performance.now();
+  let members = blending ? blendOf(pool, trY, opts.seed) : [];
+  // on a time split each model's tail (learning from the older four fifths, scored on the newest
+  // fifth) judges a blend and then sets the temperatures: computed once per model
+  const tails = new Map<string, TailScores | null>();
+  const tailOf = (p: TextClassifierParams) => {
+    const key = JSON.stringify(p);
+    if (!tails.has(key)) tails.set(key, tailScores(docsBy(p.tokenizer), train.length, trY, p));
+    return tails.get(key)!;
+  };
+  if (opts.timeOrdered && members.length > 1) {
+    if (
+      !blendHoldsOnTail(
+        members,
+        tailOf(params),
+        members.map((m) => tailOf(m.params)),
+      )
+    )
+      members = [];
+  }
+  selectionSeconds += (performance.now() - tBlend) / 1000;
+  const t1 = performance.now();
+  let fitted =
+    members.length > 1
+      ? fitBlend(members, (tokenizer) => stream(docsBy(tokenizer), 0, train.length), trY)
+      : new TextClassifier(params).fit(stream(docsBy(chosen), 0, train.length), trY, selection.temperature);
+  // kept tokens were made (and timed) before the fit; streamed ones are made inside it
+  const tokenizers = new Set(fitted.members().map((m) => m.classifier.params.tokenizer ?? CODE_TOKENIZER));
+  fitSeconds +=
+    (performance.now() - t1) / 1000 +
+    (whole ? [...tokenizers].reduce((sum, tk) => sum + (tokenSeconds.get(tk) ?? 0), 0) : 0);
+  // measured: ECE 0.140 → 0.109 on HIVE, 0.110 → 0.104 on HDFS, ±0.001 on the list exports;
+  // Brier no worse anywhere (bench/RESULTS.md)
+  if (opts.timeOrdered) {
+    const t2 = performance.now();
+    fitted = withTemperatures(
+      fitted,
+      fitted.members().map(({ classifier: c }) => tailTemperature(tailOf(c.params))),
+    );
+    selectionSeconds += (performance.now() - t2) / 1000;
+  }
+  return {
+    model: fitted,
+    searchReport: {
+      model: describeFitted(fitted),
+      temperature: fitted.temperature,
+      candidates: selection.candidates,
+      ...(fitted.blend
+        ? {
+            blend: fitted
+              .members()
+              .map((m) => ({ model: describeParams(m.classifier.params), weight: m.weight })),
+          }
+        : {}),
+      nSelection: sample.length,
+      selectionSeconds,
+      fitSeconds,
+    },
+  };
+}

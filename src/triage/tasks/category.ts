@@ -1,0 +1,20 @@
+import { defaultMetaFields } from '../dataset.ts';
+import { labelFromSource } from './label-reading.ts';
+import type { TaskDefinition } from './task.ts';
+
+/** What kind of report it is: defect, enhancement, task (or the tracker's own types). */
+export const categoryTask: TaskDefinition = {
+  name: 'category',
+  kind: 'classify',
+  builtIn: true,
+  description: 'what kind of report it is (defect, enhancement, task...)',
+  defaultLabelSource: 'type',
+  candidateSources: ['type', 'severity-enhancement', 'severity', 'priority'],
+  prefersLabelsFile: true,
+  labelsOf(r, source) {
+    const l = labelFromSource(r, source);
+    return l === null ? null : [l];
+  },
+  metaFields: (source) => defaultMetaFields(source),
+  similarityPriority: 1,
+};

@@ -1,0 +1,109 @@
+import type { BugReport } from '../../domain/index.ts';
+import type { Correction, ReportListItem, StoredPrediction } from '../../store/index.ts';
+import type { Classification, TaskKind } from '../../triage/index.ts';
+import { html, type SafeHtml } from '../html.ts';
+import { classificationHtml, predictedCell } from './classification.ts';
+
+/** A task as a page shows it: its name, and each report's label under its current label source. */
+export interface TaskColumn {
+  name: string;
+  kind: TaskKind;
+  actual: (r: BugReport) => string | null;
+}
+
+export function reportListHtml(d: {
+  q?: string;
+  product?: string;
+  component?: string;
+  page: number;
+  pages: number;
+  total: number;
+  pageSize: number;
+  items: ReportListItem[];
+  preds: Map<number, StoredPrediction[]>;
+  tasks: TaskColumn[];
+  link: (page: number) => string;
+}): SafeHtml {
+  return html`<h1>Reports</h1>
+<form method="get" action="/reports" class="filters" role="search">
+<label for="q">Search</label><input id="q" name="q" value="${d.q ?? ''}" maxlength="200">
+<label for="fproduct">Product</label><input id="fproduct" name="product" value="${d.product ?? ''}" maxlength="200">
+<label for="fcomponent">Component</label><input id="fcomponent" name="component" value="${d.component ?? ''}" maxlength="200">
+<button type="submit">Filter</button>
+</form>
+<p>${d.total} reports${d.total > d.pageSize ? html`, page ${d.page} of ${d.pages}` : ''}</p>
+<div class="scroll"><table>
+<thead><tr><th scope="col">#</th><th scope="col">Summary</th>${d.tasks.map(
+    (t) => html`<th scope="col">Actual ${t.name}</th><th scope="col">Predicted ${t.name}</th>`,
+  )}</tr></thead>
+<tbody>${d.items.map(
+    (
+      r,
+    ) => html`<tr><td><a href="/reports/${r.id}">${r.id}</a></td><td><a href="/reports/${r.id}">${r.summary}</a></td>
+${d.tasks.map((t) => html`<td>${t.actual(r.report) ?? '–'}</td><td>${predictedCell(d.preds.get(r.id), t.name)}</td>`)}</tr>`,
+  )}</tbody></table></div>
+<nav aria-label="Pages" class="pager">${d.page > 1 ? html`<a href="${d.link(d.page - 1)}" rel="prev">Newer</a>` : ''} ${d.page < d.pages ? html`<a href="${d.link(d.page + 1)}" rel="next">Older</a>` : ''}</nav>`;
+}
+
+interface DetailTask extends TaskColumn {
+  /** what the Accept button offers: the stored prediction, else the live one */
+  predicted: string | null;
+  /** the labels the correction field suggests */
+  known: string[];
+}
+
+function feedbackForms(id: number, t: DetailTask, csrf: string): SafeHtml {
+  const hidden = html`<input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="task" value="${t.name}">`;
+  return html`${
+    t.predicted
+      ? html`<form method="post" action="/reports/${id}/feedback" class="inline">
+${hidden}
+<input type="hidden" name="label" value="${t.predicted}"><input type="hidden" name="accepted" value="true">
+<button type="submit">Accept ${t.predicted}</button></form>`
+      : ''
+  }
+<form method="post" action="/reports/${id}/feedback" class="inline">
+${hidden}
+<input type="hidden" name="accepted" value="false">
+<label class="sr" for="fix-${t.name}">Correct ${t.name}</label>
+<input id="fix-${t.name}" name="label" list="classes-${t.name}" required maxlength="200" placeholder="${t.kind === 'multilabel' ? 'labels, comma-separated' : 'correct label'}">
+<datalist id="classes-${t.name}">${t.known.map((k) => html`<option value="${k}"></option>`)}</datalist>
+<button type="submit">Correct</button></form>`;
+}
+
+export function reportDetailHtml(d: {
+  id: number;
+  report: BugReport;
+  stored: StoredPrediction[];
+  corrections: Correction[];
+  tasks: DetailTask[];
+  live: Classification;
+  canTriage: boolean;
+  csrf: string;
+}): SafeHtml {
+  const r = d.report;
+  const row = (t: DetailTask) => {
+    const c = d.corrections.find((x) => x.task === t.name);
+    return html`<tr><th scope="row">${t.name}</th>
+<td>${t.actual(r) ?? '–'}</td>
+<td>${predictedCell(d.stored, t.name)}</td>
+<td>${c ? html`${c.label} (${c.accepted ? 'accepted' : 'corrected'})` : '–'}</td>
+<td>${d.canTriage ? feedbackForms(d.id, t, d.csrf) : ''}</td></tr>`;
+  };
+  return html`<h1>${r.summary}</h1>
+<dl class="meta">
+<dt>Source</dt><dd>${r.url && /^https?:\/\//i.test(r.url) ? html`<a href="${r.url}" rel="noopener noreferrer">${r.source}:${r.externalId}</a>` : `${r.source}:${r.externalId}`}</dd>
+<dt>Product</dt><dd>${r.product ?? '–'}</dd><dt>Component</dt><dd>${r.component ?? '–'}</dd>
+<dt>Type</dt><dd>${r.type ?? '–'}</dd><dt>Severity</dt><dd>${r.severity ?? '–'}</dd>
+<dt>Platform</dt><dd>${r.platform ?? '–'} / ${r.opSys ?? '–'}</dd>
+<dt>Filed</dt><dd>${r.createdAt ?? '–'}${r.reporter ? ` by ${r.reporter}` : ''}</dd>
+</dl>
+<h2>Description</h2>
+<pre class="description">${r.description || '(none)'}</pre>
+<h2>Predicted and actual</h2>
+<div class="scroll"><table>
+<thead><tr><th scope="col">Task</th><th scope="col">Actual</th><th scope="col">Predicted when filed</th><th scope="col">Triager's label</th><th scope="col">${d.canTriage ? 'Feedback' : ''}</th></tr></thead>
+<tbody>${d.tasks.map(row)}</tbody></table></div>
+<h2>The active models now</h2>
+${classificationHtml(d.live)}`;
+}

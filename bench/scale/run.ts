@@ -7,13 +7,10 @@
 import { cpus, totalmem } from 'node:os';
 import {
   CODE_TOKENIZER,
-  configureParallelism,
   DEFAULT_VECTORIZER,
   FittedTextClassifier,
   featureBudget,
   LinearSvm,
-  lastParallelFit,
-  parallelism,
   type TextClassifierParams,
   TfidfVectorizer,
   type TokenizedDoc,
@@ -33,7 +30,6 @@ const nTest = arg('test', 20_000);
 const threads = arg('threads', cpus().length);
 const ngrams = arg('ngrams', 2);
 const maxFeatures = arg('max-features', featureBudget(K));
-configureParallelism({ threads });
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const rssMiB = () => process.memoryUsage().rss / 2 ** 20;
@@ -87,12 +83,13 @@ log(
   `vectorised: ${X.nRows} reports, ${vectorizer.nFeatures} features, ${X.indices.length} non-zeros (generating ${generateSeconds.toFixed(1)} s, tokenising ${tokenizeSeconds.toFixed(1)} s, counting and weighting ${vectorizeSeconds.toFixed(1)} s), RSS ${rssMiB().toFixed(0)} MiB`,
 );
 t = performance.now();
-const model = new LinearSvm({ C: 1, classWeight: 'balanced', seed: 1, maxIter }).fit(X, y);
+const svm = new LinearSvm({ C: 1, classWeight: 'balanced', seed: 1, maxIter, threads });
+const model = svm.fit(X, y);
 const svmSeconds = secs(t);
 const totalSeconds = secs(tAll) - generateSeconds;
-const shared = lastParallelFit();
+const shared = svm.lastWork!;
 log(
-  `SVM: ${model.classes.length} classes in ${svmSeconds.toFixed(1)} s on ${parallelism().threads} threads (${shared.byWorkers}/${shared.problems} problems solved by worker threads)`,
+  `SVM: ${model.classes.length} classes in ${svmSeconds.toFixed(1)} s on ${threads} threads (${shared.byWorkers}/${shared.problems} problems solved by worker threads)`,
 );
 const peakTrain = peakMiB();
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type Config, loadConfig } from '../config/config.ts';
+import { type Config, loadConfig, threadsSetting } from '../config/config.ts';
 import { openStore, type Store } from '../store/index.ts';
 
 export interface GlobalOptions {
@@ -12,6 +12,11 @@ export interface GlobalOptions {
 export function configFrom(cmd: Command, extra: Partial<Record<keyof Config, unknown>> = {}): Config {
   const g = cmd.optsWithGlobals<GlobalOptions>();
   return loadConfig({ flags: { databaseUrl: g.db, ...extra }, file: g.config });
+}
+
+/** Threads a fit may use: EIGHTBALL_THREADS, else the config file's `threads`, else every core. */
+export function threadsFor(cmd: Command): number {
+  return threadsSetting(process.env, cmd.optsWithGlobals<GlobalOptions>().config);
 }
 
 export async function withStore<T>(

@@ -82,11 +82,9 @@ Examples:
   $ eightball serve
   $ eightball import file ../shared/data/bugzilla/list-exports/Eclipse.csv --help`,
     );
+  // a bad EIGHTBALL_THREADS is a usage error of any command, before it starts its work
   program.hook('preAction', async (_root, action) => {
-    const file = action.optsWithGlobals<{ config?: string }>().config;
-    const threads = threadsSetting(process.env, file);
-    const { configureParallelism } = await import('../ml/svm-pool.ts');
-    configureParallelism({ threads });
+    threadsSetting(process.env, action.optsWithGlobals<{ config?: string }>().config);
   });
   for (const register of registrations) register(program);
   // every subcommand reports usage errors the same way and exits 2 through the handler below

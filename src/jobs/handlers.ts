@@ -61,6 +61,8 @@ export interface HandlerServices {
   bugzillaApiKey?: string | undefined;
   /** the database's URL, for the thread a train or evaluate job runs in; without it they run here */
   databaseUrl?: string | undefined;
+  /** threads a train or evaluate job's fit may use (default 1): the worker process's setting */
+  threads?: number;
 }
 
 function obj(data: unknown): Record<string, unknown> {
@@ -90,6 +92,7 @@ export function jobHandlers(s: HandlerServices): JobHandlers {
             {
               kind: 'train',
               databaseUrl: s.databaseUrl ?? '',
+              ...(s.threads !== undefined ? { threads: s.threads } : {}),
               task,
               options: {
                 force: d.force === true,
@@ -202,6 +205,7 @@ export function jobHandlers(s: HandlerServices): JobHandlers {
         {
           kind: 'evaluate',
           databaseUrl: s.databaseUrl ?? '',
+          ...(s.threads !== undefined ? { threads: s.threads } : {}),
           task: (await getTask(s.store, String(d.task ?? ''))).name,
           options: typeof d.sentenceEncoder === 'string' ? { sentenceEncoder: d.sentenceEncoder } : {},
         },

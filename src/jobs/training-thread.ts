@@ -2,10 +2,9 @@
 // of CPU, and on the job's own thread it would starve the lease heartbeat (embedded queue) or the
 // lock renewal (BullMQ), and the job would be declared lost while it still ran.
 import { parentPort, workerData } from 'node:worker_threads';
-import { threadsSetting } from '../config/config.ts';
 import { isEightballError } from '../domain/index.ts';
 import { openStore } from '../store/index.ts';
-import { configureParallelism, evaluateTask, type TaskName, trainTask } from '../triage/index.ts';
+import { evaluateTask, type TaskName, trainTask } from '../triage/index.ts';
 import type { TrainingRequest } from './training-threads.ts';
 
 const req = workerData as TrainingRequest;
@@ -13,13 +12,13 @@ const progress = (what: string, done: number, total: number) =>
   parentPort!.postMessage({ progress: { what, done, total } });
 
 async function run(): Promise<unknown> {
-  configureParallelism({ threads: req.threads ?? threadsSetting(process.env) });
   const store = await openStore(req.databaseUrl, { migrate: false });
   try {
     const task = req.task as TaskName;
+    const threads = req.threads ?? 1;
     return req.kind === 'train'
-      ? await trainTask(store, task, { ...req.options, onProgress: progress })
-      : await evaluateTask(store, task, { ...req.options, onProgress: progress });
+      ? await trainTask(store, task, { ...req.options, onProgress: progress, threads })
+      : await evaluateTask(store, task, { ...req.options, onProgress: progress, threads });
   } finally {
     await store.close();
   }

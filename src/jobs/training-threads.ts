@@ -1,5 +1,5 @@
 import { EightballError, type ErrorCode } from '../domain/index.ts';
-import { type OnProgress, parallelism, siblingModule, typeScriptWorker } from '../ml/index.ts';
+import { type OnProgress, siblingModule, typeScriptWorker } from '../ml/index.ts';
 import type { Store } from '../store/index.ts';
 import { evaluateTask, type TaskName, type TrainOptions, trainTask } from '../triage/index.ts';
 
@@ -8,7 +8,7 @@ export interface TrainingRequest {
   databaseUrl: string;
   task: string;
   options: Pick<TrainOptions, 'force' | 'sentenceEncoder' | 'runKey' | 'seed'>;
-  /** threads its fit may use: the job process's own setting (EIGHTBALL_THREADS, --config) unless given */
+  /** threads its fit may use: the job process's (EIGHTBALL_THREADS, --config); default 1 */
   threads?: number;
 }
 
@@ -31,15 +31,12 @@ export async function runTraining(
 ): Promise<unknown> {
   if (!shareableDatabase(req.databaseUrl)) {
     const task = req.task as TaskName;
+    const threads = req.threads ?? 1;
     return req.kind === 'train'
-      ? trainTask(store, task, { ...req.options, onProgress })
-      : evaluateTask(store, task, { ...req.options, onProgress });
+      ? trainTask(store, task, { ...req.options, onProgress, threads })
+      : evaluateTask(store, task, { ...req.options, onProgress, threads });
   }
-  // the thread starts with no settings of this process: it gets the thread count it would use
-  const worker = typeScriptWorker(siblingModule(import.meta.url, 'training-thread'), {
-    ...req,
-    threads: req.threads ?? parallelism().threads,
-  });
+  const worker = typeScriptWorker(siblingModule(import.meta.url, 'training-thread'), req);
   return new Promise((resolve, reject) => {
     let settled = false;
     const finish = (fn: () => void) => {

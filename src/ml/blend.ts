@@ -1,5 +1,7 @@
 import {
+  type FitOptions,
   FittedTextClassifier,
+  type RawDoc,
   TextClassifier,
   type TextClassifierParams,
   type TokenizerSpec,
@@ -22,13 +24,35 @@ export function fitBlend(
   specs: BlendSpec[],
   docsFor: (tokenizer: TokenizerSpec | undefined) => Iterable<TokenizedDoc>,
   y: string[],
+  options: FitOptions = {},
 ): FittedTextClassifier {
+  return blendOf(specs, (s) => new TextClassifier(s.params, options).fit(docsFor(s.params.tokenizer), y));
+}
+
+/**
+ * The same from raw fields: each member tokenises them with its own tokenizer (`fitRaw`), the way
+ * it will when it answers. `raw` is called once per member and read once, in order.
+ */
+export function fitBlendRaw(
+  specs: BlendSpec[],
+  raw: () => Iterable<RawDoc & { dense?: Float32Array }>,
+  y: string[],
+  options: FitOptions = {},
+): FittedTextClassifier {
+  return blendOf(specs, (s) => new TextClassifier(s.params, options).fitRaw(raw(), y));
+}
+
+function blendOf(specs: BlendSpec[], fit: (s: BlendSpec) => FittedTextClassifier): FittedTextClassifier {
   if (specs.length === 0) throw new Error('a blend needs at least one member');
   const order = specs.map((s, i) => ({ s, i })).sort((a, b) => b.s.weight - a.s.weight || a.i - b.i);
-  const fitted = order.map(({ s }) => ({
-    classifier: new TextClassifier(s.params).fit(docsFor(s.params.tokenizer), y, s.temperature),
-    weight: s.weight,
-  }));
+  // calibration is a step of its own: each member fitted, then given its validated temperature
+  const fitted = order.map(({ s }) => {
+    const c = fit(s);
+    return {
+      classifier: new FittedTextClassifier(c.params, c.vectorizer, c.model, s.temperature),
+      weight: s.weight,
+    };
+  });
   const [first, ...partners] = fitted;
   const c = first!.classifier;
   return partners.length === 0

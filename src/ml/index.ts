@@ -15,7 +15,7 @@ export * from './random.ts';
 export * from './rows.ts';
 export * from './similarity.ts';
 export * from './sparse.ts';
-export { configureParallelism, lastParallelFit, type ParallelOptions, parallelism } from './svm-pool.ts';
+export { DEFAULT_MIN_WORK, type ParallelOptions, type SharedWork } from './svm-pool.ts';
 export * from './text-classifier.ts';
 export * from './tokenizer.ts';
 export { siblingModule, typeScriptWorker } from './ts-worker.ts';

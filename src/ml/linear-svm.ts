@@ -1,6 +1,6 @@
 import { balancedClassWeights, encodeLabels, FittedLinearModel } from './linear-model.ts';
 import { type CsrMatrix, rowSquaredNorms } from './sparse.ts';
-import { solveInParallel } from './svm-pool.ts';
+import { DEFAULT_MIN_WORK, type SharedWork, solveInParallel } from './svm-pool.ts';
 import type { SvmProblem } from './svm-solver.ts';
 
 export interface LinearSvmParams {
@@ -10,13 +10,27 @@ export interface LinearSvmParams {
   /** stop when the projected gradient's spread falls below this (LIBLINEAR's eps) */
   tol: number;
   seed: number;
+  /** threads the one-vs-rest problems may share, the calling one included (the model is the same) */
+  threads: number;
+  /** non-zeros × problems below which the fit stays on one thread */
+  minWork: number;
 }
 
-export const DEFAULT_SVM: LinearSvmParams = { C: 0.5, classWeight: null, maxIter: 200, tol: 0.1, seed: 1 };
+export const DEFAULT_SVM: LinearSvmParams = {
+  C: 0.5,
+  classWeight: null,
+  maxIter: 200,
+  tol: 0.1,
+  seed: 1,
+  threads: 1,
+  minWork: DEFAULT_MIN_WORK,
+};
 
 /** One-vs-rest linear SVM (L2-regularised squared hinge loss), one binary problem per class. */
 export class LinearSvm {
   readonly params: LinearSvmParams;
+  /** after a fit: how its problems were shared over threads */
+  lastWork: SharedWork | null = null;
   constructor(params: Partial<LinearSvmParams> = {}) {
     this.params = { ...DEFAULT_SVM, ...params };
   }
@@ -45,7 +59,8 @@ export class LinearSvm {
       tol: this.params.tol,
       seed: this.params.seed,
     };
-    const { W, bias } = solveInParallel(problem, X.nCols * K, K);
+    const { W, bias, work } = solveInParallel(problem, X.nCols * K, K, this.params);
+    this.lastWork = work;
     return new FittedLinearModel('svm', classes, X.nCols, W, bias);
   }
 }

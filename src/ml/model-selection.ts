@@ -64,6 +64,8 @@ export function selectionScore(
 export interface SelectionOptions {
   folds: number;
   seed: number;
+  /** threads each SVM fit may use (default 1): how the search runs, not what it finds */
+  threads?: number;
   /** what "best" means: the mean of accuracy and macro-F1 balances common and rare classes */
   metric: 'accuracy' | 'macroF1' | 'mean';
   /** vectorizer settings to try (n-gram ranges, say); each is crossed with every model */
@@ -112,7 +114,7 @@ export function selectModel(
         if (cand.vi !== v) return;
         const spec = cand.model;
         const t0 = performance.now();
-        const model = fitModel(spec, Xtr, ytr, opts.seed);
+        const model = fitModel(spec, Xtr, ytr, opts.seed, opts.threads ?? 1);
         const s = model.decision(Xte);
         seconds[c]! += (performance.now() - t0) / 1000;
         // map the fold model's classes (a class may be missing from a fold) onto all classes

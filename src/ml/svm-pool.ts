@@ -22,17 +22,8 @@ export interface ParallelOptions {
   minWork: number;
 }
 
-const options: ParallelOptions = { threads: 1, minWork: 4_000_000 };
-
-/** Set once by the process that owns the machine (the CLI: EIGHTBALL_THREADS or the core count). */
-export function configureParallelism(o: Partial<ParallelOptions>): void {
-  if (o.threads !== undefined) options.threads = Math.max(1, Math.floor(o.threads));
-  if (o.minWork !== undefined) options.minWork = Math.max(0, o.minWork);
-}
-
-export function parallelism(): Readonly<ParallelOptions> {
-  return { ...options };
-}
+/** Non-zeros × problems below which a fit stays on one thread. */
+export const DEFAULT_MIN_WORK = 4_000_000;
 
 /** What a worker is sent: the problem on shared memory, where to write, and the claim counters. */
 export interface SharedFit {
@@ -61,12 +52,15 @@ export function solveClaimed(fit: SharedFit, solved = 1): void {
   }
 }
 
+// the threads themselves are kept for later fits (a CV run fits dozens of models); how many a fit
+// may use is the caller's parameter, never this module's setting
 const workers: Worker[] = [];
-let lastFit = { problems: 0, byWorkers: 0 };
 
-/** How the last fit that started threads was shared (in tasks): what a test or a benchmark can check. */
-export function lastParallelFit(): { problems: number; byWorkers: number } {
-  return { ...lastFit };
+/** How a fit's problems were shared: what a test or a benchmark can check. */
+export interface SharedWork {
+  problems: number;
+  /** problems worker threads solved (0: all on the calling thread) */
+  byWorkers: number;
 }
 
 function startWorkers(n: number): void {
@@ -105,15 +99,16 @@ export function solveInParallel(
   p: SvmProblem,
   weightLength: number,
   K: number,
-): { W: Float32Array; bias: Float32Array } {
+  parallel: ParallelOptions,
+): { W: Float32Array; bias: Float32Array; work: SharedWork } {
   const tasks = tasksOf(p);
   const count = tasks.length;
-  const threads = Math.min(options.threads, count);
-  if (threads <= 1 || p.X.indices.length * count < options.minWork) {
+  const threads = Math.min(Math.max(1, Math.floor(parallel.threads)), count);
+  if (threads <= 1 || p.X.indices.length * count < parallel.minWork) {
     const W = new Float32Array(weightLength);
     const bias = new Float32Array(K);
     for (const task of tasks) solveTask(p, task, W, bias);
-    return { W, bias };
+    return { W, bias, work: { problems: count, byWorkers: 0 } };
   }
   startWorkers(threads - 1);
   const fit: SharedFit = {
@@ -135,7 +130,6 @@ export function solveInParallel(
     if (fit.status[k] === 3) byWorkers++;
     else if (fit.status[k] !== 1) solveTask(fit.problem, tasks[k]!, fit.W, fit.bias);
   }
-  lastFit = { problems: count, byWorkers };
   // plain copies: a model outlives the fit and is serialised, sliced and compared like any other
-  return { W: fit.W.slice(), bias: fit.bias.slice() };
+  return { W: fit.W.slice(), bias: fit.bias.slice(), work: { problems: count, byWorkers } };
 }

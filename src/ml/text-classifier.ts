@@ -100,12 +100,14 @@ export function fitModel(
   X: Parameters<LinearSvm['fit']>[0],
   y: string[],
   seed: number,
+  threads = 1,
 ): FittedLinearModel {
   if (spec.kind === 'svm') {
     return new LinearSvm({
       C: spec.C,
       classWeight: spec.classWeight,
       seed,
+      threads,
       ...(spec.maxIter ? { maxIter: spec.maxIter } : {}),
     }).fit(X, y);
   }
@@ -114,15 +116,45 @@ export function fitModel(
   return new ComplementNb({ alpha: spec.alpha }).fit(X, y);
 }
 
-/** The estimator: hyperparameters in, a fitted classifier out of `fit`. */
-export class TextClassifier {
-  constructor(readonly params: TextClassifierParams) {}
+/** How a fit runs, not what it learns: never stored with the model. */
+export interface FitOptions {
+  /** threads an SVM fit may share its problems over, the calling one included (default 1) */
+  threads?: number;
+}
 
-  /** `docs` is read once, in order; `y` only after it (a generator may fill it as it goes). */
-  fit(docs: Iterable<TokenizedDoc>, y: string[], temperature = 1): FittedTextClassifier {
+/**
+ * The estimator: hyperparameters in, a fitted classifier out of `fit`, uncalibrated (temperature
+ * 1): calibration is its own step (`withTemperatures` in blend.ts).
+ */
+export class TextClassifier {
+  constructor(
+    readonly params: TextClassifierParams,
+    readonly options: FitOptions = {},
+  ) {}
+
+  /**
+   * `docs` is read once, in order; `y` only after it (a generator may fill it as it goes). The
+   * documents must be tokenised as `params.tokenizer` says: `fitRaw` does that from raw fields.
+   */
+  fit(docs: Iterable<TokenizedDoc>, y: string[]): FittedTextClassifier {
     const { vectorizer: vec, X } = new TfidfVectorizer(this.params.vectorizer).fitTransform(docs);
-    const model = fitModel(this.params.model, X, y, this.params.seed);
-    return new FittedTextClassifier(this.params, vec, model, temperature);
+    const model = fitModel(this.params.model, X, y, this.params.seed, this.options.threads ?? 1);
+    return new FittedTextClassifier(this.params, vec, model, 1);
+  }
+
+  /**
+   * From raw fields, tokenised here with the classifier's own tokenizer: the one the fitted
+   * classifier's `tokenize()` uses to answer, so training and serving cannot read text two ways.
+   */
+  fitRaw(docs: Iterable<RawDoc & { dense?: Float32Array }>, y: string[]): FittedTextClassifier {
+    const options = tokenizerOptions(this.params.tokenizer);
+    const tokens = function* () {
+      for (const d of docs) {
+        const t = tokenizeDoc(d, options);
+        yield d.dense ? { ...t, dense: d.dense } : t;
+      }
+    };
+    return this.fit(tokens(), y);
   }
 }
 

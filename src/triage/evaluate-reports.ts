@@ -23,6 +23,7 @@ import {
   type SentenceVectors,
   withSentenceVector,
 } from './report-docs.ts';
+import type { LabelMap } from './tasks/label-map.ts';
 
 // what callers of evaluate import from here
 export type { ModelChoice, SentenceVectors };
@@ -74,8 +75,8 @@ export interface EvaluateOptions {
   selectionSample?: number;
   /** at most this many weights (classes × features) in a model (default MAX_MODEL_WEIGHTS) */
   maxModelWeights?: number;
-  /** `FROM=TO` merges of label values; `*` stands for every value not named */
-  labelMap?: Record<string, string>;
+  /** how label values become labels (`parseLabelMap`: renames, drops, prefixes, `*`), as a team task's */
+  labelMap?: LabelMap;
   /**
    * a pretrained sentence encoder's vector of every report (train and test), made beforehand: the
    * model search then also tries each vectorizer with these vectors as extra columns
@@ -91,6 +92,8 @@ export interface EvaluateOptions {
   /** sees each split's texts and labels: lets a benchmark run another library on the same split */
   onSplit?: (train: { text: string; label: string }[], test: { text: string; label: string }[]) => void;
   onProgress?: OnProgress;
+  /** threads each SVM fit may use (default 1): the caller's, who knows the machine */
+  threads?: number;
   /** keep the (last split's) fitted classifier and its answers on the test reports */
   keepModel?: boolean;
 }
@@ -232,6 +235,7 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
       ...(opts.blend !== undefined ? { blend: opts.blend } : {}),
       ...(opts.charNgrams ? { charNgrams: opts.charNgrams } : {}),
       progressPrefix: `split ${s + 1}/${splits.length}: `,
+      ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     });
     fitSeconds += searchReport.fitSeconds;

@@ -1,5 +1,3 @@
-// how many threads fitting may use is the process's to decide (the CLI reads EIGHTBALL_THREADS)
-export { configureParallelism } from '../ml/index.ts';
 export * from './accounts.ts';
 export * from './activation.ts';
 export * from './dataset.ts';

@@ -7,6 +7,7 @@ import {
   cvMetrics,
   DEFAULT_VECTORIZER,
   describeCandidate,
+  type FitOptions,
   type FittedTextClassifier,
   featureBudget,
   fitBlend,
@@ -66,6 +67,8 @@ export interface SearchOptions {
   sentenceVectors?: SentenceVectors;
   blend?: boolean;
   charNgrams?: [number, number];
+  /** threads an SVM fit may use (default 1) */
+  threads?: number;
   /** put before every progress message ("split 1/3: ") */
   progressPrefix: string;
   onProgress?: OnProgress;
@@ -122,10 +125,11 @@ function tailScores(
   n: number,
   y: string[],
   params: TextClassifierParams,
+  fitOptions: FitOptions,
 ): TailScores | null {
   const cut = Math.floor(n * 0.8);
   if (n - cut < 50 || new Set(y.slice(0, cut)).size < 2) return null;
-  const head = new TextClassifier(params).fit(stream(doc, 0, cut), y.slice(0, cut));
+  const head = new TextClassifier(params, fitOptions).fit(stream(doc, 0, cut), y.slice(0, cut));
   const index = new Map(head.classes.map((c, k) => [c, k]));
   const rows: number[] = [];
   for (let t = cut; t < n; t++) if (index.has(y[t]!)) rows.push(t);
@@ -242,6 +246,7 @@ export function searchModel(
 ): { model: FittedTextClassifier; searchReport: SearchReport } {
   const { metaFields } = opts;
   const copies = opts.ownCopies;
+  const fitOptions: FitOptions = { threads: opts.threads ?? 1 };
   let selectionSeconds = 0;
   let fitSeconds = 0;
   // past this many training reports, cross-validating every candidate on all of them costs more
@@ -286,6 +291,7 @@ export function searchModel(
   const blending = (opts.blend ?? true) && whole && train.length <= SMALL_DATA;
   const select = (docs: TokenizedDoc[], what: string) =>
     selectModel(docs, selY, specs, {
+      threads: opts.threads ?? 1,
       folds: opts.cvFolds ?? 3,
       seed: opts.seed,
       metric: SELECTION_METRIC,
@@ -345,7 +351,7 @@ export function searchModel(
   const tails = new Map<string, TailScores | null>();
   const tailOf = (p: TextClassifierParams) => {
     const key = JSON.stringify(p);
-    if (!tails.has(key)) tails.set(key, tailScores(docsBy(p.tokenizer), train.length, trY, p));
+    if (!tails.has(key)) tails.set(key, tailScores(docsBy(p.tokenizer), train.length, trY, p, fitOptions));
     return tails.get(key)!;
   };
   if (opts.timeOrdered && members.length > 1) {
@@ -362,8 +368,11 @@ export function searchModel(
   const t1 = performance.now();
   let fitted =
     members.length > 1
-      ? fitBlend(members, (tokenizer) => stream(docsBy(tokenizer), 0, train.length), trY)
-      : new TextClassifier(params).fit(stream(docsBy(chosen), 0, train.length), trY, selection.temperature);
+      ? fitBlend(members, (tokenizer) => stream(docsBy(tokenizer), 0, train.length), trY, fitOptions)
+      : withTemperatures(
+          new TextClassifier(params, fitOptions).fit(stream(docsBy(chosen), 0, train.length), trY),
+          [selection.temperature],
+        );
   // kept tokens were made (and timed) before the fit; streamed ones are made inside it
   const tokenizers = new Set(fitted.members().map((m) => m.classifier.params.tokenizer ?? CODE_TOKENIZER));
   fitSeconds +=

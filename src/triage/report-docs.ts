@@ -9,6 +9,7 @@ import {
 } from '../ml/index.ts';
 import { docOf, labelOf } from './dataset.ts';
 import type { EvaluateOptions } from './evaluate-reports.ts';
+import { mapLabel } from './tasks/label-map.ts';
 
 export interface SentenceVectors {
   encoder: string;
@@ -71,7 +72,7 @@ export function prepare(
   let unlabelled = 0;
   for (const r of reports) {
     const raw = opts.labelOf ? opts.labelOf(r) : labelOf(r, opts.label);
-    const l = raw === null || !opts.labelMap ? raw : (opts.labelMap[raw] ?? opts.labelMap['*'] ?? raw);
+    const l = raw === null || !opts.labelMap ? raw : mapLabel(opts.labelMap, raw);
     if (l === null) {
       unlabelled++;
       continue;

@@ -12,7 +12,7 @@ import {
 } from '../store/index.ts';
 import { type Classification, modelLabels, type Predictor } from './predictor.ts';
 import { type ReportInput, reportFromInput } from './report-input.ts';
-import type { TaskName } from './tasks/index.ts';
+import { findTask, type TaskName } from './tasks/index.ts';
 
 export function storedPredictions(c: Classification): StoredPrediction[] {
   return Object.values(c.answers).map((a) => ({
@@ -60,17 +60,23 @@ export async function checkLabel(
 ): Promise<string> {
   const l = label.trim();
   if (l === '' || l.length > 200) throw EightballError.about('label', 'usage', 'label: 1 to 200 characters');
-  if (allowNew) return l;
+  const multi = (await findTask(store, task))?.kind === 'multilabel';
+  // a multi-label answer is a set: "crash, security", or "(none)" for a report that is none of them
+  const parts = multi ? [...new Set(l.split(',').map((x) => x.trim()))].filter((x) => x !== '').sort() : [l];
+  const value = multi ? (parts.includes('(none)') ? '(none)' : parts.join(', ')) : l;
+  if (allowNew || value === '(none)') return value;
   const known = await knownLabels(store, predictor, task);
-  if (known.length > 0 && !known.includes(l)) {
-    const near = known.filter((k) => k.toLowerCase() === l.toLowerCase());
+  const known1 = multi ? [...new Set(known.flatMap((k) => k.split(',').map((x) => x.trim())))] : known;
+  const unknown = parts.find((p) => known1.length > 0 && !known1.includes(p));
+  if (unknown !== undefined) {
+    const near = known1.filter((k) => k.toLowerCase() === unknown.toLowerCase());
     throw EightballError.about(
       'label',
       'usage',
-      `label: "${l}" is not a ${task} label yet${near.length ? ` (did you mean "${near[0]}"?)` : ''}; known: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', ...' : ''}. To add it as a new label, confirm (allowNew: true)`,
+      `label: "${unknown}" is not a ${task} label yet${near.length ? ` (did you mean "${near[0]}"?)` : ''}; known: ${known1.slice(0, 20).join(', ')}${known1.length > 20 ? ', ...' : ''}. To add it as a new label, confirm (allowNew: true)`,
     );
   }
-  return l;
+  return value;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { BugReport } from '../domain/index.ts';
 import { EightballError } from '../domain/index.ts';
-import { parallelism, siblingModule, typeScriptWorker, withoutFencedCode } from '../ml/index.ts';
+import { siblingModule, typeScriptWorker, withoutFencedCode } from '../ml/index.ts';
 import { textOf } from './dataset.ts';
 import type { SentenceVectors } from './evaluate-reports.ts';
 
@@ -116,7 +116,11 @@ async function encodeOnWorker(
   }
 }
 
-export async function loadSentenceEncoder(name: string = SENTENCE_ENCODER): Promise<SentenceEncoder> {
+/** `threads`: 2 or more encodes a large batch on a second thread too (the caller knows the machine). */
+export async function loadSentenceEncoder(
+  name: string = SENTENCE_ENCODER,
+  threads = 1,
+): Promise<SentenceEncoder> {
   if (name !== SENTENCE_ENCODER)
     throw new EightballError(
       'usage',
@@ -128,7 +132,7 @@ export async function loadSentenceEncoder(name: string = SENTENCE_ENCODER): Prom
     dims: SENTENCE_DIMS,
     async encode(docs, onProgress) {
       const texts = docs.map(encoderTexts);
-      if (texts.length < MIN_PARALLEL || parallelism().threads < 2)
+      if (texts.length < MIN_PARALLEL || threads < 2)
         return encodeTexts(texts, (done) => onProgress?.(done, texts.length));
       const half = Math.ceil(texts.length / 2);
       let here = 0;

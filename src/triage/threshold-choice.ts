@@ -49,6 +49,8 @@ export function chooseServedThreshold(o: {
   /** the test window's answers of the validated model */
   validation: ScoredAnswer[];
   cost: number;
+  /** threads each SVM fit may use (default 1) */
+  threads?: number;
 }): ServedThreshold {
   const byTime = (rs: BugReport[], ratio: number) =>
     timeSplit(
@@ -81,7 +83,7 @@ export function chooseServedThreshold(o: {
     const options = tokenizerOptions(tokenizer);
     for (const r of head) yield doc(r, options);
   }
-  const model = fitBlend(blendSpecs(o.validated), docs, head.map(o.labelOf));
+  const model = fitBlend(blendSpecs(o.validated), docs, head.map(o.labelOf), { threads: o.threads ?? 1 });
   const answers: ScoredAnswer[] = tail.map((r) => {
     const raw = docOf(r, o.textFields, o.metaFields);
     const t = model.tokenize(raw);

@@ -3,12 +3,9 @@ import { EightballError } from '../domain/index.ts';
 import {
   blendSpecs,
   type FittedTextClassifier,
-  fitBlend,
+  fitBlendRaw,
   type OnProgress,
   serializeClassifier,
-  type TokenizerSpec,
-  tokenizeDoc,
-  tokenizerOptions,
 } from '../ml/index.ts';
 import {
   correctionsByReport,
@@ -43,6 +40,8 @@ export interface TrainOptions {
    */
   sentenceEncoder?: string;
   onProgress?: OnProgress;
+  /** threads each SVM fit may use (default 1): the CLI's EIGHTBALL_THREADS, a job's worker's */
+  threads?: number;
   now?: () => string;
   /**
    * who is training (a job's id): a second run under the same key stores and activates nothing and
@@ -132,9 +131,10 @@ async function sentenceVectorsFor(
   reports: BugReport[],
   name: string | null | undefined,
   onProgress: TrainOptions['onProgress'],
+  threads = 1,
 ): Promise<SentenceVectors | undefined> {
   if (!name) return undefined;
-  const encoder = await loadSentenceEncoder(name);
+  const encoder = await loadSentenceEncoder(name, threads);
   return encodeReports(reports, TEXT_FIELDS, encoder, (done, total) =>
     onProgress?.(`encoding reports with ${encoder.name}`, done, total),
   );
@@ -162,7 +162,7 @@ function storableArtifact(model: FittedTextClassifier): string {
 export async function evaluateTask(
   store: Store,
   taskName: TaskName,
-  opts: Pick<TrainOptions, 'seed' | 'onProgress' | 'sentenceEncoder'> = {},
+  opts: Pick<TrainOptions, 'seed' | 'onProgress' | 'sentenceEncoder' | 'threads'> = {},
 ): Promise<object> {
   const task = await getTask(store, taskName);
   if (task.kind === 'multilabel') return evaluateMultilabelTask(store, task, opts);
@@ -171,6 +171,7 @@ export async function evaluateTask(
     reports,
     opts.sentenceEncoder ?? settings.sentenceEncoder,
     opts.onProgress,
+    opts.threads,
   );
   const result = evaluateReports(reports, {
     sentenceVectors,
@@ -182,6 +183,7 @@ export async function evaluateTask(
     seed: opts.seed ?? 42,
     minClassSize: MIN_CLASS_SIZE,
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
   });
   const {
     perClass: _p,
@@ -220,6 +222,7 @@ export async function trainTask(
     reports,
     opts.sentenceEncoder ?? settings.sentenceEncoder,
     opts.onProgress,
+    opts.threads,
   );
   const result = evaluateReports(reports, {
     sentenceVectors,
@@ -232,6 +235,7 @@ export async function trainTask(
     minClassSize: MIN_CLASS_SIZE,
     keepModel: true,
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
   });
   const validated = result.fitted!;
   opts.onProgress?.('choosing the abstention threshold on training reports', 0, 1);
@@ -245,6 +249,7 @@ export async function trainTask(
     minClassSize: MIN_CLASS_SIZE,
     validation: result.validation!,
     cost: settings.cost,
+    threads: opts.threads ?? 1,
   });
 
   // the served model learns from every labelled report, newest included, with the validated settings
@@ -253,19 +258,19 @@ export async function trainTask(
   for (const r of reports) counts.set(labelOf(r)!, (counts.get(labelOf(r)!) ?? 0) + 1);
   const kept = reports.filter((r) => counts.get(labelOf(r)!)! >= MIN_CLASS_SIZE);
   const textFields = validated.params.vectorizer.fields.map((f) => f.name);
-  // tokenised as the fit reads them, and not kept: a store of a million reports fits in memory
-  function* docs(tokenizer: TokenizerSpec | undefined) {
-    const options = tokenizerOptions(tokenizer);
+  // raw fields, each member tokenising them its own way as it reads them (none kept: a store of a
+  // million reports fits in memory), with the validated weights and temperatures
+  function* raw() {
     for (const r of kept) {
-      const doc = tokenizeDoc(docOf(r, textFields, metaFields), options);
+      const doc = docOf(r, textFields, metaFields);
       yield sentenceVectors ? { ...doc, dense: sentenceVectors.of(r)! } : doc;
     }
   }
-  // a blend refits every member, each with its own tokenizer and the validated weights
-  const final = fitBlend(
+  const final = fitBlendRaw(
     blendSpecs(validated),
-    docs,
+    raw,
     kept.map((r) => labelOf(r)!),
+    { threads: opts.threads ?? 1 },
   );
   opts.onProgress?.('fitting on all labelled reports', 1, 1);
 

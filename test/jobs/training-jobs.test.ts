@@ -8,7 +8,6 @@ import { BullQueue } from '../../src/jobs/bullmq-queue.ts';
 import { EmbeddedQueue } from '../../src/jobs/embedded-queue.ts';
 import { jobHandlers } from '../../src/jobs/handlers.ts';
 import type { JobContext, JobQueue } from '../../src/jobs/queue.ts';
-import { configureParallelism, parallelism } from '../../src/ml/index.ts';
 import { listModelVersions, openStore, upsertReports } from '../../src/store/index.ts';
 import { Predictor } from '../../src/triage/index.ts';
 import { DIALECTS } from '../support/dialects.ts';
@@ -45,9 +44,7 @@ describe('train jobs', () => {
       await upsertReports(store.db, triageCorpus(3000));
       const queue =
         q.name === 'BullMQ' ? q.open(url) : new EmbeddedQueue(store, { leaseMs: LEASE_MS, pollMs: 20 });
-      // one thread: an SVM fit in this process would then run on this very thread
-      const threadsBefore = parallelism().threads;
-      configureParallelism({ threads: 1 });
+      // one thread (the handlers' default): an SVM fit in this process would run on this very thread
       // the longest stretch this thread could not run a timer: what the lease heartbeat would miss
       let last = performance.now();
       let stall = 0;
@@ -76,7 +73,6 @@ describe('train jobs', () => {
         // the heartbeat renews the lease every third of it: the loop must never stall that long
         assert.ok(stall < LEASE_MS / 2, `the job's thread stalled ${stall.toFixed(0)} ms`);
       } finally {
-        configureParallelism({ threads: threadsBefore });
         await worker.stop();
         await queue.close();
         await store.close();

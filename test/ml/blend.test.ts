@@ -149,7 +149,7 @@ function reports(n: number, seed: number): { raw: RawDoc[]; y: string[] } {
 
 function fitted(tokenizer: TokenizerSpec, raw: RawDoc[], y: string[], temperature: number) {
   const opts = tokenizerOptions(tokenizer);
-  return new TextClassifier({
+  const c = new TextClassifier({
     vectorizer: DEFAULT_VECTORIZER,
     model: { kind: 'logreg', C: 10, classWeight: 'balanced' },
     seed: 1,
@@ -157,8 +157,8 @@ function fitted(tokenizer: TokenizerSpec, raw: RawDoc[], y: string[], temperatur
   }).fit(
     raw.map((d) => tokenizeDoc(d, opts)),
     y,
-    temperature,
   );
+  return withTemperatures(c, [temperature]);
 }
 
 describe('a blend of classifiers', () => {

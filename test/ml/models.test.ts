@@ -4,16 +4,13 @@ import {
   ArtifactError,
   ComplementNb,
   CsrBuilder,
-  configureParallelism,
   createRng,
   DEFAULT_VECTORIZER,
   deserializeClassifier,
   fitTemperature,
   LinearSvm,
   LogisticRegression,
-  lastParallelFit,
   lbfgs,
-  parallelism,
   serializeClassifier,
   softmaxObjective,
   softmaxRows,
@@ -21,6 +18,7 @@ import {
   TfidfVectorizer,
   type TokenizedDoc,
   tokenizeDoc,
+  withTemperatures,
 } from '../../src/ml/index.ts';
 
 function doc(summary: string, description = '', meta: Record<string, string[]> = {}): TokenizedDoc {
@@ -244,26 +242,25 @@ describe('linear models', () => {
 
   it('an SVM fit shared over worker threads gives the model one thread gives', async () => {
     const one = new LinearSvm({ C: 0.5, classWeight: 'balanced', seed: 3 }).fit(Xtr, train.y);
-    const before = parallelism();
-    try {
-      // minWork 0: this small problem would otherwise stay on one thread
-      configureParallelism({ threads: 3, minWork: 0 });
-      // the first fit starts the workers, which may join late: fit until they have taken a share
-      let byWorkers = 0;
-      for (let attempt = 0; attempt < 50 && byWorkers === 0; attempt++) {
-        const three = new LinearSvm({ C: 0.5, classWeight: 'balanced', seed: 3 }).fit(Xtr, train.y);
-        assert.deepEqual(three.classes, one.classes);
-        assert.deepEqual(three.weights, one.weights);
-        assert.deepEqual(three.bias, one.bias);
-        assert.equal(lastParallelFit().problems, 3);
-        byWorkers = lastParallelFit().byWorkers;
-        if (byWorkers === 0) await new Promise((r) => setTimeout(r, 50));
-      }
-      assert.ok(byWorkers > 0, 'worker threads solved some of the problems');
-      assert.ok(one.weights.some((w) => w !== 0));
-    } finally {
-      configureParallelism(before);
+    // the threads are the estimator's parameter; minWork 0: this small problem would otherwise stay on one
+    // the first fit starts the workers, which may join late: fit until they have taken a share
+    let byWorkers = 0;
+    for (let attempt = 0; attempt < 50 && byWorkers === 0; attempt++) {
+      const svm = new LinearSvm({ C: 0.5, classWeight: 'balanced', seed: 3, threads: 3, minWork: 0 });
+      const three = svm.fit(Xtr, train.y);
+      assert.deepEqual(three.classes, one.classes);
+      assert.deepEqual(three.weights, one.weights);
+      assert.deepEqual(three.bias, one.bias);
+      assert.equal(svm.lastWork!.problems, 3);
+      byWorkers = svm.lastWork!.byWorkers;
+      if (byWorkers === 0) await new Promise((r) => setTimeout(r, 50));
     }
+    assert.ok(byWorkers > 0, 'worker threads solved some of the problems');
+    assert.ok(one.weights.some((w) => w !== 0));
+    // and a fit that is given one thread uses none of them
+    const single = new LinearSvm({ C: 0.5, classWeight: 'balanced', seed: 3, minWork: 0 });
+    single.fit(Xtr, train.y);
+    assert.equal(single.lastWork!.byWorkers, 0);
   });
 
   it('two-class problems score both classes from one binary model', () => {
@@ -321,11 +318,12 @@ describe('temperature scaling', () => {
 
 describe('the fitted text classifier', () => {
   const train = topics(300, 5);
-  const fitted = new TextClassifier({
+  const unscaled = new TextClassifier({
     vectorizer: DEFAULT_VECTORIZER,
     model: { kind: 'svm', C: 0.5, classWeight: null },
     seed: 1,
-  }).fit(train.docs, train.y, 0.5);
+  });
+  const fitted = withTemperatures(unscaled.fit(train.docs, train.y), [0.5]);
 
   it('ranks every label with probabilities that sum to one, and explains the top ones', () => {
     const ranked = fitted.predict(doc('webgl shader fails to render'));

@@ -128,6 +128,7 @@ describe('SVM solver tasks', () => {
       },
       p.X.nCols * 20,
       20,
+      { threads: 1, minWork: 0 },
     );
     const test = rows(1200, 1500);
     let right = 0;

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { loadReports } from '../../src/sources/load-reports.ts';
 import { evaluateReports } from '../../src/triage/evaluate-reports.ts';
 import { evaluationHtml } from '../../src/triage/evaluation-report.ts';
+import { parseLabelMap } from '../../src/triage/tasks/label-map.ts';
 import { makeReport } from '../support/reports.ts';
 import { sharedFile, skipUnlessShared } from '../support/shared-data.ts';
 
@@ -300,7 +301,7 @@ describe('evaluateReports', () => {
     });
     const r = evaluateReports(reports, {
       label: 'labels.category',
-      labelMap: { nobug: 'nobug', '*': 'bug' },
+      labelMap: parseLabelMap('nobug=nobug,*=bug'),
       split: { kind: 'kfold', k: 3 },
       model: 'svm',
       seed: 1,

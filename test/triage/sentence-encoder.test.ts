@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { configureParallelism } from '../../src/ml/index.ts';
 import { openStore, upsertReports } from '../../src/store/index.ts';
 import { evaluateReports } from '../../src/triage/evaluate-reports.ts';
 import { Predictor } from '../../src/triage/predictor.ts';
@@ -125,23 +124,19 @@ describe('the sentence encoder', () => {
 
   it('encodes many reports on two threads into the vectors one thread gives, in order', async () => {
     const encoder = await loadSentenceEncoder();
+    const onTwo = await loadSentenceEncoder(undefined, 2);
     const words = ['crash', 'save', 'theme', 'install', 'docs', 'slow', 'font', 'proxy', 'tab', 'log'];
     const docs = Array.from({ length: 230 }, (_, i) => [
       `${words[i % 10]} ${words[(i * 7) % 10]} ${i}`,
       `when I ${words[(i * 3) % 10]} it fails`,
     ]);
     const one = await encoder.encode(docs);
-    configureParallelism({ threads: 2 });
     const seen: number[] = [];
-    try {
-      const two = await encoder.encode(docs, (done) => seen.push(done));
-      assert.equal(two.length, docs.length);
-      for (let i = 0; i < docs.length; i++)
-        for (let d = 0; d < SENTENCE_DIMS; d += 97)
-          assert.ok(Math.abs(two[i]![d]! - one[i]![d]!) < 1e-5, `${i}/${d}`);
-    } finally {
-      configureParallelism({ threads: 1 });
-    }
+    const two = await onTwo.encode(docs, (done) => seen.push(done));
+    assert.equal(two.length, docs.length);
+    for (let i = 0; i < docs.length; i++)
+      for (let d = 0; d < SENTENCE_DIMS; d += 97)
+        assert.ok(Math.abs(two[i]![d]! - one[i]![d]!) < 1e-5, `${i}/${d}`);
     assert.equal(seen.at(-1), docs.length);
   });
 

@@ -1,12 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { EightballError } from '../../src/domain/index.ts';
-import { activeModelSummary, type Store, upsertReports } from '../../src/store/index.ts';
+import {
+  activeModelSummary,
+  correctionsFor,
+  reportIdOf,
+  type Store,
+  upsertReports,
+} from '../../src/store/index.ts';
 import {
   addTask,
+  createUser,
   findTask,
   listTasks,
   Predictor,
+  recordFeedback,
   removeTask,
   storedPredictions,
   trainTask,
@@ -122,6 +130,48 @@ for (const dialect of DIALECTS) {
       );
       const stored = storedPredictions({ answers: { 'bug-type': both }, similar: [] })[0]!;
       assert.equal(stored.label, both.label);
+    });
+
+    it('takes a triager’s correction of a multi-label answer as a set of known labels', async () => {
+      const predictor = new Predictor(store, { refreshMs: 0 });
+      const triager = await createUser(
+        store,
+        { username: 'tom', password: 'correct horse battery', role: 'triager' },
+        null,
+      );
+      const id = (await reportIdOf(store.db, 'bugzilla:test', '1003'))!;
+      await recordFeedback(
+        store,
+        predictor,
+        id,
+        { task: 'bug-type', label: ' printing,crash ', accepted: false },
+        triager,
+      );
+      assert.deepEqual(
+        (await correctionsFor(store.db, id)).map((c) => [c.task, c.label]),
+        [['bug-type', 'crash, printing']],
+      );
+      await assert.rejects(
+        recordFeedback(
+          store,
+          predictor,
+          id,
+          { task: 'bug-type', label: 'crash, memory', accepted: false },
+          triager,
+        ),
+        (e: unknown) =>
+          e instanceof EightballError &&
+          e.field === 'label' &&
+          /"memory" is not a bug-type label/.test(e.message),
+      );
+      await recordFeedback(
+        store,
+        predictor,
+        id,
+        { task: 'bug-type', label: '(none)', accepted: false },
+        triager,
+      );
+      assert.equal((await correctionsFor(store.db, id))[0]!.label, '(none)');
     });
 
     it('removing a team task stops its answers and keeps its versions inactive', async () => {

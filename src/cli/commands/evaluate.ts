@@ -16,7 +16,8 @@ import {
 } from '../../triage/evaluate-reports.ts';
 import { evaluationHtml, evaluationJson } from '../../triage/evaluation-report.ts';
 import { encodeReports, loadSentenceEncoder, SENTENCE_ENCODER } from '../../triage/sentence-encoder.ts';
-import { isQuiet } from '../context.ts';
+import { parseLabelMap } from '../../triage/tasks/label-map.ts';
+import { isQuiet, threadsFor } from '../context.ts';
 import { createProgress } from '../progress.ts';
 
 function parseSplit(s: string): SplitSpec {
@@ -35,16 +36,6 @@ function splitExporter(dir: string) {
     writeFileSync(join(dir, `split-${String(n).padStart(2, '0')}-train.jsonl`), lines(train));
     writeFileSync(join(dir, `split-${String(n).padStart(2, '0')}-test.jsonl`), lines(test));
   };
-}
-
-function parseLabelMap(s: string): Record<string, string> {
-  const map: Record<string, string> = {};
-  for (const part of s.split(',')) {
-    const [from, to] = part.split('=').map((x) => x.trim());
-    if (!from || !to) throw new EightballError('usage', `--label-map: "${part}" is not FROM=TO`);
-    map[from] = to;
-  }
-  return map;
 }
 
 function parseList(s: string, allowed: readonly string[], flag: string): string[] {
@@ -144,7 +135,7 @@ export function registerEvaluate(program: Command): void {
     )
     .option(
       '--label-map <from=to,...>',
-      'merge label values before learning; * stands for every other value (e.g. nobug=nobug,*=bug)',
+      "merge label values before learning, as a team task's map: FROM=TO renames, FROM= drops, PREFIX*=TO matches a prefix, *=TO every other value (e.g. nobug=nobug,*=bug)",
     )
     .option(
       '--selection-sample <n>',
@@ -224,7 +215,7 @@ Examples:
       let encoding: { encoder: string; seconds: number; reports: number } | undefined;
       if (o.sentenceEncoder) {
         const t0 = performance.now();
-        const encoder = await loadSentenceEncoder(o.sentenceEncoder);
+        const encoder = await loadSentenceEncoder(o.sentenceEncoder, threadsFor(cmd));
         sentenceVectors = await encodeReports(
           [...reports, ...(testReports ?? [])],
           textFields,
@@ -257,6 +248,7 @@ Examples:
           sentenceVectors,
           onSplit: o.exportSplit ? splitExporter(o.exportSplit) : undefined,
           onProgress: (what, done, total) => bar.update(done, total, what),
+          threads: threadsFor(cmd),
         });
       } finally {
         bar.stop();

@@ -19,7 +19,7 @@ import {
   trainTask,
 } from '../../triage/index.ts';
 import { storedMetrics } from '../../triage/stored-metrics.ts';
-import { withStore } from '../context.ts';
+import { threadsFor, withStore } from '../context.ts';
 import { createProgress } from '../progress.ts';
 
 const pct = (x: number | null | undefined) => (typeof x === 'number' ? `${(100 * x).toFixed(1)}%` : '-');
@@ -77,6 +77,7 @@ Examples:
           let outcome: Awaited<ReturnType<typeof trainTask>>;
           try {
             outcome = await trainTask(store, task, {
+              threads: threadsFor(cmd),
               force: o.force === true,
               seed: o.seed,
               sentenceEncoder: o.sentenceEncoder,

@@ -6,7 +6,7 @@ import { startScheduler } from '../../jobs/scheduler.ts';
 import { smtpMailer } from '../../notify/mailer.ts';
 import { openStore } from '../../store/index.ts';
 import { Predictor } from '../../triage/index.ts';
-import { configFrom, untilStopped } from '../context.ts';
+import { configFrom, threadsFor, untilStopped } from '../context.ts';
 import { endWithParent, exitSoonAfterStop, keepAliveOnStrayErrors } from '../process-guard.ts';
 
 export function registerWorker(program: Command): void {
@@ -63,6 +63,7 @@ Examples:
           mailer,
           baseUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
           databaseUrl: config.databaseUrl,
+          threads: threadsFor(cmd),
         }),
         { concurrency: o.concurrency },
       );

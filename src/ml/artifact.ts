@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
+import { FittedBlend, type TextModel, textModelFromJSON } from './fitted-blend.ts';
 import { FittedMultilabelClassifier, MULTILABEL_FORMAT } from './multilabel-classifier.ts';
 import { ARTIFACT_FORMAT, ARTIFACT_VERSION, FittedTextClassifier } from './text-classifier.ts';
 
 /** Whatever a task's version stores: the payload's own format says which. */
-export type FittedModel = FittedTextClassifier | FittedMultilabelClassifier;
+export type FittedModel = TextModel | FittedMultilabelClassifier;
 
 /** Why an artifact could not be loaded: corrupt (checksum, JSON) or incompatible (format, version). */
 export class ArtifactError extends Error {
@@ -25,9 +26,9 @@ export function serializeClassifier(model: FittedModel): string {
   });
 }
 
-export function deserializeClassifier(text: string): FittedTextClassifier {
+export function deserializeClassifier(text: string): TextModel {
   const m = deserializeModel(text);
-  if (!(m instanceof FittedTextClassifier))
+  if (!(m instanceof FittedTextClassifier || m instanceof FittedBlend))
     throw new ArtifactError('model artifact holds a multi-label classifier, not a one-label one');
   return m;
 }
@@ -54,7 +55,7 @@ export function deserializeModel(text: string): FittedModel {
     const payload = JSON.parse(envelope.payload) as Record<string, unknown>;
     return payload.format === MULTILABEL_FORMAT
       ? FittedMultilabelClassifier.fromJSON(payload)
-      : FittedTextClassifier.fromJSON(payload);
+      : textModelFromJSON(payload);
   } catch (e) {
     throw new ArtifactError(`model artifact is corrupt: ${(e as Error).message}`);
   }

@@ -1,4 +1,6 @@
+import { FittedBlend, type TextModel } from './fitted-blend.ts';
 import {
+  type BlendMember,
   type FitOptions,
   FittedTextClassifier,
   type RawDoc,
@@ -25,7 +27,7 @@ export function fitBlend(
   docsFor: (tokenizer: TokenizerSpec | undefined) => Iterable<TokenizedDoc>,
   y: string[],
   options: FitOptions = {},
-): FittedTextClassifier {
+): TextModel {
   return blendOf(specs, (s) => new TextClassifier(s.params, options).fit(docsFor(s.params.tokenizer), y));
 }
 
@@ -38,53 +40,43 @@ export function fitBlendRaw(
   raw: () => Iterable<RawDoc & { dense?: Float32Array }>,
   y: string[],
   options: FitOptions = {},
-): FittedTextClassifier {
+): TextModel {
   return blendOf(specs, (s) => new TextClassifier(s.params, options).fitRaw(raw(), y));
 }
 
-function blendOf(specs: BlendSpec[], fit: (s: BlendSpec) => FittedTextClassifier): FittedTextClassifier {
+function blendOf(specs: BlendSpec[], fit: (s: BlendSpec) => FittedTextClassifier): TextModel {
   if (specs.length === 0) throw new Error('a blend needs at least one member');
   const order = specs.map((s, i) => ({ s, i })).sort((a, b) => b.s.weight - a.s.weight || a.i - b.i);
   // calibration is a step of its own: each member fitted, then given its validated temperature
-  const fitted = order.map(({ s }) => {
-    const c = fit(s);
-    return {
-      classifier: new FittedTextClassifier(c.params, c.vectorizer, c.model, s.temperature),
-      weight: s.weight,
-    };
-  });
-  const [first, ...partners] = fitted;
-  const c = first!.classifier;
-  return partners.length === 0
-    ? c
-    : new FittedTextClassifier(c.params, c.vectorizer, c.model, c.temperature, {
-        weight: first!.weight,
-        partners,
-      });
+  return ofMembers(
+    order.map(({ s }) => {
+      const c = fit(s);
+      return {
+        classifier: new FittedTextClassifier(c.params, c.vectorizer, c.model, s.temperature),
+        weight: s.weight,
+      };
+    }),
+  );
+}
+
+/** One member is a classifier alone; more are a blend. */
+function ofMembers(members: BlendMember[]): TextModel {
+  return members.length === 1 ? members[0]!.classifier : new FittedBlend(members);
 }
 
 /** The same classifier (or blend) with new temperatures, one per member; null keeps a member's. */
-export function withTemperatures(
-  fitted: FittedTextClassifier,
-  temperatures: (number | null)[],
-): FittedTextClassifier {
-  const [first, ...partners] = fitted.members().map((m, i) => {
-    const c = m.classifier;
-    const t = temperatures[i] ?? c.temperature;
-    return { classifier: new FittedTextClassifier(c.params, c.vectorizer, c.model, t), weight: m.weight };
-  });
-  const c = first!.classifier;
-  return new FittedTextClassifier(
-    c.params,
-    c.vectorizer,
-    c.model,
-    c.temperature,
-    fitted.blend ? { weight: first!.weight, partners } : null,
+export function withTemperatures(fitted: TextModel, temperatures: (number | null)[]): TextModel {
+  return ofMembers(
+    fitted.members().map((m, i) => {
+      const c = m.classifier;
+      const t = temperatures[i] ?? c.temperature;
+      return { classifier: new FittedTextClassifier(c.params, c.vectorizer, c.model, t), weight: m.weight };
+    }),
   );
 }
 
 /** The blend's members as specs, to fit them again on other reports. */
-export function blendSpecs(fitted: FittedTextClassifier): BlendSpec[] {
+export function blendSpecs(fitted: TextModel): BlendSpec[] {
   return fitted.members().map((m) => ({
     params: m.classifier.params,
     weight: m.weight,

@@ -1,4 +1,5 @@
 import { encodeLabels, FittedLinearModel } from './linear-model.ts';
+import type { ModelKind } from './model-kind.ts';
 import type { CsrMatrix } from './sparse.ts';
 
 export interface ComplementNbParams {
@@ -46,3 +47,16 @@ export class ComplementNb {
     return new FittedLinearModel('nb', classes, d, W, new Float32Array(K));
   }
 }
+
+export interface NbSpec {
+  kind: 'nb';
+  alpha: number;
+}
+
+export const NB_KIND: ModelKind<NbSpec> = {
+  kind: 'nb',
+  describe: (s) => `nb(alpha=${s.alpha})`,
+  fit: (s, X, y) => new ComplementNb({ alpha: s.alpha }).fit(X, y),
+  // it counts: a feature below 0 has no meaning to it
+  acceptsNegative: false,
+};

@@ -1,4 +1,5 @@
 import { balancedClassWeights, encodeLabels, FittedLinearModel } from './linear-model.ts';
+import type { ModelKind } from './model-kind.ts';
 import { type CsrMatrix, rowSquaredNorms } from './sparse.ts';
 import { DEFAULT_MIN_WORK, type SharedWork, solveInParallel } from './svm-pool.ts';
 import type { SvmProblem } from './svm-solver.ts';
@@ -64,3 +65,25 @@ export class LinearSvm {
     return new FittedLinearModel('svm', classes, X.nCols, W, bias);
   }
 }
+
+/** maxIter: passes over the data per class (default 200, with LIBLINEAR's stopping rule first) */
+export interface SvmSpec {
+  kind: 'svm';
+  C: number;
+  classWeight: 'balanced' | null;
+  maxIter?: number;
+}
+
+export const SVM_KIND: ModelKind<SvmSpec> = {
+  kind: 'svm',
+  describe: (s) => `svm(C=${s.C}${s.classWeight ? ',balanced' : ''})`,
+  fit: (s, X, y, run) =>
+    new LinearSvm({
+      C: s.C,
+      classWeight: s.classWeight,
+      seed: run.seed,
+      threads: run.threads,
+      ...(s.maxIter ? { maxIter: s.maxIter } : {}),
+    }).fit(X, y),
+  acceptsNegative: true,
+};

@@ -1,5 +1,6 @@
 import { lbfgs } from './lbfgs.ts';
 import { balancedClassWeights, encodeLabels, FittedLinearModel } from './linear-model.ts';
+import type { ModelKind } from './model-kind.ts';
 import type { CsrMatrix } from './sparse.ts';
 
 export interface LogisticRegressionParams {
@@ -176,3 +177,16 @@ export class LogisticRegression {
     return new FittedLinearModel('logreg', classes, d, W, bias);
   }
 }
+
+export interface LogregSpec {
+  kind: 'logreg';
+  C: number;
+  classWeight: 'balanced' | null;
+}
+
+export const LOGREG_KIND: ModelKind<LogregSpec> = {
+  kind: 'logreg',
+  describe: (s) => `logreg(C=${s.C}${s.classWeight ? ',balanced' : ''})`,
+  fit: (s, X, y) => new LogisticRegression({ C: s.C, classWeight: s.classWeight }).fit(X, y),
+  acceptsNegative: true,
+};

@@ -1,5 +1,6 @@
 import { fitTemperature } from './calibration.ts';
 import { stratifiedFolds } from './folds.ts';
+import { acceptsNegative } from './model-kinds.ts';
 import type { OnProgress } from './progress.ts';
 import { argmaxRows } from './rows.ts';
 import { describeModel, fitModel, type ModelSpec, type TextClassifierParams } from './text-classifier.ts';
@@ -90,7 +91,7 @@ export function selectModel(
   // naive Bayes counts: it has no meaning for dense columns, whose values go below zero
   const candidates = vecList
     .flatMap((v, vi) => models.map((m) => ({ vectorizer: v, model: m, vi })))
-    .filter((c) => !(c.model.kind === 'nb' && c.vectorizer.dense));
+    .filter((c) => acceptsNegative(c.model) || !c.vectorizer.dense);
   const classes = [...new Set(y)].sort();
   const K = classes.length;
   const index = new Map(classes.map((c, i) => [c, i]));

@@ -1,48 +1,21 @@
-import { softmaxRows } from './calibration.ts';
-import { ComplementNb } from './complement-nb.ts';
 import { FittedLinearModel } from './linear-model.ts';
-import { LinearSvm } from './linear-svm.ts';
-import { LogisticRegression } from './logistic-regression.ts';
-import type { CsrMatrix } from './sparse.ts';
-import { type TokenizerOptions, tokenize } from './tokenizer.ts';
+import { analyzeMembers, memberProba, membersEncoder, rankLabels } from './member-average.ts';
+import { describeModel, fitModel, type ModelSpec } from './model-kinds.ts';
+
+export { describeModel, fitModel, type ModelSpec };
+
+import {
+  CODE_TOKENIZER,
+  PLAIN_TOKENIZER,
+  type RawDoc,
+  type TokenizerSpec,
+  tokenizeDoc,
+  tokenizerOptions,
+} from './tokenizer-spec.ts';
+
+export { CODE_TOKENIZER, PLAIN_TOKENIZER, type RawDoc, type TokenizerSpec, tokenizeDoc, tokenizerOptions };
+
 import { FittedVectorizer, TfidfVectorizer, type TokenizedDoc, type VectorizerParams } from './vectorizer.ts';
-
-export type ModelSpec =
-  /** maxIter: passes over the data per class (default 200, with LIBLINEAR's stopping rule first) */
-  | { kind: 'svm'; C: number; classWeight: 'balanced' | null; maxIter?: number }
-  | { kind: 'logreg'; C: number; classWeight: 'balanced' | null }
-  | { kind: 'nb'; alpha: number };
-
-/** How text becomes tokens, in a form an artifact can carry. */
-export interface TokenizerSpec {
-  /** drop English function words */
-  stopWords: boolean;
-  /** split camelCase/snake_case identifiers (keeping the whole too) */
-  splitIdentifiers: boolean;
-  /** cue tokens for a question mark and a code block (absent in older artifacts: none) */
-  cues?: boolean;
-  /** leave out the contents of fenced code blocks (absent in older artifacts: kept) */
-  skipFencedCode?: boolean;
-}
-
-/** Code-aware: what suits trackers full of class names, paths and stack traces. */
-export const CODE_TOKENIZER: TokenizerSpec = { stopWords: true, splitIdentifiers: true };
-/** Plain words: better on prose-heavy reports (measured on NLBSE'24 GitHub issues). */
-export const PLAIN_TOKENIZER: TokenizerSpec = {
-  stopWords: false,
-  splitIdentifiers: false,
-  cues: true,
-  skipFencedCode: true,
-};
-
-export function tokenizerOptions(spec: TokenizerSpec = CODE_TOKENIZER): TokenizerOptions {
-  return {
-    splitIdentifiers: spec.splitIdentifiers,
-    cues: spec.cues ?? false,
-    skipFencedCode: spec.skipFencedCode ?? false,
-    ...(spec.stopWords ? {} : { stopWords: new Set<string>() }),
-  };
-}
 
 /**
  * At most this many weights (classes × features) in a model: 128 MiB in single precision. A
@@ -66,18 +39,6 @@ export interface TextClassifierParams {
   tokenizer?: TokenizerSpec;
 }
 
-/** A document before tokenising: text per field and categorical values per field. */
-export interface RawDoc {
-  text: Record<string, string>;
-  meta: Record<string, string[]>;
-}
-
-export function tokenizeDoc(doc: RawDoc, opts: TokenizerOptions = {}): TokenizedDoc {
-  const text: Record<string, string[]> = {};
-  for (const [k, v] of Object.entries(doc.text)) text[k] = tokenize(v, opts);
-  return { text, meta: doc.meta };
-}
-
 export interface RankedLabel {
   label: string;
   probability: number;
@@ -88,32 +49,6 @@ export interface Explanation {
   probability: number;
   /** the terms and fields that pushed this label up most, with their share of the push */
   because: { feature: string; weight: number }[];
-}
-
-export function describeModel(m: ModelSpec): string {
-  return m.kind === 'nb' ? `nb(alpha=${m.alpha})` : `${m.kind}(C=${m.C}${m.classWeight ? ',balanced' : ''})`;
-}
-
-/** A model of the given kind fitted on one matrix (model selection fits many). */
-export function fitModel(
-  spec: ModelSpec,
-  X: Parameters<LinearSvm['fit']>[0],
-  y: string[],
-  seed: number,
-  threads = 1,
-): FittedLinearModel {
-  if (spec.kind === 'svm') {
-    return new LinearSvm({
-      C: spec.C,
-      classWeight: spec.classWeight,
-      seed,
-      threads,
-      ...(spec.maxIter ? { maxIter: spec.maxIter } : {}),
-    }).fit(X, y);
-  }
-  if (spec.kind === 'logreg')
-    return new LogisticRegression({ C: spec.C, classWeight: spec.classWeight }).fit(X, y);
-  return new ComplementNb({ alpha: spec.alpha }).fit(X, y);
 }
 
 /** How a fit runs, not what it learns: never stored with the model. */
@@ -161,135 +96,58 @@ export class TextClassifier {
 export const ARTIFACT_FORMAT = 'eightball/text-classifier';
 export const ARTIFACT_VERSION = 1;
 
-/** Only a fitted classifier can predict: there is no unfitted state to forget to check. */
 /** A fitted classifier and how much its probabilities count in a blend. */
 export interface BlendMember {
   classifier: FittedTextClassifier;
   weight: number;
 }
 
-/**
- * Other classifiers whose calibrated probabilities are averaged with this one's (each fitted on
- * the same reports, with its own vectorizer, model, tokenizer and temperature): chosen from the
- * model search's out-of-fold scores by `selectEnsemble`.
- */
-export interface Blend {
-  /** this classifier's own weight */
-  weight: number;
-  partners: BlendMember[];
-}
-
-function tokenizerKey(spec: TokenizerSpec | undefined): string {
-  const t = spec ?? CODE_TOKENIZER;
-  return `${t.stopWords}/${t.splitIdentifiers}/${t.cues ?? false}/${t.skipFencedCode ?? false}`;
-}
-
+/** Only a fitted classifier can predict: there is no unfitted state to forget to check. */
 export class FittedTextClassifier {
-  private memberList: readonly BlendMember[] | undefined;
+  private readonly self: readonly BlendMember[];
 
   constructor(
     readonly params: TextClassifierParams,
     readonly vectorizer: FittedVectorizer,
     readonly model: FittedLinearModel,
     readonly temperature: number,
-    readonly blend: Blend | null = null,
   ) {
-    for (const p of blend?.partners ?? []) {
-      if (p.classifier.blend) throw new Error('a blend partner cannot be a blend itself');
-      if (p.classifier.classes.join('\u0000') !== this.classes.join('\u0000'))
-        throw new Error('blend partners must have the same classes in the same order');
-      if (!(p.weight > 0)) throw new Error(`blend weight must be positive (got ${p.weight})`);
-    }
+    this.self = [{ classifier: this, weight: 1 }];
   }
 
   get classes(): string[] {
     return this.model.classes;
   }
 
-  /** Every classifier whose probabilities make the answer, with its weight (this one alone: 1). */
+  /** The classifiers whose probabilities make the answer, with their weights: this one alone. */
   members(): readonly BlendMember[] {
-    this.memberList ??= this.blend
-      ? [
-          {
-            classifier: new FittedTextClassifier(this.params, this.vectorizer, this.model, this.temperature),
-            weight: this.blend.weight,
-          },
-          ...this.blend.partners,
-        ]
-      : [{ classifier: this, weight: 1 }];
-    return this.memberList;
+    return this.self;
   }
 
-  /** The sentence encoder whose vectors a document needs (any member's), if any. */
+  /** The sentence encoder whose vectors a document needs, if any. */
   get denseEncoder(): string | undefined {
-    for (const m of this.members()) {
-      const dense = m.classifier.params.vectorizer.dense;
-      if (dense) return dense.encoder;
-    }
-    return undefined;
+    return membersEncoder(this.self);
   }
 
-  /** Tokenise a raw document the way this classifier was trained (keeping the text for partners). */
+  /** Tokenise a raw document the way this classifier was trained (keeping the text, for a blend). */
   tokenize(doc: RawDoc): TokenizedDoc {
     // the text is kept by reference (no copy), so a blend met later can re-read it
     return { ...tokenizeDoc(doc, tokenizerOptions(this.params.tokenizer)), source: { text: doc.text } };
   }
 
-  /** A member's view of documents tokenised by this classifier's tokenizer. */
-  private docsFor(member: FittedTextClassifier, docs: TokenizedDoc[]): TokenizedDoc[] {
-    if (tokenizerKey(member.params.tokenizer) === tokenizerKey(this.params.tokenizer)) return docs;
-    return docs.map((d) => {
-      if (!d.source)
-        throw new Error('this blend tokenises in two ways: documents must come from its tokenize()');
-      const t = tokenizeDoc({ text: d.source.text, meta: d.meta }, tokenizerOptions(member.params.tokenizer));
-      return d.dense ? { ...t, dense: d.dense } : t;
-    });
-  }
-
-  /** This classifier's own scores (a blend's first member's), before calibration. */
+  /** Scores before calibration. */
   decision(docs: TokenizedDoc[]): Float64Array {
     return this.model.decision(this.vectorizer.transform(docs));
   }
 
-  /** Calibrated probabilities, row-major n × K in the order of `classes` (a blend's average). */
+  /** Calibrated probabilities, row-major n × K in the order of `classes`. */
   predictProba(docs: TokenizedDoc[]): Float64Array {
-    return this.average(this.vectorized(docs));
-  }
-
-  /** Each member with the documents in its own columns. */
-  private vectorized(docs: TokenizedDoc[]): { c: FittedTextClassifier; weight: number; X: CsrMatrix }[] {
-    return this.members().map(({ classifier: c, weight }) => ({
-      c,
-      weight,
-      X: c.vectorizer.transform(this.docsFor(c, docs)),
-    }));
-  }
-
-  /** The members' calibrated probabilities, weighted: one member's own, unchanged. */
-  private average(parts: { c: FittedTextClassifier; weight: number; X: CsrMatrix }[]): Float64Array {
-    const K = this.classes.length;
-    if (parts.length === 1)
-      return softmaxRows(parts[0]!.c.model.decision(parts[0]!.X), K, parts[0]!.c.temperature);
-    const out = new Float64Array(parts[0]!.X.nRows * K);
-    let total = 0;
-    for (const { c, weight, X } of parts) {
-      const p = softmaxRows(c.model.decision(X), K, c.temperature);
-      for (let j = 0; j < out.length; j++) out[j]! += weight * p[j]!;
-      total += weight;
-    }
-    for (let j = 0; j < out.length; j++) out[j]! /= total;
-    return out;
+    return memberProba(this.self, this.params.tokenizer, this.classes.length, docs);
   }
 
   /** Every label, most probable first. */
   predict(doc: TokenizedDoc): RankedLabel[] {
-    return this.rank(this.predictProba([doc]));
-  }
-
-  private rank(p: Float64Array): RankedLabel[] {
-    return this.classes
-      .map((label, k) => ({ label, probability: p[k]! }))
-      .sort((a, b) => b.probability - a.probability || (a.label < b.label ? -1 : 1));
+    return rankLabels(this.classes, this.predictProba([doc]));
   }
 
   /** The terms and fields behind each of the top labels. */
@@ -299,50 +157,14 @@ export class FittedTextClassifier {
 
   /**
    * Ranking and explanation from one pass over the document: what a service answering one report
-   * at a time wants (vectorising twice would double the cost). In a blend, each member's pushes
-   * count by its weight and in its calibrated units (score / temperature), and the same term
-   * pushed by two members counts once, summed.
+   * at a time wants (vectorising twice would double the cost).
    */
   analyze(
     doc: TokenizedDoc,
     topLabels = 3,
     topTerms = 8,
   ): { ranking: RankedLabel[]; explanation: Explanation[] } {
-    const rows = this.vectorized([doc]);
-    const total = rows.reduce((sum, r) => sum + r.weight, 0);
-    const ranking = this.rank(this.average(rows));
-    const explanation = ranking.slice(0, topLabels).map((r) => {
-      const k = this.classes.indexOf(r.label);
-      const push = new Map<string, number>();
-      for (const { c, weight, X } of rows) {
-        const scale = weight / total / c.temperature;
-        const dense = c.vectorizer.params.dense;
-        const denseStart = c.vectorizer.denseStart;
-        // the dense columns are left out here: a sentence encoder's numbers mean nothing one by
-        // one, so they push as one, net of the ones that pull the other way
-        for (const t of c.model.contributions(X, 0, k, topTerms, dense ? denseStart : undefined)) {
-          const name = c.vectorizer.terms[t.feature]!;
-          push.set(name, (push.get(name) ?? 0) + t.value * scale);
-        }
-        if (dense) {
-          const net = c.model.contributionOf(X, 0, k, denseStart, denseStart + dense.dims);
-          const name = `(the report's meaning, ${dense.encoder})`;
-          if (net > 0) push.set(name, (push.get(name) ?? 0) + net * scale);
-        }
-      }
-      const because = [...push]
-        .map(([feature, value]) => ({ feature, value }))
-        .filter((c) => c.value > 0)
-        .sort((a, b) => b.value - a.value || (a.feature < b.feature ? -1 : 1))
-        .slice(0, topTerms);
-      const sum = because.reduce((s, c) => s + c.value, 0) || 1;
-      return {
-        label: r.label,
-        probability: r.probability,
-        because: because.map((c) => ({ feature: c.feature, weight: c.value / sum })),
-      };
-    });
-    return { ranking, explanation };
+    return analyzeMembers(this.self, this.params.tokenizer, this.classes, doc, topLabels, topTerms);
   }
 
   toJSON(): object {
@@ -353,20 +175,10 @@ export class FittedTextClassifier {
       temperature: this.temperature,
       vectorizer: this.vectorizer.toJSON(),
       model: this.model.toJSON(),
-      ...(this.blend
-        ? {
-            blend: {
-              weight: this.blend.weight,
-              partners: this.blend.partners.map((p) => ({
-                weight: p.weight,
-                classifier: p.classifier.toJSON(),
-              })),
-            },
-          }
-        : {}),
     };
   }
 
+  /** One classifier's JSON (a blend's is read by `FittedBlend.fromJSON`). */
   static fromJSON(o: Record<string, unknown>): FittedTextClassifier {
     if (o.format !== ARTIFACT_FORMAT)
       throw new Error(`not an eightball classifier (format ${String(o.format)})`);
@@ -375,23 +187,11 @@ export class FittedTextClassifier {
         `classifier artifact version ${String(o.version)} is not supported (this build reads ${ARTIFACT_VERSION})`,
       );
     }
-    const b = o.blend as
-      | { weight: number; partners: { weight: number; classifier: Record<string, unknown> }[] }
-      | undefined;
     return new FittedTextClassifier(
       o.params as TextClassifierParams,
       FittedVectorizer.fromJSON(o.vectorizer as Parameters<typeof FittedVectorizer.fromJSON>[0]),
       FittedLinearModel.fromJSON(o.model as Parameters<typeof FittedLinearModel.fromJSON>[0]),
       o.temperature as number,
-      b
-        ? {
-            weight: b.weight,
-            partners: b.partners.map((p) => ({
-              weight: p.weight,
-              classifier: FittedTextClassifier.fromJSON(p.classifier),
-            })),
-          }
-        : null,
     );
   }
 }

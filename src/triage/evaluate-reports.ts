@@ -10,7 +10,7 @@ import {
   withoutRareClasses,
 } from '../evaluation/protocol.ts';
 import { kFoldSplits, stratifiedSplit, type TrainTest, timeSplit } from '../evaluation/splits.ts';
-import { argmaxRows, type CandidateScore, type FittedTextClassifier, type OnProgress } from '../ml/index.ts';
+import { argmaxRows, type CandidateScore, type OnProgress, type TextModel } from '../ml/index.ts';
 import { defaultMetaFields, labelOf, META_FIELDS } from './dataset.ts';
 import { combineGroups } from './grouped-results.ts';
 import { type ModelChoice, type SearchReport, SMALL_DATA, searchModel } from './model-search.ts';
@@ -138,7 +138,7 @@ export interface EvaluationResult extends EvaluationSummary {
   /** with a group-by: the figures of all groups' test reports taken together */
   pooled?: PooledGroupFigures;
   /** with `keepModel`: the fitted classifier of the last split */
-  fitted?: FittedTextClassifier;
+  fitted?: TextModel;
   /** with `keepModel`: every test report's top probability and whether the top label was right */
   validation?: ScoredAnswer[];
   /** with `keepModel`: the last split's test reports, their labels and this model's answers */
@@ -185,7 +185,7 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
   let droppedTrain = 0;
   let droppedTest = 0;
   let last: SearchReport | undefined;
-  let kept: FittedTextClassifier | undefined;
+  let kept: TextModel | undefined;
   // with keepModel: the last split's test reports, so a caller can ask another model about the same window
   let windowReports: BugReport[] = [];
   splits.forEach((split, s) => {

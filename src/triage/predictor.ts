@@ -4,9 +4,9 @@ import {
   type Explanation,
   type FittedModel,
   FittedMultilabelClassifier,
-  FittedTextClassifier,
   type RankedLabel,
   SimilarityIndex,
+  type TextModel,
   type TokenizedDoc,
 } from '../ml/index.ts';
 import {
@@ -77,14 +77,12 @@ export function modelLabels(m: Loaded | undefined): string[] {
 }
 
 /** The loaded one-label model that indexes similar reports: the highest similarityPriority. */
-function similarityBasis(
-  loaded: Map<TaskName, Loaded>,
-): (Loaded & { model: FittedTextClassifier }) | undefined {
-  let best: (Loaded & { model: FittedTextClassifier }) | undefined;
+function similarityBasis(loaded: Map<TaskName, Loaded>): (Loaded & { model: TextModel }) | undefined {
+  let best: (Loaded & { model: TextModel }) | undefined;
   for (const m of loaded.values()) {
-    if (!(m.model instanceof FittedTextClassifier) || m.task.similarityPriority <= 0) continue;
+    if (m.model instanceof FittedMultilabelClassifier || m.task.similarityPriority <= 0) continue;
     if (!best || m.task.similarityPriority > best.task.similarityPriority)
-      best = m as Loaded & { model: FittedTextClassifier };
+      best = m as Loaded & { model: TextModel };
   }
   return best;
 }
@@ -182,7 +180,7 @@ export class Predictor {
   }
 
   /** Index the newest stored reports in the vector space of one model's text features. */
-  private async buildIndex(basis: Loaded & { model: FittedTextClassifier }): Promise<void> {
+  private async buildIndex(basis: Loaded & { model: TextModel }): Promise<void> {
     // only the newest `similarLimit` reports, so a large store never sits in memory whole
     const rows = await newestStoredReports(this.store.db, this.similarLimit);
     const index = new SimilarityIndex();
@@ -230,7 +228,7 @@ export class Predictor {
     // a model that learned from a sentence encoder's vectors needs this report's: once per encoder
     const vectors = new Map<string, Float32Array>();
     for (const m of models.values()) {
-      const name = m.model instanceof FittedTextClassifier ? m.model.denseEncoder : undefined;
+      const name = m.model instanceof FittedMultilabelClassifier ? undefined : m.model.denseEncoder;
       if (!name || vectors.has(name)) continue;
       const encoder = await loadSentenceEncoder(name);
       const [v] = await encoder.encode([m.textFields.map((f) => textOf(report, f))]);
@@ -273,7 +271,7 @@ export class Predictor {
     if (!n || k <= 0) return [];
     const basis = [...this.loaded.values()].find((m) => m.row.id === n.modelId);
     if (!basis) return [];
-    if (!(basis.model instanceof FittedTextClassifier)) return [];
+    if (basis.model instanceof FittedMultilabelClassifier) return [];
     const Q = basis.model.vectorizer.transform([{ text: tokensFor(basis).text, meta: {} }], false);
     return n.index
       .query(Q, 0, k + 1, 0.05)

@@ -8,8 +8,8 @@ import {
 import { timeSplit } from '../evaluation/splits.ts';
 import {
   blendSpecs,
-  type FittedTextClassifier,
   fitBlend,
+  type TextModel,
   type TokenizedDoc,
   type TokenizerSpec,
   tokenizeDoc,
@@ -41,7 +41,7 @@ export interface ServedThreshold extends ThresholdChoice {
 export function chooseServedThreshold(o: {
   reports: BugReport[];
   labelOf: (r: BugReport) => string;
-  validated: FittedTextClassifier;
+  validated: TextModel;
   textFields: string[];
   metaFields: string[];
   sentenceVectors?: SentenceVectors | undefined;

@@ -2,10 +2,10 @@ import type { BugReport } from '../domain/index.ts';
 import { EightballError } from '../domain/index.ts';
 import {
   blendSpecs,
-  type FittedTextClassifier,
   fitBlendRaw,
   type OnProgress,
   serializeClassifier,
+  type TextModel,
 } from '../ml/index.ts';
 import {
   correctionsByReport,
@@ -141,7 +141,7 @@ async function sentenceVectorsFor(
 }
 
 /** The artifact text, or a clear refusal where the model is past what a string can hold. */
-function storableArtifact(model: FittedTextClassifier): string {
+function storableArtifact(model: TextModel): string {
   try {
     return serializeClassifier(model);
   } catch (e) {

@@ -8,6 +8,7 @@ import {
   cvMetrics,
   DEFAULT_VECTORIZER,
   deserializeClassifier,
+  FittedBlend,
   FittedTextClassifier,
   fitBlend,
   PLAIN_TOKENIZER,
@@ -247,7 +248,7 @@ describe('a blend of classifiers', () => {
 
   it('one member is a plain classifier, and partners must share the classes', () => {
     const one = fitBlend([specs[1]!], docsFor, train.y);
-    assert.equal(one.blend, null);
+    assert.ok(one instanceof FittedTextClassifier, 'one member is a classifier alone, not a blend');
     const two = fitted(
       CODE_TOKENIZER,
       train.raw.slice(0, 60),
@@ -256,10 +257,10 @@ describe('a blend of classifiers', () => {
     );
     assert.throws(
       () =>
-        new FittedTextClassifier(code.params, code.vectorizer, code.model, 1, {
-          weight: 0.5,
-          partners: [{ classifier: two, weight: 0.5 }],
-        }),
+        new FittedBlend([
+          { classifier: code as FittedTextClassifier, weight: 0.5 },
+          { classifier: two as FittedTextClassifier, weight: 0.5 },
+        ]),
       /same classes/,
     );
   });

@@ -2,15 +2,18 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   ArtifactError,
+  acceptsNegative,
   ComplementNb,
   CsrBuilder,
   createRng,
   DEFAULT_VECTORIZER,
+  describeModel,
   deserializeClassifier,
   fitTemperature,
   LinearSvm,
   LogisticRegression,
   lbfgs,
+  type ModelSpec,
   serializeClassifier,
   softmaxObjective,
   softmaxRows,
@@ -354,5 +357,19 @@ describe('the fitted text classifier', () => {
     assert.throws(() => deserializeClassifier(JSON.stringify({ ...env, version: 99 })), ArtifactError);
     assert.throws(() => deserializeClassifier(JSON.stringify({ ...env, version: 99 })), /incompatible/);
     assert.throws(() => deserializeClassifier(text.slice(0, 100)), /not JSON/);
+  });
+});
+
+describe('the model kinds', () => {
+  it('name each kind from its spec, say which take negative features, and refuse an unknown kind', () => {
+    assert.equal(describeModel({ kind: 'svm', C: 0.3, classWeight: 'balanced' }), 'svm(C=0.3,balanced)');
+    assert.equal(describeModel({ kind: 'logreg', C: 10, classWeight: null }), 'logreg(C=10)');
+    assert.equal(describeModel({ kind: 'nb', alpha: 0.3 }), 'nb(alpha=0.3)');
+    assert.equal(acceptsNegative({ kind: 'nb', alpha: 0.3 }), false);
+    assert.equal(acceptsNegative({ kind: 'svm', C: 1, classWeight: null }), true);
+    assert.throws(
+      () => describeModel({ kind: 'forest' } as unknown as ModelSpec),
+      /unknown model kind "forest"/,
+    );
   });
 });

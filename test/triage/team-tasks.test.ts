@@ -140,37 +140,21 @@ for (const dialect of DIALECTS) {
         null,
       );
       const id = (await reportIdOf(store.db, 'bugzilla:test', '1003'))!;
-      await recordFeedback(
-        store,
-        predictor,
-        id,
-        { task: 'bug-type', label: ' printing,crash ', accepted: false },
-        triager,
-      );
+      const correct = (label: string) =>
+        recordFeedback(store, predictor, id, { task: 'bug-type', label, accepted: false }, triager);
+      await correct(' printing,crash ');
       assert.deepEqual(
         (await correctionsFor(store.db, id)).map((c) => [c.task, c.label]),
         [['bug-type', 'crash, printing']],
       );
       await assert.rejects(
-        recordFeedback(
-          store,
-          predictor,
-          id,
-          { task: 'bug-type', label: 'crash, memory', accepted: false },
-          triager,
-        ),
+        correct('crash, memory'),
         (e: unknown) =>
           e instanceof EightballError &&
           e.field === 'label' &&
           /"memory" is not a bug-type label/.test(e.message),
       );
-      await recordFeedback(
-        store,
-        predictor,
-        id,
-        { task: 'bug-type', label: '(none)', accepted: false },
-        triager,
-      );
+      await correct('(none)');
       assert.equal((await correctionsFor(store.db, id))[0]!.label, '(none)');
     });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { listAudit, openStore, type Store, upsertReports } from '../../src/store/index.ts';
+import { listAudit, listModelVersions, openStore, type Store, upsertReports } from '../../src/store/index.ts';
 import { createApiToken, createUser, findTask, Predictor, trainTask } from '../../src/triage/index.ts';
 import { buildApp } from '../../src/web/app.ts';
 import { teamCorpus } from '../support/team-corpus.ts';
@@ -79,6 +79,19 @@ describe('team tasks on the web: the tasks page, the report page and the API', (
     const doc = (await app.inject('/api/v1/openapi.json')).json();
     const schema = JSON.stringify(doc.paths['/api/v1/classify'].post.responses['200']);
     assert.match(schema, /every task the team defined/);
+  });
+
+  it('shows a multi-label version’s figures and per-label report, drawn from its stored metrics', async () => {
+    const [v] = await listModelVersions(store.db, 'bug-type');
+    const page = await admin.get(`/models/${v!.id}`);
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /<dt>Exact label sets<\/dt>/);
+    const report = await admin.get(`/models/${v!.id}/report`);
+    assert.equal(report.statusCode, 200);
+    assert.match(report.body, /<h2>Each label<\/h2>/);
+    assert.match(report.body, /<tr><td>crash<\/td><td>\d+<\/td>/);
+    assert.match(report.body, /<tr><td>printing<\/td>/);
+    assert.match((await admin.get('/models')).body, /<h2>bug-type<\/h2>/);
   });
 
   it('shows every task on the report page with its actual labels read from its own source', async () => {

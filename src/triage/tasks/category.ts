@@ -1,5 +1,5 @@
 import { defaultMetaFields } from '../dataset.ts';
-import { labelFromSource } from './label-reading.ts';
+import { oneLabel } from './label-reading.ts';
 import type { TaskDefinition } from './task.ts';
 
 /** What kind of report it is: defect, enhancement, task (or the tracker's own types). */
@@ -11,10 +11,7 @@ export const categoryTask: TaskDefinition = {
   defaultLabelSource: 'type',
   candidateSources: ['type', 'severity-enhancement', 'severity', 'priority'],
   prefersLabelsFile: true,
-  labelsOf(r, source) {
-    const l = labelFromSource(r, source);
-    return l === null ? null : [l];
-  },
+  labelsOf: oneLabel,
   metaFields: (source) => defaultMetaFields(source),
   similarityPriority: 1,
 };

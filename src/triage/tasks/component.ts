@@ -1,5 +1,5 @@
 import { defaultMetaFields } from '../dataset.ts';
-import { labelFromSource } from './label-reading.ts';
+import { oneLabel } from './label-reading.ts';
 import type { TaskDefinition } from './task.ts';
 
 /** Where the report lives: its product::component. */
@@ -11,10 +11,7 @@ export const componentTask: TaskDefinition = {
   defaultLabelSource: 'product::component',
   candidateSources: ['product::component', 'component', 'product'],
   prefersLabelsFile: false,
-  labelsOf(r, source) {
-    const l = labelFromSource(r, source);
-    return l === null ? null : [l];
-  },
+  labelsOf: oneLabel,
   metaFields: (source) => defaultMetaFields(source),
   // its text space is the one that tells where a report lives: the best neighbour finder
   similarityPriority: 2,

@@ -19,6 +19,12 @@ export function labelFromSource(r: BugReport, source: string): string | null {
   return labelOf(r, source);
 }
 
+/** A one-label task's label: the source's value, as a list of one. */
+export function oneLabel(r: BugReport, source: string): string[] | null {
+  const l = labelFromSource(r, source);
+  return l === null ? null : [l];
+}
+
 /**
  * A multi-label task's values: a list field (keywords) as it is, empty included (a report with no
  * keyword is a "none of them"); a text field or a labels-file column split on `,`, `;` or `|`.

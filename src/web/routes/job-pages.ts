@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { JobInfo, JobState } from '../../jobs/queue.ts';
+import type { JobState } from '../../jobs/queue.ts';
 import { addAudit } from '../../store/index.ts';
 import { findTask } from '../../triage/index.ts';
 import { requireRole } from '../auth.ts';
-import { html, pct } from '../html.ts';
 import { csrfOnly, TASK_NAME_SCHEMA } from '../route-schemas.ts';
+import { jobsPageHtml } from '../views/job-views.ts';
 
 const STATES: JobState[] = ['waiting', 'delayed', 'active', 'completed', 'dead', 'cancelled'];
 const idParams = {
@@ -12,12 +12,6 @@ const idParams = {
   properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } },
   required: ['id'],
 } as const;
-
-function progressOf(j: JobInfo): string {
-  if (!j.progress) return j.state === 'completed' ? 'done' : '–';
-  const p = j.progress.total > 0 ? ` ${pct(j.progress.done / j.progress.total)}` : '';
-  return `${j.progress.message}${p}`;
-}
 
 /** The jobs page: what runs, what waits, what failed; retry and cancel; train buttons enqueue here. */
 export const jobRoutes: FastifyPluginAsync = async (app) => {
@@ -42,24 +36,7 @@ export const jobRoutes: FastifyPluginAsync = async (app) => {
       const busy = jobs.some((j) => j.state === 'active' || j.state === 'waiting');
       return reply.page(
         'Jobs',
-        html`<h1>Jobs <small>(${queue.backend} queue)</small></h1>
-<nav aria-label="Job states" class="filters"><a href="/jobs">all</a>${STATES.map((s) => html` <a href="/jobs?state=${s}">${s}</a>`)}</nav>
-${busy ? html`<p class="hint">This page refreshes every 3 seconds while jobs run.</p>` : ''}
-<div class="scroll"><table>
-<thead><tr><th scope="col">#</th><th scope="col">Job</th><th scope="col">State</th><th scope="col">Progress</th><th scope="col">Attempts</th><th scope="col">Created</th><th scope="col">Error</th><th scope="col"></th></tr></thead>
-<tbody>${jobs.map(
-          (
-            j,
-          ) => html`<tr><td>${j.id}</td><td>${j.name}</td><td>${j.state}</td><td>${progressOf(j)}</td><td>${j.attempts}/${j.maxAttempts}</td>
-<td>${j.createdAt.slice(0, 19).replace('T', ' ')}</td><td>${j.error ?? ''}</td>
-<td>${
-            j.state === 'dead' || j.state === 'cancelled'
-              ? html`<form method="post" action="/jobs/${j.id}/retry" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit">Retry</button></form>`
-              : j.state === 'waiting' || j.state === 'active' || j.state === 'delayed'
-                ? html`<form method="post" action="/jobs/${j.id}/cancel" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit">Cancel</button></form>`
-                : ''
-          }</td></tr>`,
-        )}</tbody></table></div>`,
+        jobsPageHtml({ backend: queue.backend, states: STATES, jobs, csrf, busy }),
         undefined,
         busy ? { refreshSeconds: 3 } : {},
       );

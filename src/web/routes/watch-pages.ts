@@ -2,9 +2,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import { addSubscription, removeSubscription, subscriptionsOf } from '../../store/index.ts';
 import { findTask, knownLabels, listTasks, modelLabels } from '../../triage/index.ts';
 import { requireRole } from '../auth.ts';
-import { html } from '../html.ts';
 import { confirmNewLabel } from '../new-label.ts';
 import { TASK_NAME_SCHEMA } from '../route-schemas.ts';
+import { watchPageHtml } from '../views/watch-views.ts';
 
 const EMAIL = '^[^\\s@<>()"]{1,64}@[A-Za-z0-9.-]{1,190}\\.[A-Za-z]{2,}$';
 
@@ -19,22 +19,13 @@ export const watchRoutes: FastifyPluginAsync = async (app) => {
     const tasks = await listTasks(store);
     return reply.page(
       'Watch',
-      html`<h1>Watch</h1>
-<p>Get one e-mail for each new report that lands where you watch: filed there, or predicted there with a confidence at or above the model's threshold.</p>
-${app.services.emailEnabled === false ? html`<p class="notice" role="status"><strong>E-mail is off on this server</strong> (no EIGHTBALL_SMTP_URL is set): watches are kept, but no e-mail is sent until an administrator configures one.</p>` : ''}
-<div class="scroll"><table><thead><tr><th scope="col">Task</th><th scope="col">Label</th><th scope="col">E-mail</th><th scope="col"></th></tr></thead><tbody>
-${subs.map(
-  (s) =>
-    html`<tr><td>${s.task}</td><td>${s.label}</td><td>${s.email}</td><td><form method="post" action="/watch/${s.id}/delete" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit">Stop watching</button></form></td></tr>`,
-)}</tbody></table></div>
-<form method="post" action="/watch" class="inline">
-<input type="hidden" name="_csrf" value="${csrf}">
-<label for="w-task">Task</label> <select id="w-task" name="task">${tasks.map((t) => html`<option value="${t.name}">${t.name}</option>`)}</select>
-<label for="w-label">Label</label> <input id="w-label" name="label" list="w-labels" required maxlength="200">
-<datalist id="w-labels">${[...new Set([...models.values()].flatMap(modelLabels))].map((c) => html`<option value="${c}"></option>`)}</datalist>
-<label for="w-email">E-mail</label> <input id="w-email" name="email" type="email" required maxlength="254">
-<button type="submit">Watch</button>
-</form>`,
+      watchPageHtml({
+        subs,
+        csrf,
+        emailEnabled: app.services.emailEnabled !== false,
+        tasks: tasks.map((t) => t.name),
+        labels: [...new Set([...models.values()].flatMap(modelLabels))],
+      }),
     );
   });
 

@@ -1,0 +1,129 @@
+import { analyzeMembers, memberProba, membersEncoder, rankLabels } from './member-average.ts';
+import {
+  ARTIFACT_FORMAT,
+  ARTIFACT_VERSION,
+  type BlendMember,
+  type Explanation,
+  FittedTextClassifier,
+  type RankedLabel,
+  type TextClassifierParams,
+} from './text-classifier.ts';
+import { type RawDoc, tokenizeDoc, tokenizerOptions } from './tokenizer-spec.ts';
+import type { FittedVectorizer, TokenizedDoc } from './vectorizer.ts';
+
+/**
+ * Several fitted classifiers whose calibrated probabilities are averaged by weight (each fitted on
+ * the same reports, with its own vectorizer, model, tokenizer and temperature): chosen from the
+ * model search's out-of-fold scores by `selectEnsemble`. The heaviest member leads: documents are
+ * tokenised its way (the others re-read the text kept with them), and its vectorizer serves the
+ * similar-reports index.
+ */
+export class FittedBlend {
+  private readonly list: readonly BlendMember[];
+
+  constructor(members: readonly BlendMember[]) {
+    if (members.length < 2) throw new Error('a blend has at least two members');
+    const classes = members[0]!.classifier.classes.join('\u0000');
+    for (const m of members) {
+      if (m.classifier.classes.join('\u0000') !== classes)
+        throw new Error('blend members must have the same classes in the same order');
+      if (!(m.weight > 0)) throw new Error(`blend weight must be positive (got ${m.weight})`);
+    }
+    this.list = members;
+  }
+
+  private get lead(): FittedTextClassifier {
+    return this.list[0]!.classifier;
+  }
+
+  get classes(): string[] {
+    return this.lead.classes;
+  }
+
+  /** The lead member's settings: its tokenizer reads every document first. */
+  get params(): TextClassifierParams {
+    return this.lead.params;
+  }
+
+  get vectorizer(): FittedVectorizer {
+    return this.lead.vectorizer;
+  }
+
+  /** The lead member's temperature (each member has its own). */
+  get temperature(): number {
+    return this.lead.temperature;
+  }
+
+  members(): readonly BlendMember[] {
+    return this.list;
+  }
+
+  get denseEncoder(): string | undefined {
+    return membersEncoder(this.list);
+  }
+
+  tokenize(doc: RawDoc): TokenizedDoc {
+    return { ...tokenizeDoc(doc, tokenizerOptions(this.params.tokenizer)), source: { text: doc.text } };
+  }
+
+  predictProba(docs: TokenizedDoc[]): Float64Array {
+    return memberProba(this.list, this.params.tokenizer, this.classes.length, docs);
+  }
+
+  predict(doc: TokenizedDoc): RankedLabel[] {
+    return rankLabels(this.classes, this.predictProba([doc]));
+  }
+
+  explain(doc: TokenizedDoc, topLabels = 3, topTerms = 8): Explanation[] {
+    return this.analyze(doc, topLabels, topTerms).explanation;
+  }
+
+  analyze(
+    doc: TokenizedDoc,
+    topLabels = 3,
+    topTerms = 8,
+  ): { ranking: RankedLabel[]; explanation: Explanation[] } {
+    return analyzeMembers(this.list, this.params.tokenizer, this.classes, doc, topLabels, topTerms);
+  }
+
+  /** The artifact shape blends have always had: the lead's fields, the others as partners. */
+  toJSON(): object {
+    const [lead, ...partners] = this.list;
+    return {
+      ...(lead!.classifier.toJSON() as Record<string, unknown>),
+      blend: {
+        weight: lead!.weight,
+        partners: partners.map((p) => ({ weight: p.weight, classifier: p.classifier.toJSON() })),
+      },
+    };
+  }
+
+  static fromJSON(o: Record<string, unknown>): FittedBlend {
+    const b = o.blend as {
+      weight: number;
+      partners: { weight: number; classifier: Record<string, unknown> }[];
+    };
+    const { blend: _b, ...lead } = o;
+    return new FittedBlend([
+      { classifier: FittedTextClassifier.fromJSON(lead), weight: b.weight },
+      ...b.partners.map((p) => ({
+        classifier: FittedTextClassifier.fromJSON(p.classifier),
+        weight: p.weight,
+      })),
+    ]);
+  }
+}
+
+/** What a one-label task serves: a classifier alone, or a blend of them. */
+export type TextModel = FittedTextClassifier | FittedBlend;
+
+/** Read back a one-label model's JSON: a blend carries `blend`. */
+export function textModelFromJSON(o: Record<string, unknown>): TextModel {
+  if (o.format !== ARTIFACT_FORMAT)
+    throw new Error(`not an eightball classifier (format ${String(o.format)})`);
+  if (o.version !== ARTIFACT_VERSION)
+    throw new Error(
+      `classifier artifact version ${String(o.version)} is not supported (this build reads ${ARTIFACT_VERSION})`,
+    );
+  return o.blend ? FittedBlend.fromJSON(o) : FittedTextClassifier.fromJSON(o);
+}

@@ -1,6 +1,7 @@
 // bench/training-only: a model-selection rule (blend or not, how blends are gated) judged on
 // training data alone, so that choosing it is not choosing on the benchmark's test sets.
 // Usage: npm run bench:training-only [-- --only HDFS,YARN] [-- --encoder] [-- --blend-only]
+//   [-- --compare missing]
 //   NLBSE'24: 5-fold cross-validation of issues_train.csv, one model per repository (own, pooled,
 //   and with --encoder pooled with the sentence encoder's vectors, which takes ~2 min to encode
 //   and ~15 min to evaluate on two cores).
@@ -59,6 +60,11 @@ const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf
 const withEncoder = process.argv.includes('--encoder');
 /** only the blend column (the one-model column does not depend on how blends are chosen) */
 const blendOnly = process.argv.includes('--blend-only');
+/**
+ * `--compare missing`: the product's defaults with a blank categorical field as a `<missing>`
+ * value of its own (before 0.1) against as nothing (issue 18: missing is not evidence)
+ */
+const compareMissing = process.argv.includes('--compare') && process.argv.includes('missing');
 
 function oldestQuarters(reports: BugReport[]): BugReport[] {
   const { train } = timeSplit(reports.map((r) => ({ time: r.createdAt, id: r.externalId })));
@@ -75,7 +81,9 @@ if (!existsSync(SHARED_DATA)) {
   process.exit(1);
 }
 process.stdout.write(
-  '| training data only | one model | blend | blended (last split) |\n|---|---:|---:|---:|\n',
+  compareMissing
+    ? '| training data only | blank = `<missing>` value | blank = nothing | top-3 before → after |\n|---|---:|---:|---:|\n'
+    : '| training data only | one model | blend | blended (last split) |\n|---|---:|---:|---:|\n',
 );
 for (const d of DATASETS) {
   if (only && !only.split(',').some((o) => d.name.includes(o))) continue;
@@ -85,8 +93,24 @@ for (const d of DATASETS) {
   let sentenceVectors: SentenceVectors | undefined;
   if (d.encoder)
     sentenceVectors = await encodeReports(reports, ['summary', 'description'], await loadSentenceEncoder());
-  const run = (blend: boolean) =>
-    evaluateReports(reports, { ...d.opts, model: 'auto', seed: 42, blend, sentenceVectors });
+  const run = (blend: boolean, missing?: 'none' | 'feature') =>
+    evaluateReports(reports, {
+      ...d.opts,
+      model: 'auto',
+      seed: 42,
+      blend,
+      sentenceVectors,
+      ...(missing ? { missing } : {}),
+    });
+  if (compareMissing) {
+    const before = run(true, 'feature');
+    const after = run(true, 'none');
+    const top3 = (r: EvaluationResult) => (r.top3 === null ? '–' : f3(r.top3));
+    process.stdout.write(
+      `| ${d.name} | ${cell(before)} | ${cell(after)} | ${top3(before)} → ${top3(after)} |\n`,
+    );
+    continue;
+  }
   const single = blendOnly ? null : run(false);
   const blended = run(true);
   const groups = blended.groups ?? [blended];

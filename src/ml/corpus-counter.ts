@@ -224,7 +224,8 @@ export class CorpusCounter {
   private countMeta(doc: TokenizedDoc): void {
     const metaTerms = this.metaTerms;
     metaTerms.length = 0;
-    for (const name of this.params.metaFields) metaTermsOf(name, doc.meta[name], metaTerms);
+    for (const name of this.params.metaFields)
+      metaTermsOf(name, doc.meta[name], metaTerms, this.params.missing);
     const first = this.metaEntry.length;
     for (const t of metaTerms) {
       let id = this.metaIds.get(t);

@@ -82,8 +82,10 @@ export class FittedBlend {
     doc: TokenizedDoc,
     topLabels = 3,
     topTerms = 8,
+    /** only these labels may answer (the others' probability is shared out among them) */
+    allowed?: (label: string) => boolean,
   ): { ranking: RankedLabel[]; explanation: Explanation[] } {
-    return analyzeMembers(this.list, this.params.tokenizer, this.classes, doc, topLabels, topTerms);
+    return analyzeMembers(this.list, this.params.tokenizer, this.classes, doc, topLabels, topTerms, allowed);
   }
 
   /** The artifact shape blends have always had: the lead's fields, the others as partners. */

@@ -101,10 +101,11 @@ export function analyzeMembers(
   doc: TokenizedDoc,
   topLabels: number,
   topTerms: number,
+  allowed?: (label: string) => boolean,
 ): { ranking: RankedLabel[]; explanation: Explanation[] } {
   const rows = vectorized(members, lead, [doc]);
   const total = rows.reduce((sum, r) => sum + r.weight, 0);
-  const ranking = rankLabels(classes, average(rows, classes.length));
+  const ranking = narrowed(rankLabels(classes, average(rows, classes.length)), allowed);
   const explanation = ranking.slice(0, topLabels).map((r) => {
     const k = classes.indexOf(r.label);
     const push = new Map<string, number>();
@@ -137,6 +138,18 @@ export function analyzeMembers(
     };
   });
   return { ranking, explanation };
+}
+
+/**
+ * The ranking among the allowed labels only, their probabilities renormalised to sum to one
+ * (the probability of each given that the answer is one of them); all of it when none is allowed.
+ */
+function narrowed(ranking: RankedLabel[], allowed?: (label: string) => boolean): RankedLabel[] {
+  if (!allowed) return ranking;
+  const kept = ranking.filter((r) => allowed(r.label));
+  const mass = kept.reduce((s, r) => s + r.probability, 0);
+  if (kept.length === 0 || !(mass > 0)) return ranking;
+  return kept.map((r) => ({ label: r.label, probability: r.probability / mass }));
 }
 
 /** The sentence encoder whose vectors a document needs (any member's), if any. */

@@ -52,6 +52,8 @@ export interface VectorizerParams {
   sublinearTf: boolean;
   /** dense columns from outside (absent in older artifacts: none) */
   dense?: DenseSpec | null;
+  /** what a blank categorical field is: nothing, or (absent in older artifacts) a `<missing>` value */
+  missing?: 'none' | 'feature';
 }
 
 export const DEFAULT_VECTORIZER: VectorizerParams = {
@@ -66,6 +68,7 @@ export const DEFAULT_VECTORIZER: VectorizerParams = {
   maxDfRatio: 0.9,
   maxFeatures: 0,
   sublinearTf: true,
+  missing: 'none',
 };
 
 /** Feature names: `summary:crash`, `summary:crash on`, `description:#ove`, `platform=Linux`. */
@@ -99,8 +102,20 @@ export function denseTerms(spec: DenseSpec): string[] {
   return Array.from({ length: spec.dims }, (_, i) => `~${spec.encoder}/${i}`);
 }
 
-export function metaTermsOf(name: string, values: string[] | undefined, out: string[]): void {
-  // missing is a value of its own: "no platform given" says something too
-  if (!values || values.length === 0) out.push(`${name}=<missing>`);
-  else for (const v of values) out.push(`${name}=${v}`);
+/**
+ * A document's categorical values as terms. A blank field is nothing (`missing: 'none'`, the
+ * default since 0.1): a reporter who leaves a field blank says nothing about where the report
+ * belongs, and a `<missing>` value learned from another tracker's reports (which never fill it)
+ * pulled a Firefox crash towards HDFS components. Artifacts made before it (no `missing` set)
+ * keep `<missing>` as a value of its own, as they were trained.
+ */
+export function metaTermsOf(
+  name: string,
+  values: string[] | undefined,
+  out: string[],
+  missing: VectorizerParams['missing'] = 'feature',
+): void {
+  if (!values || values.length === 0) {
+    if (missing === 'feature') out.push(`${name}=<missing>`);
+  } else for (const v of values) out.push(`${name}=${v}`);
 }

@@ -163,8 +163,10 @@ export class FittedTextClassifier {
     doc: TokenizedDoc,
     topLabels = 3,
     topTerms = 8,
+    /** only these labels may answer (the others' probability is shared out among them) */
+    allowed?: (label: string) => boolean,
   ): { ranking: RankedLabel[]; explanation: Explanation[] } {
-    return analyzeMembers(this.self, this.params.tokenizer, this.classes, doc, topLabels, topTerms);
+    return analyzeMembers(this.self, this.params.tokenizer, this.classes, doc, topLabels, topTerms, allowed);
   }
 
   toJSON(): object {

@@ -82,7 +82,7 @@ export class FittedVectorizer {
   appendMeta(doc: TokenizedDoc, cols: number[], vals: number[]): void {
     if (this.params.metaFields.length === 0) return;
     const terms: string[] = [];
-    for (const name of this.params.metaFields) metaTermsOf(name, doc.meta[name], terms);
+    for (const name of this.params.metaFields) metaTermsOf(name, doc.meta[name], terms, this.params.missing);
     const seen = new Set<number>();
     for (const t of terms) {
       const j = this.vocabulary.get(t);

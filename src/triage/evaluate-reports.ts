@@ -11,7 +11,7 @@ import {
 } from '../evaluation/protocol.ts';
 import { kFoldSplits, stratifiedSplit, type TrainTest, timeSplit } from '../evaluation/splits.ts';
 import { argmaxRows, type CandidateScore, type OnProgress, type TextModel } from '../ml/index.ts';
-import { defaultMetaFields, labelOf, META_FIELDS } from './dataset.ts';
+import { defaultMetaFields, docOf, labelOf, META_FIELDS } from './dataset.ts';
 import { combineGroups } from './grouped-results.ts';
 import { type ModelChoice, type SearchReport, SMALL_DATA, searchModel } from './model-search.ts';
 import {
@@ -90,12 +90,21 @@ export interface EvaluateOptions {
   /** character n-grams of the words (like scikit-learn's char_wb), in addition to word n-grams */
   charNgrams?: [number, number];
   /** sees each split's texts and labels: lets a benchmark run another library on the same split */
-  onSplit?: (train: { text: string; label: string }[], test: { text: string; label: string }[]) => void;
+  onSplit?: (train: SplitItem[], test: SplitItem[]) => void;
   onProgress?: OnProgress;
   /** threads each SVM fit may use (default 1): the caller's, who knows the machine */
   threads?: number;
+  /** what a blank categorical field is: nothing (default) or, for comparison, a `<missing>` value */
+  missing?: 'none' | 'feature';
   /** keep the (last split's) fitted classifier and its answers on the test reports */
   keepModel?: boolean;
+}
+
+/** A report of a split as another tool sees it: its text fields joined, its label, its metadata. */
+export interface SplitItem {
+  text: string;
+  label: string;
+  meta: Record<string, string[]>;
 }
 
 export interface EvaluationSummary {
@@ -216,6 +225,8 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
           .map((f) => String((p.reports[i] as unknown as Record<string, unknown>)[f] ?? ''))
           .join('\n'),
         label: p.labels[i]!,
+        // the categorical fields the model reads, as filed: another tool gets the same inputs
+        meta: docOf(p.reports[i]!, [], metaFields).meta,
       });
       opts.onSplit(
         train.map((i) => plain(data, i)),
@@ -236,6 +247,7 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
       ...(opts.charNgrams ? { charNgrams: opts.charNgrams } : {}),
       progressPrefix: `split ${s + 1}/${splits.length}: `,
       ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+      ...(opts.missing ? { missing: opts.missing } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     });
     fitSeconds += searchReport.fitSeconds;

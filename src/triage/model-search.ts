@@ -64,6 +64,8 @@ export interface SearchOptions {
   charNgrams?: [number, number];
   /** threads an SVM fit may use (default 1) */
   threads?: number;
+  /** what a blank categorical field is (default: nothing; `feature`: a `<missing>` value, as before 0.1) */
+  missing?: 'none' | 'feature';
   /** put before every progress message ("split 1/3: ") */
   progressPrefix: string;
   onProgress?: OnProgress;
@@ -145,6 +147,7 @@ export function searchModel(
     ...DEFAULT_VECTORIZER,
     maxFeatures: featureBudget(K, opts.maxModelWeights),
     metaFields,
+    ...(opts.missing ? { missing: opts.missing } : {}),
     fields: DEFAULT_VECTORIZER.fields
       .flatMap((f) => (copies ? [f, { ...f, name: OWN + f.name }] : [f]))
       .map((f) => ({ ...f, charNgrams: opts.charNgrams ?? null })),

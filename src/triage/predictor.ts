@@ -243,7 +243,8 @@ export class Predictor {
       }
       const encoder = m.model.denseEncoder;
       const doc = { ...text, meta, ...(encoder ? { dense: vectors.get(encoder)! } : {}) };
-      const analysis = m.model.analyze(doc, 3, 8);
+      const allowed = m.task.allowedFor?.(report, m.row.label_source, m.model.classes);
+      const analysis = m.model.analyze(doc, 3, 8, allowed);
       // each label its own reasons, in words a reporter reads (the features stay beside them)
       const explanation = analysis.explanation.map((e) => ({ ...e, reasons: reasonsFor(e.because) }));
       const ranking = analysis.ranking.slice(0, this.rankingSize);

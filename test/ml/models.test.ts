@@ -74,17 +74,27 @@ describe('TF-IDF vectorizer', () => {
     assert.ok(Math.abs(ratio - ((1 + Math.log(3)) * vec.idf[j]!) / vec.idf[start]!) < 1e-4);
   });
 
-  it('prunes rare terms, makes bigrams, and one-hots metadata with an explicit missing value', () => {
+  it('prunes rare terms, makes bigrams, and one-hots metadata; a blank field is no evidence', () => {
     const docs = [
       doc('tab crash', '', { os: ['Linux'] }),
       doc('tab crash', '', { os: [] }),
       doc('tab hang', '', { os: ['Mac'] }),
+      doc('tab crash', '', { os: [] }),
     ];
     const vec = new TfidfVectorizer({ ...DEFAULT_VECTORIZER, metaFields: ['os'] }).fit(docs);
     assert.ok(vec.vocabulary.has('summary:tab crash'));
     assert.ok(!vec.vocabulary.has('summary:hang'), 'seen once: pruned by min_df 2');
-    assert.ok(vec.vocabulary.has('os=<missing>'));
+    assert.ok(!vec.vocabulary.has('os=<missing>'), 'a blank field makes no column');
     assert.ok(vec.vocabulary.has('os=Linux'));
+    // a blank field's row has no metadata column at all
+    const X = vec.transform([doc('tab crash', '', { os: [] })]);
+    const cols = Array.from(X.indices.subarray(X.indptr[0]!, X.indptr[1]!));
+    assert.ok(cols.every((j) => !vec.terms[j]!.startsWith('os=')));
+    // an artifact trained before (no `missing` in its params) keeps its `<missing>` value
+    const old = new TfidfVectorizer({ ...DEFAULT_VECTORIZER, missing: undefined, metaFields: ['os'] }).fit(
+      docs,
+    );
+    assert.ok(old.vocabulary.has('os=<missing>'));
   });
 });
 

@@ -156,12 +156,16 @@ describe('the web app in headless Chromium', { skip }, () => {
     await page.fill('#token-name', 'ci bot');
     await page.click('form[action="/admin/tokens"] button');
     assert.match(await page.locator('.once').innerText(), /eb_/);
+    await page.screenshot({ path: join(ARTIFACTS, 'admin.png'), fullPage: true });
+    // the tasks and their settings have a page of their own
+    await page.click('a[href="/admin/tasks"]');
+    await page.waitForURL(`${serve.url}/admin/tasks`);
     await page.selectOption('#enc-category', 'use-lite');
     await page.click('form[action="/admin/tasks/category"] button');
     assert.match(await page.locator('.flash').innerText(), /category saved/);
     assert.equal(await page.locator('#enc-category').inputValue(), 'use-lite');
     assert.equal(await page.locator('#enc-component').inputValue(), 'none');
-    await page.screenshot({ path: join(ARTIFACTS, 'admin.png'), fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'tasks.png'), fullPage: true });
     await page.close();
   });
 });

@@ -15,4 +15,11 @@ export const componentTask: TaskDefinition = {
   metaFields: (source) => defaultMetaFields(source),
   // its text space is the one that tells where a report lives: the best neighbour finder
   similarityPriority: 2,
+  allowedFor(report, source, labels) {
+    // the product is the reporter's own choice when filing: the component is one of its own,
+    // unless the model knows no component of that product (a new or misspelt one)
+    if (source !== 'product::component' || !report.product) return undefined;
+    const prefix = `${report.product}::`;
+    return labels.some((l) => l.startsWith(prefix)) ? (l) => l.startsWith(prefix) : undefined;
+  },
 };

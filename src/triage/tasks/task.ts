@@ -38,6 +38,15 @@ export interface TaskDefinition {
   metaFields(source: string): string[];
   /** which task's model indexes similar reports when several could: the highest (0: never) */
   similarityPriority: number;
+  /**
+   * The labels a report may be answered with, given what its reporter filled in (a report that
+   * names its product is answered among that product's components), or undefined for any.
+   */
+  allowedFor?(
+    report: BugReport,
+    source: string,
+    labels: readonly string[],
+  ): ((label: string) => boolean) | undefined;
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,39}$/;

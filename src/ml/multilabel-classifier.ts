@@ -86,9 +86,13 @@ export class FittedMultilabelClassifier {
     return this.members.map((m) => m.label);
   }
 
-  /** Tokenise a raw document the way this classifier was trained. */
+  /**
+   * Tokenise a raw document the way this classifier was trained, keeping its text (by reference):
+   * a service tokenises a report once per tokenizer for every task, and a blend of another task
+   * re-reads the text with its other members' tokenizers.
+   */
   tokenize(doc: RawDoc): TokenizedDoc {
-    return tokenizeDoc(doc, tokenizerOptions(this.params.tokenizer));
+    return { ...tokenizeDoc(doc, tokenizerOptions(this.params.tokenizer)), source: { text: doc.text } };
   }
 
   /** Row-major n × L: each document's probability of each label (in the order of `labels`). */

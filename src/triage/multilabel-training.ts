@@ -227,6 +227,7 @@ export async function trainMultilabelTask(
   const row = (await getModelVersion(store.db, stored.id))!;
   return {
     task: task.name,
+    kind: 'multilabel',
     id: stored.id,
     version: row.version,
     activated: row.active === 1,

@@ -52,6 +52,8 @@ export interface TrainOptions {
 
 export interface TrainOutcome {
   task: TaskName;
+  /** a multi-label task's `accuracy` is its exact-set accuracy, `macroF1` over labels */
+  kind?: 'classify' | 'multilabel';
   id: number;
   version: number;
   activated: boolean;

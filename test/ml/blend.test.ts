@@ -11,6 +11,7 @@ import {
   FittedBlend,
   FittedTextClassifier,
   fitBlend,
+  MultilabelClassifier,
   PLAIN_TOKENIZER,
   type RawDoc,
   selectEnsemble,
@@ -205,6 +206,26 @@ describe('a blend of classifiers', () => {
       for (let k = 0; k < 3; k++) assert.ok(Math.abs(p[k]! - (0.7 * pc[k]! + 0.3 * pp[k]!)) < 1e-9);
       const ranked = blend.predict(blend.tokenize(d));
       assert.equal(ranked[0]!.probability, Math.max(...p));
+    }
+  });
+
+  it('answers documents another task’s classifier tokenised (a service tokenises once per tokenizer)', () => {
+    // a multi-label classifier with the blend's lead tokenizer, as a team task beside it would be
+    const multi = new MultilabelClassifier({
+      vectorizer: DEFAULT_VECTORIZER,
+      tokenizer: CODE_TOKENIZER,
+      C: 1,
+    }).fit(
+      docsFor(CODE_TOKENIZER),
+      train.y.map((l) => (l === 'bug' ? ['bug'] : [])),
+      ['bug'],
+    );
+    for (const d of test.raw.slice(0, 5)) {
+      const shared = multi.tokenize(d);
+      assert.deepEqual(
+        Array.from(blend.predictProba([shared])),
+        Array.from(blend.predictProba([blend.tokenize(d)])),
+      );
     }
   });
 

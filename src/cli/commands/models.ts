@@ -107,6 +107,16 @@ Examples:
             continue;
           }
           const t = outcome.threshold;
+          if (outcome.kind === 'multilabel') {
+            process.stdout.write(
+              `${task} v${outcome.version} (model ${outcome.id}): ${outcome.model}\n` +
+                `  ${outcome.nLabelled} labelled reports (label source ${outcome.labelSource}, ${outcome.nCorrections} corrections)\n` +
+                `  validation: exact label sets ${pct(outcome.accuracy)}, macro-F1 over labels ${pct(outcome.macroF1)}, ECE ${outcome.ece.toFixed(3)}\n` +
+                `  each label asserted from ${t.threshold.toFixed(3)} (wrong answer costs ${t.cost}): on the test window ${pct(t.precision)} of asserted labels are right, ${pct(t.coverage)} of the true labels are asserted\n` +
+                `  ${outcome.activated ? 'activated' : 'NOT activated'}: ${outcome.reason}\n`,
+            );
+            continue;
+          }
           process.stdout.write(
             `${task} v${outcome.version} (model ${outcome.id}): ${outcome.model}\n` +
               `  ${outcome.nLabelled} labelled reports (label source ${outcome.labelSource}, ${outcome.nCorrections} corrections)\n` +

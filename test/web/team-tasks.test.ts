@@ -1,8 +1,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { listAudit, listModelVersions, openStore, type Store, upsertReports } from '../../src/store/index.ts';
-import { createApiToken, createUser, findTask, Predictor, trainTask } from '../../src/triage/index.ts';
+import {
+  getReportById,
+  listAudit,
+  listModelVersions,
+  openStore,
+  type Store,
+  upsertReports,
+} from '../../src/store/index.ts';
+import {
+  createApiToken,
+  createUser,
+  findTask,
+  inputFromReport,
+  Predictor,
+  trainTask,
+} from '../../src/triage/index.ts';
 import { buildApp } from '../../src/web/app.ts';
 import { teamCorpus } from '../support/team-corpus.ts';
 import { bearer, WebClient } from '../support/web-client.ts';
@@ -102,6 +116,19 @@ describe('team tasks on the web: the tasks page, the report page and the API', (
     const page = await tom.get('/reports/1');
     assert.match(page.body, /<th scope="row">bug-type<\/th>/);
     assert.match(page.body, /data-task="bug-type"/);
+    // the Accept button of a multi-label task offers its answer, here "(none)", not its likeliest label
+    const predictor = new Predictor(store, { refreshMs: 0 });
+    let none: number | undefined;
+    for (let id = 1; id <= 60 && none === undefined; id++) {
+      const r = (await getReportById(store.db, id))!.report;
+      if ((await predictor.classify(inputFromReport(r))).answers['bug-type']?.label === '(none)') none = id;
+    }
+    assert.ok(none, 'a report the multi-label task answers with no label');
+    const quiet = await tom.get(`/reports/${none}`);
+    const accept = /name="task" value="bug-type">\s*<input type="hidden" name="label" value="([^"]*)"/.exec(
+      quiet.body,
+    );
+    assert.equal(accept?.[1], '(none)');
   });
 
   it('removes a team task from the tasks page', async () => {

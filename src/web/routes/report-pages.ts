@@ -213,7 +213,11 @@ ${list('products', products)}${list('platforms', platforms)}${list('systems', sy
         return {
           ...t,
           // a report imported rather than filed here has no stored prediction: offer the live one
-          predicted: p?.label ?? p?.ranking[0]?.label ?? live.answers[t.name]?.ranking[0]?.label ?? null,
+          // a multi-label answer is its set (or "(none)"), never just its likeliest label
+          predicted:
+            t.kind === 'multilabel'
+              ? (p?.label ?? live.answers[t.name]?.label ?? null)
+              : (p?.label ?? p?.ranking[0]?.label ?? live.answers[t.name]?.ranking[0]?.label ?? null),
           known: modelLabels(models.get(t.name)),
         };
       });

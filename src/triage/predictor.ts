@@ -91,6 +91,8 @@ interface Neighbourhood {
   modelId: number;
   index: SimilarityIndex;
   items: Omit<SimilarReport, 'similarity'>[];
+  /** each item's product, to keep a product's reports among themselves */
+  products: (string | null)[];
 }
 
 export interface PredictorOptions {
@@ -185,16 +187,20 @@ export class Predictor {
     const rows = await newestStoredReports(this.store.db, this.similarLimit);
     const index = new SimilarityIndex();
     const items: Neighbourhood['items'] = [];
+    const products: Neighbourhood['products'] = [];
     const batch = 500;
     for (let i = 0; i < rows.length; i += batch) {
       const part = rows.slice(i, i + batch);
       const docs = part.map(({ report }) => basis.model.tokenize(docOf(report, basis.textFields, [])));
       index.add(basis.model.vectorizer.transform(docs, false));
-      for (const { id, report } of part) items.push(itemOf(id, report));
+      for (const { id, report } of part) {
+        items.push(itemOf(id, report));
+        products.push(report.product);
+      }
       // yield to the event loop between batches: a serving process keeps answering meanwhile
       await new Promise((r) => setImmediate(r));
     }
-    this.neighbourhood = { modelId: basis.row.id, index, items };
+    this.neighbourhood = { modelId: basis.row.id, index, items, products };
   }
 
   /** Make a newly stored report findable as "similar" at once. */
@@ -205,11 +211,17 @@ export class Predictor {
     const doc = basis.model.tokenize(docOf(report, basis.textFields, []));
     n.index.add(basis.model.vectorizer.transform([doc], false));
     n.items.push(itemOf(id, report));
+    n.products.push(report.product);
   }
 
   async classify(
     input: ReportInput,
-    opts: { similar?: number; excludeId?: number } = {},
+    opts: {
+      similar?: number;
+      excludeId?: number;
+      /** a stored report's tracker: its similar reports come from the same one */
+      source?: string;
+    } = {},
   ): Promise<Classification> {
     const models = await this.models();
     const report = reportFromInput(input);
@@ -264,21 +276,41 @@ export class Predictor {
         explanation,
       };
     }
-    return { answers, similar: this.similar(tokensFor, opts.similar ?? 5, opts.excludeId) };
+    return {
+      answers,
+      similar: this.similar(tokensFor, opts.similar ?? 5, {
+        ...(opts.excludeId !== undefined ? { excludeId: opts.excludeId } : {}),
+        ...(opts.source ? { source: opts.source } : {}),
+        product: report.product,
+      }),
+    };
   }
 
-  private similar(tokensFor: (m: Loaded) => TokenizedDoc, k: number, excludeId?: number): SimilarReport[] {
+  /**
+   * The nearest stored reports, kept apart by tracker and product: a stored report's from its own
+   * source, and a report that names its product from that product's when there are any among the
+   * near ones (a store of several trackers otherwise mixes them).
+   */
+  private similar(
+    tokensFor: (m: Loaded) => TokenizedDoc,
+    k: number,
+    where: { excludeId?: number; source?: string; product: string | null },
+  ): SimilarReport[] {
     const n = this.neighbourhood;
     if (!n || k <= 0) return [];
     const basis = [...this.loaded.values()].find((m) => m.row.id === n.modelId);
     if (!basis) return [];
     if (basis.model instanceof FittedMultilabelClassifier) return [];
     const Q = basis.model.vectorizer.transform([{ text: tokensFor(basis).text, meta: {} }], false);
-    return n.index
-      .query(Q, 0, k + 1, 0.05)
-      .map((hit) => ({ ...n.items[hit.item]!, similarity: hit.score }))
-      .filter((s) => s.id !== excludeId)
-      .slice(0, k);
+    // more neighbours than asked for, so that filtering by tracker and product still leaves k
+    const hits = n.index
+      .query(Q, 0, (k + 1) * 8, 0.05)
+      .filter((hit) => n.items[hit.item]!.id !== where.excludeId)
+      .filter((hit) => !where.source || n.items[hit.item]!.source === where.source);
+    const own = where.product ? hits.filter((hit) => n.products[hit.item] === where.product) : [];
+    return (own.length > 0 ? own : hits)
+      .slice(0, k)
+      .map((hit) => ({ ...n.items[hit.item]!, similarity: hit.score }));
   }
 }
 

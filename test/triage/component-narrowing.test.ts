@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { openStore, type Store, upsertReports } from '../../src/store/index.ts';
+import { getReportById, openStore, type Store, upsertReports } from '../../src/store/index.ts';
 import { Predictor, trainTask } from '../../src/triage/index.ts';
 import { triageCorpus } from '../support/triage-corpus.ts';
 
@@ -42,6 +42,21 @@ describe('answering a report that names its product, or leaves fields blank', ()
     // a product the model has never seen narrows nothing
     const unknown = (await predictor.classify({ ...text, product: 'Thunderbird' })).answers.component!;
     assert.equal(unknown.ranking[0]!.label, 'Core::Printing');
+  });
+
+  it('finds similar reports in the report’s own product and tracker', async () => {
+    const predictor = new Predictor(store, { refreshMs: 0 });
+    await predictor.similarReady();
+    const text = { summary: 'print preview pdf margin', description: 'printer page footer landscape scale' };
+    const products = async (input: Parameters<Predictor['classify']>[0], source?: string) => {
+      const { similar } = await predictor.classify(input, source ? { source } : {});
+      return Promise.all(similar.map(async (x) => (await getReportById(store.db, x.id))!.report.product));
+    };
+    const free = await products(text);
+    assert.ok(free.length > 0 && free[0] === 'Core', `${free}`);
+    const named = await products({ ...text, product: 'Toolkit' });
+    assert.ok(named.length > 0 && named.every((p) => p === 'Toolkit'), `${named}`);
+    assert.deepEqual(await products(text, 'jira:other'), [], 'no report of another tracker');
   });
 
   it('lets a blank field push no label: the same answer with or without the fields nobody filled', async () => {

@@ -14,6 +14,7 @@ import {
   hasRole,
   inputFromReport,
   knownLabels,
+  LOCAL_SOURCE,
   listTasks,
   modelLabels,
   parseReportInput,
@@ -205,7 +206,11 @@ ${list('products', products)}${list('platforms', platforms)}${list('systems', sy
         predictor.models(),
       ]);
       // as when it was filed: the same fields, the reporter included (a component model reads who reports)
-      const live = await predictor.classify(inputFromReport(r), { excludeId: found.id });
+      // an imported report's neighbours come from its own tracker; one filed here may be any tracker's
+      const live = await predictor.classify(inputFromReport(r), {
+        excludeId: found.id,
+        ...(r.source !== LOCAL_SOURCE ? { source: r.source } : {}),
+      });
       const canTriage = hasRole(req.user!, 'triager');
       const csrf = reply.generateCsrf();
       const tasks = (await taskColumns(store)).map((t) => {

@@ -1,15 +1,12 @@
-import { analyzeMembers, memberProba, membersEncoder, rankLabels } from './member-average.ts';
+import { MemberAnswers } from './member-average.ts';
 import {
   ARTIFACT_FORMAT,
   ARTIFACT_VERSION,
   type BlendMember,
-  type Explanation,
   FittedTextClassifier,
-  type RankedLabel,
   type TextClassifierParams,
 } from './text-classifier.ts';
-import { type RawDoc, tokenizeDoc, tokenizerOptions } from './tokenizer-spec.ts';
-import type { FittedVectorizer, TokenizedDoc } from './vectorizer.ts';
+import type { FittedVectorizer } from './vectorizer.ts';
 
 /**
  * Several fitted classifiers whose calibrated probabilities are averaged by weight (each fitted on
@@ -18,10 +15,11 @@ import type { FittedVectorizer, TokenizedDoc } from './vectorizer.ts';
  * tokenised its way (the others re-read the text kept with them), and its vectorizer serves the
  * similar-reports index.
  */
-export class FittedBlend {
+export class FittedBlend extends MemberAnswers {
   private readonly list: readonly BlendMember[];
 
   constructor(members: readonly BlendMember[]) {
+    super();
     if (members.length < 2) throw new Error('a blend has at least two members');
     const classes = members[0]!.classifier.classes.join('\u0000');
     for (const m of members) {
@@ -56,36 +54,6 @@ export class FittedBlend {
 
   members(): readonly BlendMember[] {
     return this.list;
-  }
-
-  get denseEncoder(): string | undefined {
-    return membersEncoder(this.list);
-  }
-
-  tokenize(doc: RawDoc): TokenizedDoc {
-    return { ...tokenizeDoc(doc, tokenizerOptions(this.params.tokenizer)), source: { text: doc.text } };
-  }
-
-  predictProba(docs: TokenizedDoc[]): Float64Array {
-    return memberProba(this.list, this.params.tokenizer, this.classes.length, docs);
-  }
-
-  predict(doc: TokenizedDoc): RankedLabel[] {
-    return rankLabels(this.classes, this.predictProba([doc]));
-  }
-
-  explain(doc: TokenizedDoc, topLabels = 3, topTerms = 8): Explanation[] {
-    return this.analyze(doc, topLabels, topTerms).explanation;
-  }
-
-  analyze(
-    doc: TokenizedDoc,
-    topLabels = 3,
-    topTerms = 8,
-    /** only these labels may answer (the others' probability is shared out among them) */
-    allowed?: (label: string) => boolean,
-  ): { ranking: RankedLabel[]; explanation: Explanation[] } {
-    return analyzeMembers(this.list, this.params.tokenizer, this.classes, doc, topLabels, topTerms, allowed);
   }
 
   /** The artifact shape blends have always had: the lead's fields, the others as partners. */

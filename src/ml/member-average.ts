@@ -2,7 +2,13 @@ import { softmaxRows } from './calibration.ts';
 import type { FittedLinearModel } from './linear-model.ts';
 import type { CsrMatrix } from './sparse.ts';
 import type { Explanation, RankedLabel, TextClassifierParams } from './text-classifier.ts';
-import { CODE_TOKENIZER, type TokenizerSpec, tokenizeDoc, tokenizerOptions } from './tokenizer-spec.ts';
+import {
+  CODE_TOKENIZER,
+  type RawDoc,
+  type TokenizerSpec,
+  tokenizeDoc,
+  tokenizerOptions,
+} from './tokenizer-spec.ts';
 import type { FittedVectorizer, TokenizedDoc } from './vectorizer.ts';
 
 /**
@@ -159,4 +165,64 @@ export function membersEncoder(members: readonly WeightedMember[]): string | und
     if (dense) return dense.encoder;
   }
   return undefined;
+}
+
+/**
+ * What a classifier alone and a blend answer with, in one place: its members' probabilities,
+ * rankings and explanations; documents tokenised the lead member's way, the text kept with them.
+ */
+export abstract class MemberAnswers {
+  abstract get classes(): string[];
+  /** the classifiers whose probabilities make the answer, with their weights */
+  abstract members(): readonly WeightedMember[];
+  /** the lead member's settings: its tokenizer reads every document first */
+  abstract get params(): TextClassifierParams;
+
+  /** The sentence encoder whose vectors a document needs (any member's), if any. */
+  get denseEncoder(): string | undefined {
+    return membersEncoder(this.members());
+  }
+
+  /** Tokenise a raw document the way this was trained (keeping the text, for a blend's other members). */
+  tokenize(doc: RawDoc): TokenizedDoc {
+    // the text is kept by reference (no copy), so a member with another tokenizer can re-read it
+    return { ...tokenizeDoc(doc, tokenizerOptions(this.params.tokenizer)), source: { text: doc.text } };
+  }
+
+  /** Calibrated probabilities, row-major n × K in the order of `classes`. */
+  predictProba(docs: TokenizedDoc[]): Float64Array {
+    return memberProba(this.members(), this.params.tokenizer, this.classes.length, docs);
+  }
+
+  /** Every label, most probable first. */
+  predict(doc: TokenizedDoc): RankedLabel[] {
+    return rankLabels(this.classes, this.predictProba([doc]));
+  }
+
+  /** The terms and fields behind each of the top labels. */
+  explain(doc: TokenizedDoc, topLabels = 3, topTerms = 8): Explanation[] {
+    return this.analyze(doc, topLabels, topTerms).explanation;
+  }
+
+  /**
+   * Ranking and explanation from one pass over the document: what a service answering one report
+   * at a time wants (vectorising twice would double the cost).
+   */
+  analyze(
+    doc: TokenizedDoc,
+    topLabels = 3,
+    topTerms = 8,
+    /** only these labels may answer (the others' probability is shared out among them) */
+    allowed?: (label: string) => boolean,
+  ): { ranking: RankedLabel[]; explanation: Explanation[] } {
+    return analyzeMembers(
+      this.members(),
+      this.params.tokenizer,
+      this.classes,
+      doc,
+      topLabels,
+      topTerms,
+      allowed,
+    );
+  }
 }

@@ -1,5 +1,5 @@
 import { FittedLinearModel } from './linear-model.ts';
-import { analyzeMembers, memberProba, membersEncoder, rankLabels } from './member-average.ts';
+import { MemberAnswers } from './member-average.ts';
 import { describeModel, fitModel, type ModelSpec } from './model-kinds.ts';
 
 export { describeModel, fitModel, type ModelSpec };
@@ -103,7 +103,7 @@ export interface BlendMember {
 }
 
 /** Only a fitted classifier can predict: there is no unfitted state to forget to check. */
-export class FittedTextClassifier {
+export class FittedTextClassifier extends MemberAnswers {
   private readonly self: readonly BlendMember[];
 
   constructor(
@@ -112,6 +112,7 @@ export class FittedTextClassifier {
     readonly model: FittedLinearModel,
     readonly temperature: number,
   ) {
+    super();
     this.self = [{ classifier: this, weight: 1 }];
   }
 
@@ -124,49 +125,9 @@ export class FittedTextClassifier {
     return this.self;
   }
 
-  /** The sentence encoder whose vectors a document needs, if any. */
-  get denseEncoder(): string | undefined {
-    return membersEncoder(this.self);
-  }
-
-  /** Tokenise a raw document the way this classifier was trained (keeping the text, for a blend). */
-  tokenize(doc: RawDoc): TokenizedDoc {
-    // the text is kept by reference (no copy), so a blend met later can re-read it
-    return { ...tokenizeDoc(doc, tokenizerOptions(this.params.tokenizer)), source: { text: doc.text } };
-  }
-
   /** Scores before calibration. */
   decision(docs: TokenizedDoc[]): Float64Array {
     return this.model.decision(this.vectorizer.transform(docs));
-  }
-
-  /** Calibrated probabilities, row-major n × K in the order of `classes`. */
-  predictProba(docs: TokenizedDoc[]): Float64Array {
-    return memberProba(this.self, this.params.tokenizer, this.classes.length, docs);
-  }
-
-  /** Every label, most probable first. */
-  predict(doc: TokenizedDoc): RankedLabel[] {
-    return rankLabels(this.classes, this.predictProba([doc]));
-  }
-
-  /** The terms and fields behind each of the top labels. */
-  explain(doc: TokenizedDoc, topLabels = 3, topTerms = 8): Explanation[] {
-    return this.analyze(doc, topLabels, topTerms).explanation;
-  }
-
-  /**
-   * Ranking and explanation from one pass over the document: what a service answering one report
-   * at a time wants (vectorising twice would double the cost).
-   */
-  analyze(
-    doc: TokenizedDoc,
-    topLabels = 3,
-    topTerms = 8,
-    /** only these labels may answer (the others' probability is shared out among them) */
-    allowed?: (label: string) => boolean,
-  ): { ranking: RankedLabel[]; explanation: Explanation[] } {
-    return analyzeMembers(this.self, this.params.tokenizer, this.classes, doc, topLabels, topTerms, allowed);
   }
 
   toJSON(): object {

@@ -194,6 +194,19 @@ export abstract class MemberAnswers {
     return memberProba(this.members(), this.params.tokenizer, this.classes.length, docs);
   }
 
+  /**
+   * From raw fields to calibrated probabilities in one call: each document tokenised the way this
+   * was trained (a sentence encoder's vector, when the model reads one, given beside the fields).
+   */
+  predictRaw(docs: (RawDoc & { dense?: Float32Array })[]): Float64Array {
+    return this.predictProba(
+      docs.map((d) => {
+        const t = this.tokenize(d);
+        return d.dense ? { ...t, dense: d.dense } : t;
+      }),
+    );
+  }
+
   /** Every label, most probable first. */
   predict(doc: TokenizedDoc): RankedLabel[] {
     return rankLabels(this.classes, this.predictProba([doc]));

@@ -86,8 +86,7 @@ export function chooseServedThreshold(o: {
   const model = fitBlend(blendSpecs(o.validated), docs, head.map(o.labelOf), { threads: o.threads ?? 1 });
   const answers: ScoredAnswer[] = tail.map((r) => {
     const raw = docOf(r, o.textFields, o.metaFields);
-    const t = model.tokenize(raw);
-    const p = model.predictProba([o.sentenceVectors ? { ...t, dense: o.sentenceVectors.of(r)! } : t]);
+    const p = model.predictRaw([o.sentenceVectors ? { ...raw, dense: o.sentenceVectors.of(r)! } : raw]);
     let best = 0;
     for (let k = 1; k < p.length; k++) if (p[k]! > p[best]!) best = k;
     return { probability: p[best]!, correct: model.classes[best] === o.labelOf(r) };

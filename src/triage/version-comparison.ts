@@ -56,7 +56,7 @@ export async function compareWithActive(
   const metaFields = storedMetrics(active.metrics).metaFields ?? [];
   const classes = served.classes;
   const activePredicted = window.reports.map((r) => {
-    const p = served.predictProba([served.tokenize(docOf(r, textFields, metaFields))]);
+    const p = served.predictRaw([docOf(r, textFields, metaFields)]);
     let best = 0;
     for (let k = 1; k < p.length; k++) if (p[k]! > p[best]!) best = k;
     return classes[best]!;

@@ -209,6 +209,18 @@ describe('a blend of classifiers', () => {
     }
   });
 
+  it('goes from raw fields to the same probabilities in one call (predictRaw)', () => {
+    const raw = test.raw.slice(0, 5);
+    assert.deepEqual(
+      Array.from(blend.predictRaw(raw)),
+      Array.from(blend.predictProba(raw.map((d) => blend.tokenize(d)))),
+    );
+    assert.deepEqual(
+      Array.from(code.predictRaw(raw)),
+      Array.from(code.predictProba(raw.map((d) => code.tokenize(d)))),
+    );
+  });
+
   it('answers documents another task’s classifier tokenised (a service tokenises once per tokenizer)', () => {
     // a multi-label classifier with the blend's lead tokenizer, as a team task beside it would be
     const multi = new MultilabelClassifier({

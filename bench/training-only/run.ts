@@ -1,7 +1,7 @@
 // bench/training-only: a model-selection rule (blend or not, how blends are gated) judged on
 // training data alone, so that choosing it is not choosing on the benchmark's test sets.
 // Usage: npm run bench:training-only [-- --only HDFS,YARN] [-- --encoder] [-- --blend-only]
-//   [-- --compare missing]
+//   [-- --compare missing|chars]
 //   NLBSE'24: 5-fold cross-validation of issues_train.csv, one model per repository (own, pooled,
 //   and with --encoder pooled with the sentence encoder's vectors, which takes ~2 min to encode
 //   and ~15 min to evaluate on two cores).
@@ -65,6 +65,8 @@ const blendOnly = process.argv.includes('--blend-only');
  * value of its own (before 0.1) against as nothing (issue 18: missing is not evidence)
  */
 const compareMissing = process.argv.includes('--compare') && process.argv.includes('missing');
+/** `--compare chars`: the product's defaults against the same with word + character 2-5-grams */
+const compareChars = process.argv.includes('--compare') && process.argv.includes('chars');
 
 function oldestQuarters(reports: BugReport[]): BugReport[] {
   const { train } = timeSplit(reports.map((r) => ({ time: r.createdAt, id: r.externalId })));
@@ -83,7 +85,9 @@ if (!existsSync(SHARED_DATA)) {
 process.stdout.write(
   compareMissing
     ? '| training data only | blank = `<missing>` value | blank = nothing | top-3 before → after |\n|---|---:|---:|---:|\n'
-    : '| training data only | one model | blend | blended (last split) |\n|---|---:|---:|---:|\n',
+    : compareChars
+      ? '| training data only | words | words + char 2-5-grams | top-3 before → after |\n|---|---:|---:|---:|\n'
+      : '| training data only | one model | blend | blended (last split) |\n|---|---:|---:|---:|\n',
 );
 for (const d of DATASETS) {
   if (only && !only.split(',').some((o) => d.name.includes(o))) continue;
@@ -93,7 +97,7 @@ for (const d of DATASETS) {
   let sentenceVectors: SentenceVectors | undefined;
   if (d.encoder)
     sentenceVectors = await encodeReports(reports, ['summary', 'description'], await loadSentenceEncoder());
-  const run = (blend: boolean, missing?: 'none' | 'feature') =>
+  const run = (blend: boolean, missing?: 'none' | 'feature', chars?: boolean) =>
     evaluateReports(reports, {
       ...d.opts,
       model: 'auto',
@@ -101,7 +105,17 @@ for (const d of DATASETS) {
       blend,
       sentenceVectors,
       ...(missing ? { missing } : {}),
+      ...(chars ? { charNgrams: [2, 5] as [number, number] } : {}),
     });
+  if (compareChars) {
+    const before = run(true);
+    const after = run(true, undefined, true);
+    const top3 = (r: EvaluationResult) => (r.top3 === null ? '–' : f3(r.top3));
+    process.stdout.write(
+      `| ${d.name} | ${cell(before)} | ${cell(after)} | ${top3(before)} → ${top3(after)} |\n`,
+    );
+    continue;
+  }
   if (compareMissing) {
     const before = run(true, 'feature');
     const after = run(true, 'none');

@@ -1,11 +1,5 @@
 import { MemberAnswers } from './member-average.ts';
-import {
-  ARTIFACT_FORMAT,
-  ARTIFACT_VERSION,
-  type BlendMember,
-  FittedTextClassifier,
-  type TextClassifierParams,
-} from './text-classifier.ts';
+import { type BlendMember, FittedTextClassifier, type TextClassifierParams } from './text-classifier.ts';
 import type { FittedVectorizer } from './vectorizer.ts';
 
 /**
@@ -89,11 +83,6 @@ export type TextModel = FittedTextClassifier | FittedBlend;
 
 /** Read back a one-label model's JSON: a blend carries `blend`. */
 export function textModelFromJSON(o: Record<string, unknown>): TextModel {
-  if (o.format !== ARTIFACT_FORMAT)
-    throw new Error(`not an eightball classifier (format ${String(o.format)})`);
-  if (o.version !== ARTIFACT_VERSION)
-    throw new Error(
-      `classifier artifact version ${String(o.version)} is not supported (this build reads ${ARTIFACT_VERSION})`,
-    );
+  // format and version are checked by FittedTextClassifier.fromJSON, for a blend's lead too
   return o.blend ? FittedBlend.fromJSON(o) : FittedTextClassifier.fromJSON(o);
 }

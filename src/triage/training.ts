@@ -91,7 +91,7 @@ export async function labelledReports(
     const corrected = corrections.get(id);
     const l =
       corrected !== undefined
-        ? correctionLabels(task, corrected)
+        ? labelsOfCorrection(task, corrected)
         : task.labelsOf(report, settings.labelSource);
     if (l === null) continue;
     reports.push(report);
@@ -108,7 +108,7 @@ export async function labelledReports(
 }
 
 /** A correction as the task's labels: a multi-label task's is its labels joined by commas. */
-function correctionLabels(task: TaskDefinition, label: string): string[] {
+function labelsOfCorrection(task: TaskDefinition, label: string): string[] {
   if (task.kind !== 'multilabel') return [label];
   return label
     .split(',')

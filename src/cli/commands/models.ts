@@ -51,7 +51,9 @@ export function registerModels(program: Command): void {
       'after',
       `
 Labels: category from Bugzilla's type (or the task's label source set on the admin page), component
-from product::component; a triager's correction in eightball always wins. Features are the fields
+from product::component, a team's own task from the source and label map it was added with
+(eightball tasks --help); a triager's correction in eightball always wins. A multi-label task
+learns each label as its own yes/no. Features are the fields
 as filed. The oldest 75% of labelled reports train, the newest 25% validate; the served model is then
 refitted on all of them. Classes with fewer than 5 training reports are dropped and listed.
 A new version is activated only if it is not worse than the active one (or with --force).

@@ -1,135 +1,79 @@
-// bench/training-only: a model-selection rule (blend or not, how blends are gated) judged on
-// training data alone, so that choosing it is not choosing on the benchmark's test sets.
-// Usage: npm run bench:training-only [-- --only HDFS,YARN] [-- --encoder] [-- --blend-only]
-//   [-- --compare missing|chars]
-//   NLBSE'24: 5-fold cross-validation of issues_train.csv, one model per repository (own, pooled,
-//   and with --encoder pooled with the sentence encoder's vectors, which takes ~2 min to encode
-//   and ~15 min to evaluate on two cores).
-//   Jira projects and list exports: the oldest 75% of the reports (the training side of the
-//   benchmark's time split), split again by time inside it.
-// Each dataset is evaluated with one model and with blends, in the same process.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import type { BugReport } from '../../src/domain/index.ts';
-import { timeSplit } from '../../src/evaluation/splits.ts';
-import { loadReports } from '../../src/sources/load-reports.ts';
-import {
-  type EvaluateOptions,
-  type EvaluationResult,
-  evaluateReports,
-  type SentenceVectors,
-} from '../../src/triage/evaluate-reports.ts';
-import { encodeReports, loadSentenceEncoder } from '../../src/triage/sentence-encoder.ts';
+// bench/training-only: a rule (a feature, a default, an objective) judged on training data alone,
+// leave-one-data-set-out, so that choosing it is not choosing on the benchmark's test sets.
+// Usage: npm run bench:training-only -- --rule NAME[,NAME] [--only NAME,...] [--json FILE]
+//   rules: see rules.ts (topk, bias, topk-only, macro-f1, missing, chars, blend)
+// Each data set is cut to its benchmark's training side (the oldest 75% by filing time; NLBSE'24's
+// training file) and split again inside it (time, or 5-fold). A rule is adopted for a data set only
+// if it won on most of the others, and stands only if, decided that way, it wins on most data sets
+// it was not developed on (src/evaluation/leave-one-out.ts).
+import { existsSync, writeFileSync } from 'node:fs';
+import { leaveOneDatasetOut, type RuleMeasurement } from '../../src/evaluation/leave-one-out.ts';
+import { type EvaluationResult, evaluateReports } from '../../src/triage/evaluate-reports.ts';
 import { SHARED_DATA } from '../options.ts';
+import { DATASETS, judged, shown } from './datasets.ts';
+import { RULES } from './rules.ts';
 
-interface Dataset {
-  name: string;
-  file: string;
-  /** the benchmark's training side only: the oldest 75% by filing time */
-  oldest?: boolean;
-  opts: Omit<EvaluateOptions, 'blend' | 'model' | 'seed'>;
-  encoder?: boolean;
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-const nlbse = 'github/nlbse2024/issues_train.csv';
-const nlbseOpts = { label: 'type', split: { kind: 'kfold', k: 5 }, groupBy: 'product' } as const;
-const DATASETS: Dataset[] = [
-  { name: "NLBSE'24 own, 5-fold", file: nlbse, opts: nlbseOpts },
-  { name: "NLBSE'24 pooled, 5-fold", file: nlbse, opts: { ...nlbseOpts, poolGroups: true } },
-  {
-    name: "NLBSE'24 pooled + encoder, 5-fold",
-    file: nlbse,
-    opts: { ...nlbseOpts, poolGroups: true },
-    encoder: true,
-  },
-  ...['HADOOP', 'HDFS', 'MAPREDUCE', 'YARN'].map((p) => ({
-    name: `Jira ${p}, time split`,
-    file: `jira/apache/${p}.jsonl`,
-    oldest: true,
-    opts: { label: 'component', split: { kind: 'time' } } as const,
-  })),
-  ...['Mozilla', 'Netbeans'].map((p) => ({
-    name: `list-export ${p}, time split`,
-    file: `bugzilla/list-exports/${p}.csv`,
-    oldest: true,
-    opts: { label: 'product::component', split: { kind: 'time' } } as const,
-  })),
-];
-
-const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-const withEncoder = process.argv.includes('--encoder');
-/** only the blend column (the one-model column does not depend on how blends are chosen) */
-const blendOnly = process.argv.includes('--blend-only');
-/**
- * `--compare missing`: the product's defaults with a blank categorical field as a `<missing>`
- * value of its own (before 0.1) against as nothing (issue 18: missing is not evidence)
- */
-const compareMissing = process.argv.includes('--compare') && process.argv.includes('missing');
-/** `--compare chars`: the product's defaults against the same with word + character 2-5-grams */
-const compareChars = process.argv.includes('--compare') && process.argv.includes('chars');
-
-function oldestQuarters(reports: BugReport[]): BugReport[] {
-  const { train } = timeSplit(reports.map((r) => ({ time: r.createdAt, id: r.externalId })));
-  return train.map((i) => reports[i]!);
+const ruleNames = (arg('--rule') ?? '').split(',').filter(Boolean);
+const only = arg('--only')?.split(',');
+const jsonPath = arg('--json');
+if (ruleNames.length === 0 || ruleNames.some((n) => !RULES.some((r) => r.name === n))) {
+  process.stderr.write(`--rule NAME[,NAME]: one or more of ${RULES.map((r) => r.name).join(', ')}\n`);
+  process.exit(2);
 }
-
-const f3 = (v: number) => v.toFixed(3);
-function cell(r: EvaluationResult): string {
-  return `${f3(r.macroF1)} / ${f3(r.accuracy)}`;
-}
-
 if (!existsSync(SHARED_DATA)) {
   process.stderr.write(`shared data not found at ${SHARED_DATA}\n`);
   process.exit(1);
 }
-process.stdout.write(
-  compareMissing
-    ? '| training data only | blank = `<missing>` value | blank = nothing | top-3 before → after |\n|---|---:|---:|---:|\n'
-    : compareChars
-      ? '| training data only | words | words + char 2-5-grams | top-3 before → after |\n|---|---:|---:|---:|\n'
-      : '| training data only | one model | blend | blended (last split) |\n|---|---:|---:|---:|\n',
-);
-for (const d of DATASETS) {
-  if (only && !only.split(',').some((o) => d.name.includes(o))) continue;
-  if (d.encoder && !withEncoder) continue;
-  const loaded = (await loadReports(join(SHARED_DATA, d.file))).reports;
-  const reports = d.oldest ? oldestQuarters(loaded) : loaded;
-  let sentenceVectors: SentenceVectors | undefined;
-  if (d.encoder)
-    sentenceVectors = await encodeReports(reports, ['summary', 'description'], await loadSentenceEncoder());
-  const run = (blend: boolean, missing?: 'none' | 'feature', chars?: boolean) =>
-    evaluateReports(reports, {
-      ...d.opts,
-      model: 'auto',
-      seed: 42,
-      blend,
-      sentenceVectors,
-      ...(missing ? { missing } : {}),
-      ...(chars ? { charNgrams: [2, 5] as [number, number] } : {}),
-    });
-  if (compareChars) {
-    const before = run(true);
-    const after = run(true, undefined, true);
-    const top3 = (r: EvaluationResult) => (r.top3 === null ? '–' : f3(r.top3));
-    process.stdout.write(
-      `| ${d.name} | ${cell(before)} | ${cell(after)} | ${top3(before)} → ${top3(after)} |\n`,
-    );
-    continue;
-  }
-  if (compareMissing) {
-    const before = run(true, 'feature');
-    const after = run(true, 'none');
-    const top3 = (r: EvaluationResult) => (r.top3 === null ? '–' : f3(r.top3));
-    process.stdout.write(
-      `| ${d.name} | ${cell(before)} | ${cell(after)} | ${top3(before)} → ${top3(after)} |\n`,
-    );
-    continue;
-  }
-  const single = blendOnly ? null : run(false);
-  const blended = run(true);
-  const groups = blended.groups ?? [blended];
-  const chosen = groups.filter((g) => g.blend && g.blend.length > 1).length;
+
+const signed = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(1)}`;
+const record: Record<string, unknown>[] = [];
+const loaded = new Map<string, Awaited<ReturnType<(typeof DATASETS)[number]['load']>>>();
+
+for (const rule of RULES.filter((r) => ruleNames.includes(r.name))) {
+  process.stdout.write(`\n### ${rule.name}: ${rule.description}\n\n`);
   process.stdout.write(
-    `| ${d.name} | ${single ? cell(single) : '–'} | ${cell(blended)} | ${chosen} of ${groups.length} |\n`,
+    '| data set (training side only) | before: top-1 / top-3 / macro-F1 | after | judged by | won on the others | adopted | held-out gain |\n|---|---:|---:|---|---:|---|---:|\n',
   );
+  const rows: (RuleMeasurement & { kind: string; beforeShown: string; afterShown: string })[] = [];
+  for (const d of DATASETS) {
+    if (!rule.kinds.includes(d.kind)) continue;
+    if (only && !only.some((o) => d.name.includes(o))) continue;
+    if (!loaded.has(d.name)) loaded.set(d.name, await d.load());
+    const reports = loaded.get(d.name)!;
+    const t0 = performance.now();
+    const run = (patch: typeof rule.before) =>
+      evaluateReports(reports, { ...d.opts, model: 'auto', seed: 42, ...patch });
+    const before = run(rule.before);
+    const after = run(rule.after);
+    const pairs: [string, EvaluationResult, EvaluationResult][] = d.perGroup
+      ? (before.groups ?? []).map((g, i) => [`${d.name} ${g.group}`, g, after.groups![i]!])
+      : [[d.name, before, after]];
+    for (const [name, b, a] of pairs)
+      rows.push({
+        dataset: name,
+        kind: d.kind,
+        before: judged(d.kind, b),
+        after: judged(d.kind, a),
+        beforeShown: shown(b),
+        afterShown: shown(a),
+      });
+    process.stderr.write(`${rule.name}: ${d.name} in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
+  }
+  const verdict = leaveOneDatasetOut(rows);
+  verdict.perDataset.forEach((v, i) => {
+    const r = rows[i]!;
+    process.stdout.write(
+      `| ${r.dataset} | ${r.beforeShown} | ${r.afterShown} | ${r.kind === 'component' ? 'top-1' : 'macro-F1'} ${signed(r.after - r.before)} | ${v.winsElsewhere} of ${v.others} | ${v.adopted ? 'yes' : 'no'} | ${signed(v.gain)} |\n`,
+    );
+  });
+  process.stdout.write(
+    `\n**${rule.name}: ${verdict.stands ? 'stands' : 'does not stand'}** (adopted by the others and then won on ${verdict.heldOutWins}, lost on ${verdict.heldOutLosses} of ${rows.length}; mean held-out gain ${signed(verdict.meanHeldOutGain)} points)\n`,
+  );
+  record.push({ rule: rule.name, rows, verdict });
 }
+if (jsonPath) writeFileSync(jsonPath, `${JSON.stringify(record, null, 1)}\n`);

@@ -62,3 +62,28 @@ export function thresholdStats(
     coverage: answers.length > 0 ? answered / answers.length : 0,
   };
 }
+
+/** the fewest answers a threshold must leave for its precision to mean something */
+const MIN_ANSWERED = 20;
+
+/**
+ * The lowest threshold (a hundredth grid, as chooseThreshold's) at which the answers at or above
+ * it are right at least `target` of the time: the most reports answered at that precision. Null
+ * when no threshold reaches it with at least MIN_ANSWERED answers (the top confidence does not
+ * separate right answers from wrong ones well enough).
+ */
+export function thresholdForPrecision(answers: ScoredAnswer[], target: number): number | null {
+  for (let step = 0; step <= 99; step++) {
+    const t = step / 100;
+    let answered = 0;
+    let right = 0;
+    for (const a of answers) {
+      if (a.probability >= t) {
+        answered++;
+        if (a.correct) right++;
+      }
+    }
+    if (answered >= MIN_ANSWERED && right / answered >= target) return t;
+  }
+  return null;
+}

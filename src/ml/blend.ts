@@ -66,13 +66,24 @@ function ofMembers(members: BlendMember[]): TextModel {
 
 /** The same classifier (or blend) with new temperatures, one per member; null keeps a member's. */
 export function withTemperatures(fitted: TextModel, temperatures: (number | null)[]): TextModel {
-  return ofMembers(
+  const again = ofMembers(
     fitted.members().map((m, i) => {
       const c = m.classifier;
       const t = temperatures[i] ?? c.temperature;
       return { classifier: new FittedTextClassifier(c.params, c.vectorizer, c.model, t), weight: m.weight };
     }),
   );
+  return fitted.biases ? withBiases(again, fitted.biases) : again;
+}
+
+/** The same classifier (or blend) answering through per-class biases (null: none). */
+export function withBiases(fitted: TextModel, biases: Float64Array | null): TextModel {
+  const members = fitted.members();
+  if (members.length === 1) {
+    const c = members[0]!.classifier;
+    return new FittedTextClassifier(c.params, c.vectorizer, c.model, c.temperature, biases);
+  }
+  return new FittedBlend(members, biases);
 }
 
 /** The blend's members as specs, to fit them again on other reports. */

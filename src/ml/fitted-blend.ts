@@ -1,5 +1,10 @@
 import { MemberAnswers } from './member-average.ts';
-import { type BlendMember, FittedTextClassifier, type TextClassifierParams } from './text-classifier.ts';
+import {
+  type BlendMember,
+  biasesFromJSON,
+  FittedTextClassifier,
+  type TextClassifierParams,
+} from './text-classifier.ts';
 import type { FittedVectorizer } from './vectorizer.ts';
 
 /**
@@ -12,8 +17,8 @@ import type { FittedVectorizer } from './vectorizer.ts';
 export class FittedBlend extends MemberAnswers {
   private readonly list: readonly BlendMember[];
 
-  constructor(members: readonly BlendMember[]) {
-    super();
+  constructor(members: readonly BlendMember[], biases: Float64Array | null = null) {
+    super(biases);
     if (members.length < 2) throw new Error('a blend has at least two members');
     const classes = members[0]!.classifier.classes.join('\u0000');
     for (const m of members) {
@@ -58,6 +63,7 @@ export class FittedBlend extends MemberAnswers {
       blend: {
         weight: lead!.weight,
         partners: partners.map((p) => ({ weight: p.weight, classifier: p.classifier.toJSON() })),
+        ...(this.biases ? { biases: [...this.biases] } : {}),
       },
     };
   }
@@ -66,15 +72,20 @@ export class FittedBlend extends MemberAnswers {
     const b = o.blend as {
       weight: number;
       partners: { weight: number; classifier: Record<string, unknown> }[];
+      biases?: unknown;
     };
     const { blend: _b, ...lead } = o;
-    return new FittedBlend([
-      { classifier: FittedTextClassifier.fromJSON(lead), weight: b.weight },
-      ...b.partners.map((p) => ({
-        classifier: FittedTextClassifier.fromJSON(p.classifier),
-        weight: p.weight,
-      })),
-    ]);
+    const first = FittedTextClassifier.fromJSON(lead);
+    return new FittedBlend(
+      [
+        { classifier: first, weight: b.weight },
+        ...b.partners.map((p) => ({
+          classifier: FittedTextClassifier.fromJSON(p.classifier),
+          weight: p.weight,
+        })),
+      ],
+      biasesFromJSON(b.biases, first.classes.length),
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 export * from './artifact.ts';
+export * from './bias-correction.ts';
 export * from './blend.ts';
 export * from './calibration.ts';
 export * from './complement-nb.ts';

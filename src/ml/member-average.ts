@@ -1,3 +1,4 @@
+import { applyClassBiases } from './bias-correction.ts';
 import { softmaxRows } from './calibration.ts';
 import type { FittedLinearModel } from './linear-model.ts';
 import type { CsrMatrix } from './sparse.ts';
@@ -79,14 +80,21 @@ function average(parts: Part[], K: number): Float64Array {
   return out;
 }
 
+/** The members' average moved by the model's per-class biases, if it has them. */
+function corrected(parts: Part[], K: number, biases: Float64Array | null): Float64Array {
+  const p = average(parts, K);
+  return biases ? applyClassBiases(p, K, biases) : p;
+}
+
 /** Calibrated probabilities, row-major n × K in the order of `classes`. */
 export function memberProba(
   members: readonly WeightedMember[],
   lead: TokenizerSpec | undefined,
   K: number,
   docs: TokenizedDoc[],
+  biases: Float64Array | null = null,
 ): Float64Array {
-  return average(vectorized(members, lead, docs), K);
+  return corrected(vectorized(members, lead, docs), K, biases);
 }
 
 export function rankLabels(classes: readonly string[], p: ArrayLike<number>): RankedLabel[] {
@@ -108,10 +116,11 @@ export function analyzeMembers(
   topLabels: number,
   topTerms: number,
   allowed?: (label: string) => boolean,
+  biases: Float64Array | null = null,
 ): { ranking: RankedLabel[]; explanation: Explanation[] } {
   const rows = vectorized(members, lead, [doc]);
   const total = rows.reduce((sum, r) => sum + r.weight, 0);
-  const ranking = narrowed(rankLabels(classes, average(rows, classes.length)), allowed);
+  const ranking = narrowed(rankLabels(classes, corrected(rows, classes.length, biases)), allowed);
   const explanation = ranking.slice(0, topLabels).map((r) => {
     const k = classes.indexOf(r.label);
     const push = new Map<string, number>();
@@ -172,6 +181,16 @@ export function membersEncoder(members: readonly WeightedMember[]): string | und
  * rankings and explanations; documents tokenised the lead member's way, the text kept with them.
  */
 export abstract class MemberAnswers {
+  /**
+   * per-class biases on the members' average (bias correction fitted on held-out reports, see
+   * bias-correction.ts), or null: the average as it is
+   */
+  readonly biases: Float64Array | null;
+
+  constructor(biases: Float64Array | null = null) {
+    this.biases = biases;
+  }
+
   abstract get classes(): string[];
   /** the classifiers whose probabilities make the answer, with their weights */
   abstract members(): readonly WeightedMember[];
@@ -191,7 +210,7 @@ export abstract class MemberAnswers {
 
   /** Calibrated probabilities, row-major n × K in the order of `classes`. */
   predictProba(docs: TokenizedDoc[]): Float64Array {
-    return memberProba(this.members(), this.params.tokenizer, this.classes.length, docs);
+    return memberProba(this.members(), this.params.tokenizer, this.classes.length, docs, this.biases);
   }
 
   /**
@@ -236,6 +255,7 @@ export abstract class MemberAnswers {
       topLabels,
       topTerms,
       allowed,
+      this.biases,
     );
   }
 }

@@ -1,4 +1,5 @@
-import { fitTemperature } from './calibration.ts';
+import { crossFittedCorrection, fitClassBiases } from './bias-correction.ts';
+import { fitTemperature, softmaxRows } from './calibration.ts';
 import { stratifiedFolds } from './folds.ts';
 import { acceptsNegative } from './model-kinds.ts';
 import type { OnProgress } from './progress.ts';
@@ -20,6 +21,7 @@ export interface CandidateScore {
   description: string;
   accuracy: number;
   macroF1: number;
+  top3: number;
   score: number;
   seconds: number;
 }
@@ -27,8 +29,42 @@ export interface CandidateScore {
 export interface SelectionResult {
   best: TextClassifierParams;
   temperature: number;
+  /** with `biasCorrection`: the best candidate's per-class biases, fitted on its out-of-fold rows */
+  biases?: Float64Array;
+  /** the best candidate's out-of-fold scores (n × K, classes sorted) */
+  bestScores: Float64Array;
   candidates: CandidateScore[];
   scores?: Float64Array[];
+}
+
+/**
+ * What "best" means (a task's objective): `accuracy` top-1; `topk` top-1 and top-3 accuracy alike
+ * (routing, where a triager reads the first few answers); `macroF1` every class alike; `mean`
+ * accuracy and macro-F1 alike.
+ */
+export type SelectionMetric = 'accuracy' | 'macroF1' | 'mean' | 'topk';
+export const SELECTION_METRICS: readonly SelectionMetric[] = ['accuracy', 'macroF1', 'mean', 'topk'];
+
+/** Share of rows whose true class is among the three highest scores (ties count against). */
+export function topKShare(scores: Float64Array, y: Int32Array, K: number, k = 3): number {
+  let hit = 0;
+  for (let i = 0; i < y.length; i++) {
+    const o = i * K;
+    const truth = scores[o + y[i]!]!;
+    let above = 0;
+    for (let c = 0; c < K && above < k; c++) if (c !== y[i] && scores[o + c]! >= truth) above++;
+    if (above < k) hit++;
+  }
+  return y.length ? hit / y.length : 0;
+}
+
+/** Accuracy, macro-F1 and top-3 of row-major n × K scores against true classes. */
+export function scoreMetrics(
+  scores: Float64Array,
+  y: Int32Array,
+  K: number,
+): { accuracy: number; macroF1: number; top3: number } {
+  return { ...cvMetrics(argmaxRows(scores, K), y, K), top3: topKShare(scores, y, K) };
 }
 
 /** Accuracy and macro-F1 of predicted classes against true ones. */
@@ -56,10 +92,14 @@ export function cvMetrics(pred: Int32Array, y: Int32Array, K: number): { accurac
 
 /** One number for "best": the search's metric of accuracy and macro-F1. */
 export function selectionScore(
-  m: { accuracy: number; macroF1: number },
-  metric: SelectionOptions['metric'],
+  m: { accuracy: number; macroF1: number; top3?: number },
+  metric: SelectionMetric,
 ): number {
-  return metric === 'accuracy' ? m.accuracy : metric === 'macroF1' ? m.macroF1 : (m.accuracy + m.macroF1) / 2;
+  if (metric === 'accuracy') return m.accuracy;
+  if (metric === 'macroF1') return m.macroF1;
+  // where only the top answer is known (a blend's halvings), top-3 falls back to top-1
+  if (metric === 'topk') return (m.accuracy + (m.top3 ?? m.accuracy)) / 2;
+  return (m.accuracy + m.macroF1) / 2;
 }
 
 export interface SelectionOptions {
@@ -67,8 +107,13 @@ export interface SelectionOptions {
   seed: number;
   /** threads each SVM fit may use (default 1): how the search runs, not what it finds */
   threads?: number;
-  /** what "best" means: the mean of accuracy and macro-F1 balances common and rare classes */
-  metric: 'accuracy' | 'macroF1' | 'mean';
+  /** what "best" means: the task's objective */
+  metric: SelectionMetric;
+  /**
+   * judge each candidate after per-class bias correction (cross-fitted across the folds: no row
+   * is corrected by biases it helped fit), and return the best one's biases
+   */
+  biasCorrection?: boolean;
   /** vectorizer settings to try (n-gram ranges, say); each is crossed with every model */
   vectorizers?: VectorizerParams[];
   onProgress?: OnProgress;
@@ -131,7 +176,10 @@ export function selectModel(
     });
   }
   const scored: CandidateScore[] = candidates.map((cand, c) => {
-    const m = cvMetrics(argmaxRows(oof[c]!, K), codes, K);
+    const judged = opts.biasCorrection
+      ? crossFittedCorrection(oof[c]!, K, codes, folds, opts.folds)
+      : oof[c]!;
+    const m = scoreMetrics(judged, codes, K);
     const score = selectionScore(m, opts.metric);
     return {
       vectorizer: cand.vectorizer,
@@ -147,9 +195,14 @@ export function selectModel(
     if (s.score > scored[bestIdx]!.score) bestIdx = i;
   });
   const temperature = fitTemperature(oof[bestIdx]!, K, codes);
+  const biases = opts.biasCorrection
+    ? fitClassBiases(softmaxRows(oof[bestIdx]!, K, temperature), K, codes)
+    : undefined;
   return {
     best: { vectorizer: candidates[bestIdx]!.vectorizer, model: candidates[bestIdx]!.model, seed: opts.seed },
     temperature,
+    bestScores: oof[bestIdx]!,
+    ...(biases ? { biases } : {}),
     candidates: scored,
     ...(opts.keepScores ? { scores: oof } : {}),
   };

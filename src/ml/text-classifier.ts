@@ -111,8 +111,9 @@ export class FittedTextClassifier extends MemberAnswers {
     readonly vectorizer: FittedVectorizer,
     readonly model: FittedLinearModel,
     readonly temperature: number,
+    biases: Float64Array | null = null,
   ) {
-    super();
+    super(biases);
     this.self = [{ classifier: this, weight: 1 }];
   }
 
@@ -138,6 +139,7 @@ export class FittedTextClassifier extends MemberAnswers {
       temperature: this.temperature,
       vectorizer: this.vectorizer.toJSON(),
       model: this.model.toJSON(),
+      ...(this.biases ? { biases: [...this.biases] } : {}),
     };
   }
 
@@ -150,11 +152,21 @@ export class FittedTextClassifier extends MemberAnswers {
         `classifier artifact version ${String(o.version)} is not supported (this build reads ${ARTIFACT_VERSION})`,
       );
     }
+    const model = FittedLinearModel.fromJSON(o.model as Parameters<typeof FittedLinearModel.fromJSON>[0]);
     return new FittedTextClassifier(
       o.params as TextClassifierParams,
       FittedVectorizer.fromJSON(o.vectorizer as Parameters<typeof FittedVectorizer.fromJSON>[0]),
-      FittedLinearModel.fromJSON(o.model as Parameters<typeof FittedLinearModel.fromJSON>[0]),
+      model,
       o.temperature as number,
+      biasesFromJSON(o.biases, model.classes.length),
     );
   }
+}
+
+/** Stored biases: absent (artifacts before bias correction) or one finite number per class. */
+export function biasesFromJSON(v: unknown, K: number): Float64Array | null {
+  if (v === undefined || v === null) return null;
+  if (!Array.isArray(v) || v.length !== K || !v.every((x) => typeof x === 'number' && Number.isFinite(x)))
+    throw new Error(`classifier artifact: biases must be ${K} finite numbers, one per class`);
+  return Float64Array.from(v as number[]);
 }

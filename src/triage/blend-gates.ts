@@ -1,10 +1,11 @@
 import {
-  argmaxRows,
   type BlendSpec,
   compareBlendHeldOut,
   cvMetrics,
   type FitOptions,
   fitTemperature,
+  type SelectionMetric,
+  scoreMetrics,
   selectEnsemble,
   selectionScore,
   softmaxRows,
@@ -15,8 +16,11 @@ import {
 
 /** The blend's gates and the newest-fifth checks of the model search (model-search.ts). */
 
-/** what "best" means in the model search: accuracy and macro-F1 alike, common and rare classes */
-export const SELECTION_METRIC = 'mean';
+/**
+ * what "best" means in the model search unless the task says (accuracy and macro-F1 alike, common
+ * and rare classes): what every task was judged by before tasks had objectives
+ */
+export const SELECTION_METRIC: SelectionMetric = 'mean';
 
 /** Documents `from` .. `to - 1`, made one at a time as a fit reads them. */
 export function* stream(doc: (t: number) => TokenizedDoc, from: number, to: number): Generator<TokenizedDoc> {
@@ -37,6 +41,8 @@ export interface TailScores {
   /** row-major rows × K decision scores */
   scores: Float64Array;
   K: number;
+  /** the head model's classes: what `codes` and the score columns index */
+  classes: string[];
 }
 
 /**
@@ -66,7 +72,7 @@ export function tailScores(
     const chunk = rows.slice(r, r + 1000);
     scores.set(head.decision(chunk.map(doc)), r * K);
   }
-  return { codes: Int32Array.from(rows, (t) => index.get(y[t]!)!), scores, K };
+  return { codes: Int32Array.from(rows, (t) => index.get(y[t]!)!), scores, K, classes: head.classes };
 }
 
 /**
@@ -89,6 +95,7 @@ export function blendHoldsOnTail(
   members: BlendSpec[],
   single: TailScores | null,
   tails: (TailScores | null)[],
+  metric: SelectionMetric = SELECTION_METRIC,
 ): boolean {
   if (!single || tails.some((t) => !t)) return true;
   const K = single.K;
@@ -97,8 +104,7 @@ export function blendHoldsOnTail(
     const p = softmaxRows(tails[i]!.scores, K, m.temperature);
     for (let j = 0; j < blended.length; j++) blended[j]! += m.weight * p[j]!;
   });
-  const score = (scores: Float64Array) =>
-    selectionScore(cvMetrics(argmaxRows(scores, K), single.codes, K), SELECTION_METRIC);
+  const score = (scores: Float64Array) => selectionScore(scoreMetrics(scores, single.codes, K), metric);
   return score(blended) > score(single.scores);
 }
 
@@ -119,7 +125,12 @@ export interface PoolEntry {
  * then scored 0.740 macro-F1, 0.745 with this one; time splits are checked again on their newest
  * reports (blendHoldsOnTail). bench/RESULTS.md, "Blends".
  */
-export function blendOf(pool: PoolEntry[], y: string[], seed: number): BlendSpec[] {
+export function blendOf(
+  pool: PoolEntry[],
+  y: string[],
+  seed: number,
+  metric: SelectionMetric = SELECTION_METRIC,
+): BlendSpec[] {
   if (pool.length < 2) return [];
   const classes = [...new Set(y)].sort();
   const index = new Map(classes.map((c, i) => [c, i]));
@@ -133,7 +144,7 @@ export function blendOf(pool: PoolEntry[], y: string[], seed: number): BlendSpec
     scores,
     codes,
     K,
-    (pred, truth) => selectionScore(cvMetrics(pred, truth, K), SELECTION_METRIC),
+    (pred, truth) => selectionScore(cvMetrics(pred, truth, K), metric),
     { repeats: BLEND_HALVINGS, seed, maxSize: BLEND_PICKS, maxMembers: BLEND_MEMBERS },
   );
   if (!(gain > 0)) return [];

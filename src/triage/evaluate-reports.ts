@@ -1,6 +1,6 @@
 import type { BugReport } from '../domain/index.ts';
 import { EightballError } from '../domain/index.ts';
-import type { ScoredAnswer } from '../evaluation/abstention.ts';
+import { type ScoredAnswer, thresholdForPrecision } from '../evaluation/abstention.ts';
 import type { ClassificationMetrics } from '../evaluation/metrics.ts';
 import {
   type PooledGroupFigures,
@@ -10,10 +10,23 @@ import {
   withoutRareClasses,
 } from '../evaluation/protocol.ts';
 import { kFoldSplits, stratifiedSplit, type TrainTest, timeSplit } from '../evaluation/splits.ts';
-import { argmaxRows, type CandidateScore, type OnProgress, type TextModel } from '../ml/index.ts';
+import {
+  argmaxRows,
+  type CandidateScore,
+  type OnProgress,
+  type SelectionMetric,
+  type TextModel,
+} from '../ml/index.ts';
+import { SELECTION_METRIC } from './blend-gates.ts';
 import { defaultMetaFields, docOf, labelOf, META_FIELDS } from './dataset.ts';
 import { combineGroups } from './grouped-results.ts';
-import { type ModelChoice, type SearchReport, SMALL_DATA, searchModel } from './model-search.ts';
+import {
+  correctsBiases,
+  type ModelChoice,
+  type SearchReport,
+  SMALL_DATA,
+  searchModel,
+} from './model-search.ts';
 import {
   lendReports,
   ownCopies,
@@ -24,6 +37,9 @@ import {
   withSentenceVector,
 } from './report-docs.ts';
 import type { LabelMap } from './tasks/label-map.ts';
+
+/** "75% accuracy would be very useful": the precision a served answer should have */
+export const PRECISION_TARGET = 0.75;
 
 // what callers of evaluate import from here
 export type { ModelChoice, SentenceVectors };
@@ -89,6 +105,8 @@ export interface EvaluateOptions {
   blend?: boolean;
   /** character n-grams of the words (like scikit-learn's char_wb), in addition to word n-grams */
   charNgrams?: [number, number];
+  /** the model search also tries word + character 2-5-grams, and keeps them where they win */
+  charSearch?: boolean;
   /** sees each split's texts and labels: lets a benchmark run another library on the same split */
   onSplit?: (train: SplitItem[], test: SplitItem[]) => void;
   onProgress?: OnProgress;
@@ -96,6 +114,13 @@ export interface EvaluateOptions {
   threads?: number;
   /** what a blank categorical field is: nothing (default) or, for comparison, a `<missing>` value */
   missing?: 'none' | 'feature';
+  /** what the model search judges candidates by (default: accuracy and macro-F1 alike) */
+  objective?: SelectionMetric;
+  /**
+   * per-class bias correction fitted on held-out training reports (default: where the objective
+   * is accuracy, `accuracy` or `topk`; see correctsBiases)
+   */
+  biasCorrection?: boolean;
   /** keep the (last split's) fitted classifier and its answers on the test reports */
   keepModel?: boolean;
 }
@@ -130,6 +155,16 @@ export interface EvaluationResult extends EvaluationSummary {
   split: string;
   model: string;
   temperature: number;
+  /** what the search judged candidates by (last split) */
+  objective: SelectionMetric;
+  /** whether the answers went through per-class biases fitted on held-out training reports */
+  biasCorrected: boolean;
+  /**
+   * the seed's bar: the share of test reports answered at a threshold each split's held-out
+   * training reports say gives `target` precision (null thresholds: no threshold reaches it there),
+   * and the precision those answers then had
+   */
+  atPrecision: { target: number; thresholds: (number | null)[]; coverage: number; precision: number | null };
   candidates: CandidateScore[];
   /** the blend answering (last split), when one did: each member and its share of the average */
   blend?: { model: string; weight: number }[];
@@ -194,6 +229,9 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
   let droppedTrain = 0;
   let droppedTest = 0;
   let last: SearchReport | undefined;
+  // answers at the threshold each split's training reports say gives PRECISION_TARGET
+  const thresholds: (number | null)[] = [];
+  const atTarget = { answered: 0, right: 0, total: 0 };
   let kept: TextModel | undefined;
   // with keepModel: the last split's test reports, so a caller can ask another model about the same window
   let windowReports: BugReport[] = [];
@@ -233,7 +271,11 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
         testIdx.map((i) => plain(test, i)),
       );
     }
-    const { model: fitted, searchReport } = searchModel(data, train, {
+    const {
+      model: fitted,
+      searchReport,
+      heldOut,
+    } = searchModel(data, train, {
       model: opts.model,
       seed: opts.seed,
       metaFields,
@@ -245,9 +287,12 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
       ...(opts.sentenceVectors ? { sentenceVectors: opts.sentenceVectors } : {}),
       ...(opts.blend !== undefined ? { blend: opts.blend } : {}),
       ...(opts.charNgrams ? { charNgrams: opts.charNgrams } : {}),
+      ...(opts.charSearch ? { charSearch: true } : {}),
       progressPrefix: `split ${s + 1}/${splits.length}: `,
       ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
       ...(opts.missing ? { missing: opts.missing } : {}),
+      ...(opts.objective ? { objective: opts.objective } : {}),
+      biasCorrection: opts.biasCorrection ?? correctsBiases(opts.objective ?? SELECTION_METRIC),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     });
     fitSeconds += searchReport.fitSeconds;
@@ -277,6 +322,17 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
       predictMs.push(performance.now() - t);
     }
     parts.push({ classes: fitted.classes, truth: testIdx.map((i) => test.labels[i]!), rows, predictMs });
+    const threshold = heldOut ? thresholdForPrecision(heldOut, PRECISION_TARGET) : null;
+    thresholds.push(threshold);
+    if (threshold !== null)
+      rows.forEach((p, r) => {
+        let best = 0;
+        for (let k = 1; k < p.length; k++) if (p[k]! > p[best]!) best = k;
+        if (p[best]! < threshold) return;
+        atTarget.answered++;
+        if (fitted.classes[best] === test.labels[testIdx[r]!]) atTarget.right++;
+      });
+    atTarget.total += testIdx.length;
   });
   const pool = poolAnswers(parts);
   const { classes, y, proba, metrics: m } = pool;
@@ -288,6 +344,14 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
     split: splitName(opts.split),
     model: last!.model,
     temperature: last!.temperature,
+    objective: last!.objective,
+    biasCorrected: last!.biasCorrected,
+    atPrecision: {
+      target: PRECISION_TARGET,
+      thresholds,
+      coverage: atTarget.total ? atTarget.answered / atTarget.total : 0,
+      precision: atTarget.answered ? atTarget.right / atTarget.answered : null,
+    },
     candidates: last!.candidates,
     ...(last!.blend ? { blend: last!.blend } : {}),
     nSelection: last!.nSelection,

@@ -3,6 +3,14 @@ import { type ReportSection, renderReportHtml } from '../evaluation/report-html.
 import type { EvaluationResult } from './evaluate-reports.ts';
 
 /** The JSON contract of `evaluate --json`: the summary, per class and per group, without curves. */
+
+/** a task's objective as the report says it */
+const OBJECTIVE_WORDS: Record<string, string> = {
+  accuracy: 'top-1 accuracy',
+  topk: 'top-1 and top-3 accuracy',
+  macroF1: 'macro-F1',
+  mean: 'accuracy and macro-F1 alike',
+};
 export function evaluationJson(r: EvaluationResult): object {
   // the fitted model and the per-report answers are the caller's to use, not figures: written out
   // with the figures they made a stored version's metrics a megabyte (the weights as JSON numbers)
@@ -37,6 +45,12 @@ async function sections(r: EvaluationResult): Promise<ReportSection[]> {
       Brier: g.brier,
       ECE: g.ece,
       [g.blend ? 'temperature (first member)' : 'temperature']: g.temperature,
+      'chosen by': OBJECTIVE_WORDS[g.objective] ?? g.objective,
+      [`answered at ${g.atPrecision.target} precision (threshold chosen on training reports)`]:
+        g.atPrecision.precision === null
+          ? 'none (no threshold reaches it on held-out training reports)'
+          : `${(g.atPrecision.coverage * 100).toFixed(1)}% of reports, ${(g.atPrecision.precision * 100).toFixed(1)}% of them right`,
+      'per-class bias correction': g.biasCorrected ? 'yes (fitted on held-out training reports)' : 'no',
       'fit seconds': g.fitSeconds,
       'predict ms/report': g.predictMsPerReport,
     },
@@ -44,7 +58,10 @@ async function sections(r: EvaluationResult): Promise<ReportSection[]> {
     charts: await evaluationCharts(g.metrics),
     notes: [
       `split: ${g.split}; model chosen by 3-fold cross-validation on the training data: ${g.candidates
-        .map((c) => `${c.description} acc ${c.accuracy.toFixed(3)} macro-F1 ${c.macroF1.toFixed(3)}`)
+        .map(
+          (c) =>
+            `${c.description} acc ${c.accuracy.toFixed(3)} top-3 ${c.top3.toFixed(3)} macro-F1 ${c.macroF1.toFixed(3)}`,
+        )
         .join('; ')}`,
       ...(g.blend
         ? [

@@ -59,6 +59,10 @@ export function combineGroups(
     split: groups[0]!.split,
     model: [...new Set(groups.map((g) => g.model))].join(' | '),
     temperature: Number.NaN,
+    objective: groups[0]!.objective,
+    // corrected only when every group's model was
+    biasCorrected: groups.every((g) => g.biasCorrected),
+    atPrecision: pooledAtPrecision(groups),
     candidates: [],
     nSelection: groups.reduce((s, g) => s + g.nSelection, 0),
     droppedClasses: groups.flatMap((g) => prefixed(g, g.droppedClasses)),
@@ -90,5 +94,24 @@ export function combineGroups(
     ...(groups.every((g) => g.answers)
       ? { pooled: pooledGroupFigures(groups.map((g) => ({ group: g.group, ...g.answers! }))) }
       : {}),
+  };
+}
+
+/** Every group's answers at its own threshold, counted together. */
+function pooledAtPrecision(groups: Group[]): EvaluationResult['atPrecision'] {
+  let total = 0;
+  let answered = 0;
+  let right = 0;
+  for (const g of groups) {
+    const a = g.atPrecision.coverage * g.nTest;
+    total += g.nTest;
+    answered += a;
+    right += (g.atPrecision.precision ?? 0) * a;
+  }
+  return {
+    target: groups[0]!.atPrecision.target,
+    thresholds: groups.flatMap((g) => g.atPrecision.thresholds),
+    coverage: total ? answered / total : 0,
+    precision: answered > 0 ? right / answered : null,
   };
 }

@@ -1,3 +1,4 @@
+import type { ScoredAnswer } from '../evaluation/abstention.ts';
 import {
   type CandidateScore,
   CODE_TOKENIZER,
@@ -10,12 +11,14 @@ import {
   type ModelSpec,
   type OnProgress,
   PLAIN_TOKENIZER,
+  type SelectionMetric,
   selectModel,
   TextClassifier,
   type TextClassifierParams,
   type TextModel,
   type TokenizedDoc,
   type TokenizerSpec,
+  withBiases,
   withTemperatures,
 } from '../ml/index.ts';
 import {
@@ -28,6 +31,7 @@ import {
   tailScores,
   tailTemperature,
 } from './blend-gates.ts';
+import { biasesFor, type HeldOut, heldOutAnswers, heldOutOfTails } from './held-out.ts';
 import { OWN, type Prepared, type SentenceVectors } from './report-docs.ts';
 
 export type ModelChoice = 'auto' | 'svm' | 'logreg' | 'nb';
@@ -47,6 +51,9 @@ const SENTENCE_WEIGHT = 0.3;
  */
 export const SMALL_DATA = 5000;
 
+/** the character n-grams the search may add (scikit-learn's char_wb range in the tuned baseline) */
+const CHAR_NGRAMS: [number, number] = [2, 5];
+
 /** How the automatic classifier searches: what `evaluate` and `train` both pass. */
 export interface SearchOptions {
   model: ModelChoice;
@@ -62,10 +69,22 @@ export interface SearchOptions {
   sentenceVectors?: SentenceVectors;
   blend?: boolean;
   charNgrams?: [number, number];
+  /**
+   * also try each vectorizer with character 2-5-grams of the words (unless `charNgrams` fixes
+   * them): cross-validation says whether this tracker's misspellings and identifiers pay for them
+   */
+  charSearch?: boolean;
   /** threads an SVM fit may use (default 1) */
   threads?: number;
   /** what a blank categorical field is (default: nothing; `feature`: a `<missing>` value, as before 0.1) */
   missing?: 'none' | 'feature';
+  /** what "best" means: the task's objective (default SELECTION_METRIC) */
+  objective?: SelectionMetric;
+  /**
+   * correct per-class biases on held-out scores (the newest fifth on a time split, else out of
+   * fold), and judge the candidates after that correction
+   */
+  biasCorrection?: boolean;
   /** put before every progress message ("split 1/3: ") */
   progressPrefix: string;
   onProgress?: OnProgress;
@@ -76,12 +95,25 @@ export interface SearchReport {
   /** "svm(C=0.3) ngrams 1-2", or a blend's members with their shares */
   model: string;
   temperature: number;
+  /** the task's objective the candidates were judged by */
+  objective: SelectionMetric;
+  /** whether the answers go through per-class biases fitted on held-out reports */
+  biasCorrected: boolean;
   candidates: CandidateScore[];
   blend?: { model: string; weight: number }[];
   /** training reports the cross-validation chose the model on */
   nSelection: number;
   selectionSeconds: number;
   fitSeconds: number;
+}
+
+/**
+ * Whether a task with this objective gets per-class bias correction: the biases are fitted to make
+ * held-out labels likely, which moves answers toward the classes' real frequencies: what accuracy
+ * asks for, not what macro-F1 does.
+ */
+export function correctsBiases(objective: SelectionMetric): boolean {
+  return objective === 'accuracy' || objective === 'topk';
 }
 
 function candidatesFor(choice: ModelChoice, nTrain: number, K: number): ModelSpec[] {
@@ -123,7 +155,7 @@ export function searchModel(
   data: Prepared,
   train: number[],
   opts: SearchOptions,
-): { model: TextModel; searchReport: SearchReport } {
+): { model: TextModel; searchReport: SearchReport; heldOut: ScoredAnswer[] | null } {
   const { metaFields } = opts;
   const copies = opts.ownCopies;
   const fitOptions: FitOptions = { threads: opts.threads ?? 1 };
@@ -157,7 +189,13 @@ export function searchModel(
     fields: vectorizer.fields.map((f) => ({ ...f, ngrams: [1, 1] as [number, number] })),
   };
   // n-gram range is part of the search where the data is small enough for it to pay
-  const plainVectorizers = train.length <= SMALL_DATA ? [vectorizer, unigrams] : [vectorizer];
+  const wordVectorizers = train.length <= SMALL_DATA ? [vectorizer, unigrams] : [vectorizer];
+  const withChars = (v: typeof vectorizer) => ({
+    ...v,
+    fields: v.fields.map((f) => ({ ...f, charNgrams: CHAR_NGRAMS })),
+  });
+  const plainVectorizers =
+    opts.charSearch && !opts.charNgrams ? [...wordVectorizers, withChars(vectorizer)] : wordVectorizers;
   const sv = opts.sentenceVectors;
   // with sentence vectors, each vectorizer is tried with and without them: cross-validation says
   // whether the encoder's English helps this tracker's reports
@@ -170,12 +208,14 @@ export function searchModel(
   const specs = candidatesFor(opts.model, train.length, K);
   const t0 = performance.now();
   const blending = (opts.blend ?? true) && whole && train.length <= SMALL_DATA;
+  const objective = opts.objective ?? SELECTION_METRIC;
   const select = (docs: TokenizedDoc[], what: string) =>
     selectModel(docs, selY, specs, {
       threads: opts.threads ?? 1,
       folds: opts.cvFolds ?? 3,
       seed: opts.seed,
-      metric: SELECTION_METRIC,
+      metric: objective,
+      biasCorrection: opts.biasCorrection ?? false,
       vectorizers,
       keepScores: blending,
       onProgress: (c, d, t) => opts.onProgress?.(`${opts.progressPrefix}cross-validating ${c}${what}`, d, t),
@@ -226,7 +266,7 @@ export function searchModel(
   const params = { ...selection.best, tokenizer: chosen };
   // choosing a blend is part of the model search, timed with it
   const tBlend = performance.now();
-  let members = blending ? blendOf(pool, trY, opts.seed) : [];
+  let members = blending ? blendOf(pool, trY, opts.seed, objective) : [];
   // on a time split each model's tail (learning from the older four fifths, scored on the newest
   // fifth) judges a blend and then sets the temperatures: computed once per model
   const tails = new Map<string, TailScores | null>();
@@ -241,6 +281,7 @@ export function searchModel(
         members,
         tailOf(params),
         members.map((m) => tailOf(m.params)),
+        objective,
       )
     )
       members = [];
@@ -269,11 +310,34 @@ export function searchModel(
     );
     selectionSeconds += (performance.now() - t2) / 1000;
   }
+  // held-out rows of the training reports: the newest fifth on a time split (as the temperature's),
+  // else out of fold; what the bias correction is fitted on and the service threshold is chosen on
+  const t3 = performance.now();
+  const outOfFold = (): HeldOut | null => {
+    const classes = [...new Set(selY)].sort();
+    const index = new Map(classes.map((c, k) => [c, k]));
+    const codes = Int32Array.from(selY, (c) => index.get(c)!);
+    const keyed = new Map(pool.map((e) => [JSON.stringify(e.params), e.scores]));
+    const single = fitted.members().length === 1;
+    const scores = fitted
+      .members()
+      .map((m) => (single ? selection.bestScores : keyed.get(JSON.stringify(m.classifier.params))));
+    return scores.every((x) => x) ? { classes, codes, scores: scores as Float64Array[] } : null;
+  };
+  const held =
+    (opts.timeOrdered ? heldOutOfTails(fitted.members().map((m) => tailOf(m.classifier.params))) : null) ??
+    outOfFold();
+  if (opts.biasCorrection) fitted = withBiases(fitted, biasesFor(fitted, held));
+  const heldOut = heldOutAnswers(fitted, held);
+  selectionSeconds += (performance.now() - t3) / 1000;
   return {
     model: fitted,
+    heldOut,
     searchReport: {
       model: describeFitted(fitted),
       temperature: fitted.temperature,
+      objective,
+      biasCorrected: fitted.biases !== null,
       candidates: selection.candidates,
       ...(fitted instanceof FittedBlend
         ? {

@@ -17,6 +17,7 @@ import {
 } from '../ml/index.ts';
 import { docOf } from './dataset.ts';
 import type { SentenceVectors } from './evaluate-reports.ts';
+import { withBiasesOf } from './held-out.ts';
 
 /** Fewer training reports than this in the newest fifth, and the threshold is chosen on the test window. */
 const MIN_TAIL = 20;
@@ -83,7 +84,10 @@ export function chooseServedThreshold(o: {
     const options = tokenizerOptions(tokenizer);
     for (const r of head) yield doc(r, options);
   }
-  const model = fitBlend(blendSpecs(o.validated), docs, head.map(o.labelOf), { threads: o.threads ?? 1 });
+  const model = withBiasesOf(
+    o.validated,
+    fitBlend(blendSpecs(o.validated), docs, head.map(o.labelOf), { threads: o.threads ?? 1 }),
+  );
   const answers: ScoredAnswer[] = tail.map((r) => {
     const raw = docOf(r, o.textFields, o.metaFields);
     const p = model.predictRaw([o.sentenceVectors ? { ...raw, dense: o.sentenceVectors.of(r)! } : raw]);

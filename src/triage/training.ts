@@ -19,6 +19,7 @@ import { activationDecision } from './activation.ts';
 import { docOf, TEXT_FIELDS } from './dataset.ts';
 import { evaluateReports, type SentenceVectors } from './evaluate-reports.ts';
 import { evaluationJson, evaluationReportData } from './evaluation-report.ts';
+import { withBiasesOf } from './held-out.ts';
 import { evaluateMultilabelTask, trainMultilabelTask } from './multilabel-training.ts';
 import { encodeReports, loadSentenceEncoder } from './sentence-encoder.ts';
 import { storedMetrics } from './stored-metrics.ts';
@@ -183,6 +184,7 @@ export async function evaluateTask(
     split: { kind: 'time' },
     model: 'auto',
     seed: opts.seed ?? 42,
+    objective: settings.objective,
     minClassSize: MIN_CLASS_SIZE,
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
@@ -234,6 +236,7 @@ export async function trainTask(
     split: { kind: 'time' },
     model: 'auto',
     seed: opts.seed ?? 42,
+    objective: settings.objective,
     minClassSize: MIN_CLASS_SIZE,
     keepModel: true,
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
@@ -268,11 +271,14 @@ export async function trainTask(
       yield sentenceVectors ? { ...doc, dense: sentenceVectors.of(r)! } : doc;
     }
   }
-  const final = fitBlendRaw(
-    blendSpecs(validated),
-    raw,
-    kept.map((r) => labelOf(r)!),
-    { threads: opts.threads ?? 1 },
+  const final = withBiasesOf(
+    validated,
+    fitBlendRaw(
+      blendSpecs(validated),
+      raw,
+      kept.map((r) => labelOf(r)!),
+      { threads: opts.threads ?? 1 },
+    ),
   );
   opts.onProgress?.('fitting on all labelled reports', 1, 1);
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { openStore, upsertReports } from '../../src/store/index.ts';
+import { listModelVersions, openStore, upsertReports } from '../../src/store/index.ts';
 import { cliDatabase } from '../support/cli-db.ts';
 import { teamCorpus } from '../support/team-corpus.ts';
 
@@ -61,5 +61,28 @@ describe('eightball tasks', () => {
     assert.equal(removed.status, 0, removed.stderr);
     assert.match(removed.stdout, /task kind removed \(its 1 model version\(s\) are kept, inactive\)/);
     assert.equal(cli('tasks', 'remove', 'category').status, 2);
+  });
+  it("sets a task's objective, which its next training judges by, and refuses one it does not know", async () => {
+    const shown = JSON.parse(cli('tasks', 'show', 'component', '--json').stdout);
+    assert.equal(shown.objective, 'mean', "routing's own objective");
+    const add = cli('tasks', 'add', 'area', '--label-source', 'labels.kind');
+    assert.equal(add.status, 0, add.stderr);
+    const set = cli('tasks', 'set', 'area', '--objective', 'macroF1');
+    assert.equal(set.status, 0, set.stderr);
+    assert.match(set.stdout, /task area: .*judged by macroF1/);
+    assert.equal(JSON.parse(cli('tasks', 'show', 'area', '--json').stdout).objective, 'macroF1');
+    const train = cli('train', '--task', 'area', '--json');
+    assert.equal(train.status, 0, train.stderr);
+    const store = await openStore(db);
+    const versions = await listModelVersions(store.db, 'area');
+    await store.close();
+    const newest = versions.reduce((a, b) => (b.version > a.version ? b : a));
+    assert.equal(JSON.parse(newest.metrics).objective, 'macroF1');
+    const bad = cli('tasks', 'set', 'area', '--objective', 'luck');
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--objective.*luck/);
+    const nothing = cli('tasks', 'set', 'area');
+    assert.equal(nothing.status, 2);
+    assert.match(nothing.stderr, /at least one of --objective, --cost, --label-source/);
   });
 });

@@ -285,6 +285,58 @@ describe('evaluateReports', () => {
     );
   });
 
+  it('judges by the objective it is given, and corrects class biases on held-out training reports where it asks for accuracy', () => {
+    // one component files most reports, and the words of the others also appear in its reports: a
+    // balanced fit over-answers the rare ones, the priors learnt on held-out reports pull back
+    const words = ['socket', 'proxy', 'webgl', 'canvas', 'quota', 'cache'];
+    const reports = Array.from({ length: 420 }, (_, i) => {
+      const component = i % 10 < 7 ? 'Core' : i % 10 < 9 ? 'Graphics' : 'Storage';
+      const own = component === 'Graphics' ? 'webgl' : component === 'Storage' ? 'quota' : 'socket';
+      return makeReport({
+        externalId: String(i + 1),
+        summary: `${words[(i * 7) % 6]} ${i % 3 === 0 ? own : words[(i * 5) % 6]} problem`,
+        description: `seen on ${words[(i * 11) % 6]}`,
+        component,
+        createdAt: new Date(Date.UTC(2021, 0, 1) + i * 3_600_000).toISOString(),
+      });
+    });
+    for (const split of [{ kind: 'time' } as const, { kind: 'kfold', k: 3 } as const]) {
+      const plain = evaluateReports(reports, {
+        label: 'component',
+        split,
+        model: 'svm',
+        seed: 1,
+        blend: false,
+      });
+      assert.equal(plain.objective, 'mean');
+      assert.equal(plain.biasCorrected, false);
+      const routed = evaluateReports(reports, {
+        label: 'component',
+        split,
+        model: 'svm',
+        seed: 1,
+        blend: false,
+        objective: 'topk',
+        keepModel: true,
+      });
+      assert.equal(routed.objective, 'topk');
+      assert.equal(routed.biasCorrected, true, `${split.kind}: biases fitted`);
+      const b = routed.fitted!.biases!;
+      const at = (c: string) => b[routed.fitted!.classes.indexOf(c)]!;
+      assert.ok(
+        at('Core') > at('Storage'),
+        `${split.kind}: the common class gains on the rare one (${[...b]})`,
+      );
+      for (const c of routed.candidates) assert.ok(c.top3 >= c.accuracy);
+      // the seed's bar: a threshold per split chosen on held-out training reports, then measured
+      const bar = routed.atPrecision;
+      assert.equal(bar.target, 0.75);
+      assert.equal(bar.thresholds.length, split.kind === 'time' ? 1 : 3);
+      assert.ok(bar.coverage >= 0 && bar.coverage <= 1);
+      if (bar.thresholds.every((t) => t === null)) assert.equal(bar.coverage, 0);
+    }
+  });
+
   it('refuses a task with fewer than two learnable classes', () => {
     const one = corpus(30).map((r) => ({ ...r, component: 'Only' }));
     assert.throws(

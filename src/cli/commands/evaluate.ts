@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { EightballError } from '../../domain/index.ts';
+import { SELECTION_METRICS, type SelectionMetric } from '../../ml/index.ts';
 import { parseColumnMap } from '../../sources/csv-source.ts';
 import { FILE_FORMATS, type FileFormat } from '../../sources/file-source.ts';
 import { loadReports } from '../../sources/load-reports.ts';
@@ -17,6 +18,7 @@ import {
 import { evaluationHtml, evaluationJson } from '../../triage/evaluation-report.ts';
 import { encodeReports, loadSentenceEncoder, SENTENCE_ENCODER } from '../../triage/sentence-encoder.ts';
 import { parseLabelMap } from '../../triage/tasks/label-map.ts';
+import { objectiveForLabel } from '../../triage/tasks/registry.ts';
 import { isQuiet, threadsFor } from '../context.ts';
 import { createProgress } from '../progress.ts';
 
@@ -133,6 +135,20 @@ export function registerEvaluate(program: Command): void {
       '--no-blend',
       `answer with the single best model of the search even on small data (by default, up to ${SMALL_DATA} training reports, a blend of the search's models chosen on their out-of-fold probabilities answers)`,
     )
+    .addOption(
+      new Option(
+        '--objective <metric>',
+        "what the model search judges candidates by: mean (accuracy and macro-F1 alike; the built-in tasks' default), topk (top-1 and top-3 accuracy alike), accuracy (top-1), or macroF1 (every class alike)",
+      ).choices([...SELECTION_METRICS]),
+    )
+    .addOption(
+      new Option(
+        '--bias-correction <when>',
+        'per-class bias correction fitted on held-out training reports: auto (with the topk and accuracy objectives), on, off',
+      )
+        .choices(['auto', 'on', 'off'])
+        .default('auto'),
+    )
     .option(
       '--label-map <from=to,...>',
       "merge label values before learning, as a team task's map: FROM=TO renames, FROM= drops, PREFIX*=TO matches a prefix, *=TO every other value (e.g. nobug=nobug,*=bug)",
@@ -244,6 +260,8 @@ Examples:
           model: o.model as ModelChoice,
           seed: o.seed,
           labelMap: o.labelMap ? parseLabelMap(o.labelMap) : undefined,
+          objective: (o.objective as SelectionMetric | undefined) ?? objectiveForLabel(o.label),
+          ...(o.biasCorrection === 'auto' ? {} : { biasCorrection: o.biasCorrection === 'on' }),
           charNgrams,
           sentenceVectors,
           onSplit: o.exportSplit ? splitExporter(o.exportSplit) : undefined,

@@ -1,4 +1,6 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
+import { EightballError } from '../../domain/index.ts';
+import { SELECTION_METRICS, type SelectionMetric } from '../../ml/index.ts';
 import { activeModelSummary, getTaskRow, listModelVersions, type Store } from '../../store/index.ts';
 import {
   addTask,
@@ -6,6 +8,7 @@ import {
   getTask,
   listTasks,
   removeTask,
+  saveTaskSettings,
   type TaskDefinition,
   taskSettings,
 } from '../../triage/index.ts';
@@ -23,6 +26,7 @@ async function describe(store: Store, t: TaskDefinition) {
     labelSource: settings.labelSource,
     labelMap: row ? formatLabelMap(JSON.parse(row.label_map)) : '',
     cost: settings.cost,
+    objective: settings.objective,
     sentenceEncoder: settings.sentenceEncoder,
     metaFields: t.metaFields(settings.labelSource),
     activeVersion: active ? active.version : null,
@@ -126,11 +130,50 @@ Examples:
             `  label source    ${t.labelSource}`,
             ...(t.labelMap ? [`  label map       ${t.labelMap}`] : []),
             `  cost of a wrong answer ${t.cost}`,
+            ...(t.kind === 'classify' ? [`  judged by       ${t.objective}`] : []),
             `  fields read     summary, description${t.metaFields.length ? `, ${t.metaFields.join(', ')}` : ''}`,
             `  versions        ${t.versions}${t.activeVersion === null ? ', none active' : `, v${t.activeVersion} active`}`,
             '',
           ].join('\n'),
         );
+      });
+    });
+  tasks
+    .command('set')
+    .description("change a task's settings: they apply from its next training")
+    .argument('<name>')
+    .addOption(
+      new Option(
+        '--objective <metric>',
+        'what its model search judges candidates by: topk (top-1 and top-3 accuracy, with per-class bias correction), accuracy (top-1, with bias correction), macroF1 (every label alike), mean (accuracy and macro-F1 alike)',
+      ).choices([...SELECTION_METRICS]),
+    )
+    .option(
+      '--cost <n>',
+      'the cost of a wrong answer (a right one earns 1, abstaining 0): sets the threshold',
+      Number,
+    )
+    .option('-s, --label-source <source>', 'where its labels come from')
+    .option('--json', 'print the task as JSON')
+    .action(async (name: string, o, cmd: Command) => {
+      await withStore(cmd, async (store) => {
+        const task = await getTask(store, name);
+        if (o.objective === undefined && o.cost === undefined && o.labelSource === undefined)
+          throw new EightballError(
+            'usage',
+            'tasks set: give at least one of --objective, --cost, --label-source',
+          );
+        await saveTaskSettings(store, task, {
+          ...(o.objective !== undefined ? { objective: o.objective as SelectionMetric } : {}),
+          ...(o.cost !== undefined ? { cost: o.cost as number } : {}),
+          ...(o.labelSource !== undefined ? { labelSource: o.labelSource as string } : {}),
+        });
+        const t = await describe(store, task);
+        if (o.json) process.stdout.write(`${JSON.stringify(t)}\n`);
+        else
+          process.stdout.write(
+            `task ${t.name}: label source ${t.labelSource}, cost ${t.cost}, judged by ${t.objective}. It applies from the next training.\n`,
+          );
       });
     });
   tasks

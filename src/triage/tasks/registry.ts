@@ -1,4 +1,5 @@
 import { EightballError } from '../../domain/index.ts';
+import type { SelectionMetric } from '../../ml/index.ts';
 import {
   addAudit,
   deleteTaskRow,
@@ -20,6 +21,16 @@ export const BUILT_IN_TASKS: readonly TaskDefinition[] = [categoryTask, componen
 
 /** The built-in tasks' names, for help texts that cannot wait for a database. */
 export const BUILT_IN_TASK_NAMES = BUILT_IN_TASKS.map((t) => t.name);
+
+/**
+ * The objective of the built-in task that reads this label (component routing for `component`
+ * and `product::component`), or the default one for any other label: what `evaluate` judges by
+ * unless told.
+ */
+export function objectiveForLabel(label: string): SelectionMetric {
+  return (BUILT_IN_TASKS.find((t) => t.candidateSources.slice(0, 2).includes(label)) ?? categoryTask)
+    .objective;
+}
 
 /** Every task: the built-in ones first, then the team's, by name. */
 export async function listTasks(store: Store): Promise<TaskDefinition[]> {

@@ -1,4 +1,5 @@
 import { EightballError } from '../../domain/index.ts';
+import { SELECTION_METRICS, type SelectionMetric } from '../../ml/index.ts';
 import { getSetting, type Store, setSetting } from '../../store/index.ts';
 import { SENTENCE_ENCODER } from '../sentence-encoder.ts';
 import { isLabelSource } from './label-reading.ts';
@@ -10,6 +11,12 @@ export interface TaskSettings {
   cost: number;
   /** a pretrained sentence encoder the model search may use (`use-lite`), or null for none */
   sentenceEncoder: string | null;
+  /** what the model search judges candidates by: the task's own unless the team says */
+  objective: SelectionMetric;
+}
+
+function isObjective(v: string): v is SelectionMetric {
+  return (SELECTION_METRICS as readonly string[]).includes(v);
 }
 
 export const DEFAULT_COST = 2;
@@ -20,7 +27,9 @@ export async function taskSettings(store: Store, task: TaskDefinition): Promise<
   const labelSource = (await getSetting(store.db, `task.${name}.labelSource`)) ?? task.defaultLabelSource;
   const cost = Number((await getSetting(store.db, `task.${name}.cost`)) ?? DEFAULT_COST);
   const encoder = (await getSetting(store.db, `task.${name}.sentenceEncoder`)) ?? '';
+  const objective = (await getSetting(store.db, `task.${name}.objective`)) ?? '';
   return {
+    objective: isObjective(objective) ? objective : task.objective,
     labelSource,
     cost: Number.isFinite(cost) && cost >= 0 ? cost : DEFAULT_COST,
     sentenceEncoder: encoder === '' ? null : encoder,
@@ -55,5 +64,14 @@ export async function saveTaskSettings(
         `sentence encoder "${s.sentenceEncoder}" is not known (this build has "${SENTENCE_ENCODER}", or none)`,
       );
     await setSetting(store.db, `task.${name}.sentenceEncoder`, s.sentenceEncoder ?? '');
+  }
+  if (s.objective !== undefined) {
+    if (!isObjective(s.objective))
+      throw EightballError.about(
+        'objective',
+        'usage',
+        `objective "${String(s.objective).slice(0, 40)}" is not one of ${SELECTION_METRICS.join(', ')}`,
+      );
+    await setSetting(store.db, `task.${name}.objective`, s.objective);
   }
 }

@@ -1,5 +1,6 @@
 import type { BugReport } from '../../domain/index.ts';
 import { EightballError } from '../../domain/index.ts';
+import type { SelectionMetric } from '../../ml/index.ts';
 
 /**
  * `classify`: one label per report, from a fixed set (the product's two built-in questions);
@@ -36,6 +37,11 @@ export interface TaskDefinition {
   labelsOf(report: BugReport, source: string): string[] | null;
   /** the categorical fields its model may read: what a reporter fills in, minus the answer */
   metaFields(source: string): string[];
+  /**
+   * what its model search judges candidates by (a team may choose another in the task's settings):
+   * `topk` where a person reads the first few answers, `macroF1` where every class counts alike
+   */
+  objective: SelectionMetric;
   /** which task's model indexes similar reports when several could: the highest (0: never) */
   similarityPriority: number;
   /**

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { isEightballError } from '../../domain/index.ts';
+import { SELECTION_METRICS, type SelectionMetric } from '../../ml/index.ts';
 import { activeModelSummary, addAudit, getTaskRow } from '../../store/index.ts';
 import {
   addTask,
@@ -82,7 +83,7 @@ export const taskPageRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{
     Params: { task: string };
-    Body: { labelSource: string; cost: string; sentenceEncoder?: string };
+    Body: { labelSource: string; cost: string; sentenceEncoder?: string; objective?: string };
   }>(
     '/admin/tasks/:task',
     {
@@ -94,6 +95,7 @@ export const taskPageRoutes: FastifyPluginAsync = async (app) => {
             labelSource: str(100),
             cost: str(10, '^[0-9]+(\\.[0-9]+)?$'),
             sentenceEncoder: { type: 'string', enum: ['none', SENTENCE_ENCODER] },
+            objective: { type: 'string', enum: [...SELECTION_METRICS] },
           },
           ['labelSource', 'cost'],
         ),
@@ -107,13 +109,14 @@ export const taskPageRoutes: FastifyPluginAsync = async (app) => {
         ...(req.body.sentenceEncoder
           ? { sentenceEncoder: req.body.sentenceEncoder === 'none' ? null : req.body.sentenceEncoder }
           : {}),
+        ...(req.body.objective ? { objective: req.body.objective as SelectionMetric } : {}),
       });
       await addAudit(
         store.db,
         {
           userId: req.user!.id,
           action: 'task.settings',
-          detail: `${task.name}: label source ${req.body.labelSource}, cost ${req.body.cost}, sentence encoder ${req.body.sentenceEncoder ?? 'unchanged'}`,
+          detail: `${task.name}: label source ${req.body.labelSource}, cost ${req.body.cost}, sentence encoder ${req.body.sentenceEncoder ?? 'unchanged'}, objective ${req.body.objective ?? 'unchanged'}`,
         },
         new Date().toISOString(),
       );

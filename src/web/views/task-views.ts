@@ -2,6 +2,14 @@ import type { ModelSummaryRow } from '../../store/index.ts';
 import { SENTENCE_ENCODER, type TaskDefinition, type TaskSettings } from '../../triage/index.ts';
 import { html, type SafeHtml } from '../html.ts';
 
+/** the objectives a team may judge its task's model search by, in words */
+const OBJECTIVE_CHOICES: [string, string][] = [
+  ['topk', 'top-1 and top-3 accuracy'],
+  ['accuracy', 'top-1 accuracy'],
+  ['macroF1', 'macro-F1 (every label alike)'],
+  ['mean', 'accuracy and macro-F1 alike'],
+];
+
 export /** What the new-task form showed when it came back with a mistake. */
 interface TaskForm {
   name?: string;
@@ -26,7 +34,7 @@ export function tasksPageHtml(csrf: string, tasks: TaskRowData[], form: TaskForm
   const v = (k: keyof TaskForm) => form[k] ?? '';
   const invalid = (k: string) => (form.error === k ? html` aria-invalid="true" autofocus` : '');
   return html`<h1>Tasks</h1>
-<p class="hint">Each task is a question eightball answers about every report. Label source: <code>type</code>, <code>severity-enhancement</code>, <code>product::component</code>, <code>labels.NAME</code> (a labels file) or another report field. The cost of a wrong answer (a right one earns 1, abstaining 0) sets the next training's threshold; a model's threshold can be changed on its page. A sentence encoder (${SENTENCE_ENCODER}: Universal Sentence Encoder lite, bundled) lets the next training also try its vectors of each report: it helps small trackers, costs about 80 ms a report to train and to answer.</p>
+<p class="hint">Each task is a question eightball answers about every report. Label source: <code>type</code>, <code>severity-enhancement</code>, <code>product::component</code>, <code>labels.NAME</code> (a labels file) or another report field. What a task is judged by chooses its model: top-1 and top-3 accuracy where a person reads the first few answers (with the classes' real frequencies learnt on held-out reports), macro-F1 where a rare label matters as much as a common one. The cost of a wrong answer (a right one earns 1, abstaining 0) sets the next training's threshold; a model's threshold can be changed on its page. A sentence encoder (${SENTENCE_ENCODER}: Universal Sentence Encoder lite, bundled) lets the next training also try its vectors of each report: it helps small trackers, costs about 80 ms a report to train and to answer.</p>
 ${tasks.map(
   ({
     t,
@@ -38,6 +46,7 @@ ${tasks.map(
 <form method="post" action="/admin/tasks/${t.name}" class="inline">${hidden}
 <label for="src-${t.name}">label source</label> <input id="src-${t.name}" name="labelSource" value="${s.labelSource}" required maxlength="100">
 <label for="cost-${t.name}">cost of a wrong answer</label> <input id="cost-${t.name}" name="cost" type="number" min="0" max="100" step="0.1" value="${s.cost}" required>
+${t.kind === 'classify' ? html`<label for="obj-${t.name}">judged by</label> <select id="obj-${t.name}" name="objective">${OBJECTIVE_CHOICES.map(([value, words]) => html`<option value="${value}"${s.objective === value ? ' selected' : ''}>${words}</option>`)}</select>` : ''}
 <label for="enc-${t.name}">sentence encoder</label> <select id="enc-${t.name}" name="sentenceEncoder"><option value="none">none</option><option value="${SENTENCE_ENCODER}"${s.sentenceEncoder === SENTENCE_ENCODER ? ' selected' : ''}>${SENTENCE_ENCODER}</option></select>
 <button type="submit">Save ${t.name}</button></form>
 ${t.builtIn ? '' : html`<form method="post" action="/admin/tasks/${t.name}/remove" class="inline">${hidden}<button type="submit">Remove ${t.name}</button></form>`}

@@ -1,0 +1,74 @@
+// The rules bench/training-only judges: each a change to the product's defaults (`after`) against
+// the defaults without it (`before`), and the data sets it applies to.
+import type { EvaluateOptions } from '../../src/triage/evaluate-reports.ts';
+import type { DatasetKind } from './datasets.ts';
+
+export interface Rule {
+  name: string;
+  description: string;
+  kinds: readonly DatasetKind[];
+  before: Partial<EvaluateOptions>;
+  after: Partial<EvaluateOptions>;
+}
+
+export const RULES: Rule[] = [
+  {
+    name: 'topk',
+    description:
+      'routing judged by top-1 and top-3 accuracy, with per-class bias correction, instead of accuracy and macro-F1 alike',
+    kinds: ['component'],
+    before: { objective: 'mean', biasCorrection: false },
+    after: { objective: 'topk', biasCorrection: true },
+  },
+  {
+    name: 'bias',
+    description: 'per-class bias correction fitted on held-out training reports (objective topk both sides)',
+    kinds: ['component'],
+    before: { objective: 'topk', biasCorrection: false },
+    after: { objective: 'topk', biasCorrection: true },
+  },
+  {
+    name: 'topk-only',
+    description:
+      'routing judged by top-1 and top-3 accuracy instead of accuracy and macro-F1 alike (no bias correction either side)',
+    kinds: ['component'],
+    before: { objective: 'mean', biasCorrection: false },
+    after: { objective: 'topk', biasCorrection: false },
+  },
+  {
+    name: 'macro-f1',
+    description: 'a kind of report judged by macro-F1 instead of accuracy and macro-F1 alike',
+    kinds: ['category'],
+    before: { objective: 'mean' },
+    after: { objective: 'macroF1' },
+  },
+  {
+    name: 'missing',
+    description: 'a blank categorical field is nothing, instead of a `<missing>` value of its own',
+    kinds: ['component', 'category'],
+    before: { missing: 'feature' },
+    after: { missing: 'none' },
+  },
+  {
+    name: 'chars',
+    description: 'word and character 2-5-grams instead of words alone',
+    kinds: ['component', 'category'],
+    before: {},
+    after: { charNgrams: [2, 5] },
+  },
+  {
+    name: 'char-search',
+    description:
+      'the model search also tries word + character 2-5-grams (cross-validated, kept where they win)',
+    kinds: ['component', 'category'],
+    before: {},
+    after: { charSearch: true },
+  },
+  {
+    name: 'blend',
+    description: 'on small data, a blend of the search’s candidates instead of the best one alone',
+    kinds: ['component', 'category'],
+    before: { blend: false },
+    after: { blend: true },
+  },
+];

@@ -72,7 +72,7 @@ for (const rule of RULES.filter((r) => ruleNames.includes(r.name))) {
     );
   });
   process.stdout.write(
-    `\n**${rule.name}: ${verdict.stands ? 'stands' : 'does not stand'}** (adopted by the others and then won on ${verdict.heldOutWins}, lost on ${verdict.heldOutLosses} of ${rows.length}; mean held-out gain ${signed(verdict.meanHeldOutGain)} points)\n`,
+    `\n**${rule.name}: ${verdict.stands ? 'stands' : 'does not stand'}** (adopted by the others on ${verdict.perDataset.filter((v) => v.adopted).length} of ${rows.length}, and there won on ${verdict.heldOutWins}, tied on ${verdict.heldOutTies}, lost on ${verdict.heldOutLosses}; mean held-out gain ${signed(verdict.meanHeldOutGain)} points)\n`,
   );
   record.push({ rule: rule.name, rows, verdict });
 }

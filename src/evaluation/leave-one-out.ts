@@ -28,11 +28,16 @@ export interface RuleVerdict {
   perDataset: HeldOutVerdict[];
   /** data sets on which the others adopted the rule and it then won */
   heldOutWins: number;
-  /** data sets on which the others adopted the rule and it then lost (or tied) */
+  /** data sets on which the others adopted the rule and it then lost */
   heldOutLosses: number;
+  /** data sets on which the others adopted the rule and it changed nothing */
+  heldOutTies: number;
   /** mean over data sets of the held-out gain (0 where not adopted) */
   meanHeldOutGain: number;
-  /** the rule stands: adopted by the others on most data sets, and winning on most of those */
+  /**
+   * the rule stands: adopted by the others on most data sets, and winning on most of those (a
+   * tie is not a win: a rule that changes nothing is not adopted for what it changes)
+   */
   stands: boolean;
 }
 
@@ -62,12 +67,14 @@ export function leaveOneDatasetOut(rows: readonly RuleMeasurement[]): RuleVerdic
   });
   const adoptedOn = perDataset.filter((v) => v.adopted);
   const heldOutWins = adoptedOn.filter((v) => v.gain > EPS).length;
-  const heldOutLosses = adoptedOn.length - heldOutWins;
+  const heldOutLosses = adoptedOn.filter((v) => v.gain < -EPS).length;
+  const heldOutTies = adoptedOn.length - heldOutWins - heldOutLosses;
   return {
     perDataset,
     heldOutWins,
     heldOutLosses,
+    heldOutTies,
     meanHeldOutGain: perDataset.reduce((s, v) => s + v.gain, 0) / Math.max(1, perDataset.length),
-    stands: adoptedOn.length * 2 > rows.length && heldOutWins > heldOutLosses,
+    stands: adoptedOn.length * 2 > rows.length && heldOutWins * 2 > adoptedOn.length,
   };
 }

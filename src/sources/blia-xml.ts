@@ -80,6 +80,8 @@ export async function* readBliaXml(
         description: info.description ?? '',
         product,
         createdAt: bug['@opendate'],
+        // when it was fixed: what file localisation counts as the fix's time (history before it)
+        ...(bug['@fixdate'] ? { updatedAt: bug['@fixdate'] } : {}),
         resolution: bug['@fixdate'] ? 'FIXED' : null,
         labels: { files: files.join(' '), commit: commits.map((c) => String(c['@id'] ?? '')).join(' ') },
       },

@@ -1,6 +1,7 @@
 export * from './account-repository.ts';
 export * from './batch-repository.ts';
 export * from './database.ts';
+export * from './git-repository.ts';
 export * from './import-run-repository.ts';
 export * from './job-repository.ts';
 export * from './migrate.ts';

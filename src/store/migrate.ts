@@ -7,6 +7,7 @@ import * as m003 from './migrations/003-jobs.ts';
 import * as m004 from './migrations/004-hardening.ts';
 import * as m005 from './migrations/005-report-data.ts';
 import * as m006 from './migrations/006-tasks.ts';
+import * as m007 from './migrations/007-git.ts';
 
 /** Migrations are code, listed here in order: a bundle or a compiled build finds them without a file scan. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '004-hardening': m004,
   '005-report-data': m005,
   '006-tasks': m006,
+  '007-git': m007,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -133,6 +133,24 @@ export interface TasksTable {
   created_at: string;
 }
 
+export interface GitCommitsTable {
+  /** the repository's name (what `import git --name` or the source calls it) */
+  repo: string;
+  sha: string;
+  committed_at: string;
+  author: string;
+  /** the message's first line */
+  subject: string;
+  /** JSON: [{ status, path, oldPath?, added, removed }] */
+  files: string;
+}
+
+export interface ReportCommitsTable {
+  report_id: number;
+  repo: string;
+  sha: string;
+}
+
 export interface PredictionsTable {
   id: Generated<number>;
   report_id: number;
@@ -254,6 +272,8 @@ export interface Database {
   subscriptions: SubscriptionsTable;
   notifications: NotificationsTable;
   tasks: TasksTable;
+  git_commits: GitCommitsTable;
+  report_commits: ReportCommitsTable;
 }
 
 export type BugReportRow = Selectable<BugReportsTable>;

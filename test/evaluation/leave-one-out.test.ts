@@ -18,6 +18,20 @@ describe('leaveOneDatasetOut', () => {
     assert.ok(Math.abs(d.gain + 0.01) < 1e-12, 'adopted on d, it costs d a point');
     assert.equal(v.heldOutWins, 3);
     assert.equal(v.heldOutLosses, 1);
+    assert.equal(v.heldOutTies, 0);
+  });
+
+  it('a tie is not a win: a rule that wins on a few and changes nothing elsewhere does not stand', () => {
+    const v = leaveOneDatasetOut([
+      m('a', 0.5, 0.51),
+      m('b', 0.6, 0.61),
+      m('c', 0.4, 0.4),
+      m('d', 0.7, 0.7),
+      m('e', 0.3, 0.3),
+    ]);
+    assert.equal(v.heldOutTies, 3);
+    assert.equal(v.heldOutLosses, 0);
+    assert.equal(v.stands, false);
   });
 
   it('a rule that wins big on one data set and loses on the rest does not stand', () => {

@@ -21,6 +21,7 @@ import { parseLabelMap } from '../../triage/tasks/label-map.ts';
 import { objectiveForLabel } from '../../triage/tasks/registry.ts';
 import { isQuiet, threadsFor } from '../context.ts';
 import { createProgress } from '../progress.ts';
+import { runFilesEvaluation } from './evaluate-files.ts';
 
 function parseSplit(s: string): SplitSpec {
   if (s === 'time' || s === 'random' || s === 'file') return { kind: s };
@@ -93,10 +94,29 @@ export function registerEvaluate(program: Command): void {
     )
     .option('-m, --map <field=column,...>', 'CSV column map, as for import file')
     .option('-l, --labels <file>', 'a CSV of id,label... joined into the reports (use --label labels.NAME)')
-    .requiredOption(
+    .option(
       '--label <field>',
-      'what to predict: component, product::component, type, severity, ... or labels.NAME',
+      'what to predict: component, product::component, type, severity, ... or labels.NAME (not with --task files)',
     )
+    .addOption(
+      new Option(
+        '--task <task>',
+        "files: rank the source files each report's fix touched (the input needs a files column; with --repo, against the source itself)",
+      ).choices(['files']),
+    )
+    .option(
+      '--repo <gitdir>',
+      'with --task files: a local clone (bare or not, or its .git directory) to read the source from',
+    )
+    .addOption(
+      new Option(
+        '--revision <rule>',
+        "with --task files and --repo: rank against the parent of the report's fixing commit (before-fix, as published benchmarks do) or the last commit before it was filed (filed)",
+      )
+        .choices(['before-fix', 'filed'])
+        .default('before-fix'),
+    )
+    .option('--branch <name>', 'with --revision filed: the branch to look for that commit on', 'HEAD')
     .option('--text <fields>', 'text fields', 'summary,description')
     .option(
       '--meta <fields>',
@@ -190,12 +210,18 @@ fifths, so the calibration sees the drift the test will.
 
 Examples:
   $ eightball evaluate -i ../shared/data/jira/apache/HDFS.jsonl --label component --html hdfs.html
+  $ eightball evaluate --task files -i ../shared/data/localization/ye-fse14/AspectJ.txt \\
+      --repo ~/src/aspectj --json
   $ eightball evaluate -i ../shared/data/github/nlbse2024/issues_train.csv --split file \\
       --test-input ../shared/data/github/nlbse2024/issues_test.csv --label type --group-by product --json
   $ eightball evaluate -i ../shared/data/bugzilla/mozilla/bugs-2009-2018.jsonl \\
       --labels ../shared/data/bugzilla/mozilla/labels-regression-bug-nobug.csv --label labels.category --split kfold:5`,
     )
     .action(async (o, cmd: Command) => {
+      if (o.task === 'files') return runFilesEvaluation(o, cmd);
+      if (o.label === undefined)
+        throw new EightballError('usage', 'evaluate needs --label FIELD (what to predict), or --task files');
+      if (o.repo !== undefined) throw new EightballError('usage', '--repo goes with --task files');
       if (!isKnownLabel(o.label)) {
         throw new EightballError(
           'usage',

@@ -9,6 +9,7 @@ import { DUMP_FORMATS } from '../../sources/formats/index.ts';
 import { configFrom, interruptSignal, isQuiet, withStore } from '../context.ts';
 import { EXIT_FAILURE, EXIT_INTERRUPTED } from '../exit-codes.ts';
 import { createProgress, formatBytes } from '../progress.ts';
+import { registerImportGit } from './import-git.ts';
 
 /** How many rejected records are printed before the rest are only counted. */
 const SHOWN_REJECTS = 20;
@@ -79,7 +80,9 @@ function progressDetail(p: IngestProgress): string {
 export function registerImport(program: Command): void {
   const imp = program
     .command('import')
-    .description('bring bug reports into the database, from a dump file or a Bugzilla')
+    .description(
+      "bring bug reports into the database, from a dump file or a Bugzilla, and link a git repository's fixes",
+    )
     .addHelpText(
       'after',
       `
@@ -89,8 +92,10 @@ An interrupted import (Ctrl-C, a crash) resumes where it stopped when run again.
 
 Examples:
   $ eightball import file ../shared/data/bugzilla/list-exports/Mozilla.csv
-  $ eightball import bugzilla --url https://bugzilla.mozilla.org --product Firefox --since 2024-01-01`,
+  $ eightball import bugzilla --url https://bugzilla.mozilla.org --product Firefox --since 2024-01-01
+  $ eightball import git --repo ~/src/firefox`,
     );
+  registerImportGit(imp);
 
   imp
     .command('file')

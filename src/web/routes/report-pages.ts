@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { type BugReport, EightballError } from '../../domain/index.ts';
 import { fileReport } from '../../jobs/notify.ts';
 import {
+  commitsOfReport,
   commonValues,
   correctionsFor,
   getReportById,
@@ -200,10 +201,11 @@ ${list('products', products)}${list('platforms', platforms)}${list('systems', sy
         return reply.message('Not found', `There is no report ${req.params.id}.`);
       }
       const r = found.report;
-      const [stored, corrections, models] = await Promise.all([
+      const [stored, corrections, models, fixes] = await Promise.all([
         predictionsFor(store.db, found.id),
         correctionsFor(store.db, found.id),
         predictor.models(),
+        commitsOfReport(store.db, found.id),
       ]);
       // as when it was filed: the same fields, the reporter included (a component model reads who reports)
       // an imported report's neighbours come from its own tracker; one filed here may be any tracker's
@@ -228,7 +230,17 @@ ${list('products', products)}${list('platforms', platforms)}${list('systems', sy
       });
       return reply.page(
         `Report ${found.id}`,
-        reportDetailHtml({ id: found.id, report: r, stored, corrections, tasks, live, canTriage, csrf }),
+        reportDetailHtml({
+          id: found.id,
+          report: r,
+          stored,
+          corrections,
+          tasks,
+          live,
+          canTriage,
+          csrf,
+          fixes,
+        }),
       );
     },
   );

@@ -1,5 +1,5 @@
 import type { BugReport } from '../../domain/index.ts';
-import type { Correction, ReportListItem, StoredPrediction } from '../../store/index.ts';
+import type { Correction, ReportListItem, StoredCommit, StoredPrediction } from '../../store/index.ts';
 import type { Classification, TaskKind } from '../../triage/index.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { classificationHtml, predictedCell } from './classification.ts';
@@ -80,6 +80,8 @@ export function reportDetailHtml(d: {
   live: Classification;
   canTriage: boolean;
   csrf: string;
+  /** the commits that fixed it (a linked repository's, by the ids their messages name) */
+  fixes?: StoredCommit[];
 }): SafeHtml {
   const r = d.report;
   const row = (t: DetailTask) => {
@@ -104,6 +106,19 @@ export function reportDetailHtml(d: {
 <div class="scroll"><table>
 <thead><tr><th scope="col">Task</th><th scope="col">Actual</th><th scope="col">Predicted when filed</th><th scope="col">Triager's label</th><th scope="col">${d.canTriage ? 'Feedback' : ''}</th></tr></thead>
 <tbody>${d.tasks.map(row)}</tbody></table></div>
+${fixesHtml(d.fixes ?? [])}
 <h2>The active models now</h2>
 ${classificationHtml(d.live)}`;
+}
+
+/** A report's fixing commits and the files each changed (renames shown from → to). */
+function fixesHtml(fixes: StoredCommit[]): SafeHtml | string {
+  if (fixes.length === 0) return '';
+  const file = (f: StoredCommit['files'][number]) =>
+    html`<li><code>${f.oldPath ? `${f.oldPath} → ${f.path}` : f.path}</code> ${f.status}${f.added === null ? ' (binary)' : ` +${f.added} −${f.removed}`}</li>`;
+  return html`<h2>Fixed by</h2>
+${fixes.map(
+  (c) => html`<section class="fix"><h3><code>${c.sha.slice(0, 12)}</code> ${c.subject}</h3>
+<p class="p">${c.repo} · ${c.author} · ${c.committedAt}</p><ul>${c.files.slice(0, 50).map(file)}</ul>${c.files.length > 50 ? html`<p class="p">and ${c.files.length - 50} more files</p>` : ''}</section>`,
+)}`;
 }

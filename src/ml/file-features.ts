@@ -1,0 +1,193 @@
+import { codeTokens, namedIdentifiers, stackFrames } from './code-terms.ts';
+import type { FileIndex } from './file-index.ts';
+import { historyIndex } from './history-index.ts';
+
+/**
+ * What the ranker knows of a report and of a file, as numbers: one row of FEATURES per file of the
+ * revision the report is ranked against. Each feature is scaled within the report (the best file
+ * at 1) where its raw size depends on the report's length, so weights learnt on earlier reports
+ * carry over.
+ */
+export const FEATURES = [
+  /** BM25 of the report against the file's identifiers, comments and path */
+  'text',
+  /** the files fixed for earlier reports like this one (BugLocator's similar-report score) */
+  'similar',
+  /** the file holds a class of the report's stack trace; topmost frames count most */
+  'stack',
+  /** the report names the file's class (camelCase identifiers, file names) */
+  'named',
+  /** how often the file was fixed before (log) */
+  'fixCount',
+  /** how recently: earlier fixes, each decaying over 30 days */
+  'recent30',
+  /** and over a year */
+  'recent365',
+  /** share of the file name's words the report uses */
+  'name',
+  /** how often earlier fixes of the report's component touched the file */
+  'component',
+  /** BM25 of the report's summary alone: a title names the broken thing more often than the steps */
+  'summary',
+  /** BM25 of the report against the words of the earlier reports whose fixes touched the file */
+  'fixerText',
+] as const;
+export type FeatureName = (typeof FEATURES)[number];
+export const F = FEATURES.length;
+
+/** An earlier report's fix: when, which files, and the report's words. */
+export interface FixRecord {
+  /** when the fix was committed, ms since the epoch */
+  time: number;
+  files: readonly string[];
+  terms: ReadonlyMap<string, number>;
+  component: string | null;
+}
+
+export interface RankQuery {
+  text: string;
+  /** the summary (title) alone, when it is known apart from the text */
+  summary?: string;
+  /** when it was filed, ms since the epoch: only fixes before it are history */
+  time: number;
+  component: string | null;
+}
+
+const DAY = 86_400_000;
+/** the most similar earlier reports whose files count (BugLocator uses every one; most add noise) */
+const SIMILAR = 50;
+
+export function termCounts(text: string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const t of codeTokens(text)) m.set(t, (m.get(t) ?? 0) + 1);
+  return m;
+}
+
+function tfidf(terms: ReadonlyMap<string, number>, idf: (t: string) => number): Map<string, number> {
+  const v = new Map<string, number>();
+  let norm = 0;
+  for (const [t, n] of terms) {
+    const w = (1 + Math.log(n)) * idf(t);
+    if (w > 0) {
+      v.set(t, w);
+      norm += w * w;
+    }
+  }
+  const s = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+  for (const [t, w] of v) v.set(t, w * s);
+  return v;
+}
+
+function cosine(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): number {
+  const [small, big] = a.size <= b.size ? [a, b] : [b, a];
+  let s = 0;
+  for (const [t, w] of small) s += w * (big.get(t) ?? 0);
+  return s;
+}
+
+function scaleToMax(X: Float64Array, f: number): void {
+  let max = 0;
+  for (let i = f; i < X.length; i += F) if (X[i]! > max) max = X[i]!;
+  if (max > 0) for (let i = f; i < X.length; i += F) X[i] = X[i]! / max;
+}
+
+/**
+ * The feature rows (files × F, row-major) of `query` against `index`, with `history` the fixes
+ * committed before the query was filed (the caller filters by time; later ones would leak).
+ */
+export function fileFeatures(
+  index: FileIndex,
+  query: RankQuery,
+  history: readonly FixRecord[],
+): Float64Array {
+  const n = index.size;
+  const X = new Float64Array(n * F);
+  const q = termCounts(query.text);
+  const text = index.bm25(q);
+  for (let i = 0; i < n; i++) X[i * F] = text[i]!;
+  scaleToMax(X, 0);
+
+  // similar earlier reports, by TF-IDF cosine with document frequencies of the history itself
+  if (history.length > 0) {
+    const df = new Map<string, number>();
+    for (const h of history) for (const t of h.terms.keys()) df.set(t, (df.get(t) ?? 0) + 1);
+    const idf = (t: string) => Math.log((1 + history.length) / (1 + (df.get(t) ?? 0))) + 1;
+    const qv = tfidf(q, idf);
+    const sims = history
+      .map((h) => ({ h, s: cosine(qv, tfidf(h.terms, idf)) }))
+      .filter((x) => x.s > 0)
+      .sort((a, b) => b.s - a.s)
+      .slice(0, SIMILAR);
+    for (const { h, s } of sims) {
+      const share = s / Math.max(1, h.files.length);
+      for (const path of h.files) {
+        const i = index.indexOf(path);
+        if (i !== undefined) X[i * F + 1]! += share;
+      }
+    }
+    scaleToMax(X, 1);
+  }
+
+  // stack frames: the file of each frame's class, the topmost counting most
+  stackFrames(query.text)
+    .slice(0, 20)
+    .forEach((fr, rank) => {
+      const simple = fr.className.slice(fr.className.lastIndexOf('.') + 1);
+      const byPath = fr.className.replace(/\./g, '/');
+      const candidates = index.named(simple).filter((i) => index.paths[i]!.includes(byPath));
+      const found = candidates.length ? candidates : index.declaring(simple);
+      const w = 1 / (1 + rank);
+      for (const i of found) X[i * F + 2] = Math.max(X[i * F + 2]!, w);
+    });
+
+  for (const id of namedIdentifiers(query.text)) {
+    for (const i of index.named(id)) X[i * F + 3] = 1;
+    for (const i of index.declaring(id)) X[i * F + 3] = Math.max(X[i * F + 3]!, 0.5);
+  }
+
+  // fix history: how often, how recently, and for this component
+  const components = new Map<number, number>();
+  let componentFixes = 0;
+  for (const h of history) {
+    const age = Math.max(0, query.time - h.time) / DAY;
+    const sameComponent = query.component !== null && h.component === query.component;
+    if (sameComponent) componentFixes++;
+    for (const path of h.files) {
+      const i = index.indexOf(path);
+      if (i === undefined) continue;
+      X[i * F + 4]! += 1;
+      X[i * F + 5]! += Math.exp(-age / 30);
+      X[i * F + 6]! += Math.exp(-age / 365);
+      if (sameComponent) components.set(i, (components.get(i) ?? 0) + 1);
+    }
+  }
+  for (let i = 0; i < n; i++) X[i * F + 4] = Math.log1p(X[i * F + 4]!);
+  scaleToMax(X, 5);
+  scaleToMax(X, 6);
+  if (componentFixes > 0) for (const [i, c] of components) X[i * F + 8] = c / componentFixes;
+
+  if (query.summary) {
+    const summary = index.bm25(termCounts(query.summary));
+    for (let i = 0; i < n; i++) X[i * F + 9] = summary[i]!;
+    scaleToMax(X, 9);
+  }
+  if (history.length > 0) {
+    const byFixers = historyIndex(history);
+    const s = byFixers.bm25(q);
+    for (let j = 0; j < byFixers.size; j++) {
+      const i = index.indexOf(byFixers.paths[j]!);
+      if (i !== undefined) X[i * F + 10] = s[j]!;
+    }
+    scaleToMax(X, 10);
+  }
+
+  // file-name words the report uses
+  for (let i = 0; i < n; i++) {
+    const words = index.nameWords[i]!;
+    if (words.length === 0) continue;
+    let hit = 0;
+    for (const w of words) if (q.has(w)) hit++;
+    X[i * F + 7] = hit / words.length;
+  }
+  return X;
+}

@@ -1,0 +1,116 @@
+import {
+  F,
+  FEATURES,
+  type FeatureName,
+  type FixRecord,
+  fileFeatures,
+  type RankQuery,
+  termCounts,
+} from './file-features.ts';
+import type { FileIndex } from './file-index.ts';
+import { scoreRows, topIndices } from './pairwise-ranker.ts';
+
+/** A ranked file, with what put it there. */
+export interface RankedFile {
+  path: string;
+  score: number;
+  /** the features that pushed it up most, in words */
+  why: string[];
+}
+
+export interface RankedDirectory {
+  path: string;
+  score: number;
+  /** its best-ranked files */
+  files: string[];
+}
+
+export interface FileRanking {
+  files: RankedFile[];
+  directories: RankedDirectory[];
+}
+
+/** Weights before any learning: text similarity first, then what earlier fixes say. */
+export const DEFAULT_WEIGHTS: Readonly<Record<FeatureName, number>> = {
+  text: 1,
+  similar: 0.5,
+  stack: 0.5,
+  named: 0.3,
+  fixCount: 0.05,
+  recent30: 0.1,
+  recent365: 0.1,
+  name: 0.2,
+  component: 0.2,
+  summary: 0.5,
+  fixerText: 0.5,
+};
+
+export function defaultWeights(): Float64Array {
+  return Float64Array.from(FEATURES, (f) => DEFAULT_WEIGHTS[f]);
+}
+
+function dirOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? '.' : path.slice(0, i);
+}
+
+function reasons(
+  index: FileIndex,
+  i: number,
+  X: Float64Array,
+  w: ArrayLike<number>,
+  query: Map<string, number>,
+): string[] {
+  const parts = FEATURES.map((name, f) => ({ name, v: X[i * F + f]! * w[f]! })).filter((p) => p.v > 0);
+  parts.sort((a, b) => b.v - a.v);
+  return parts.slice(0, 3).map(({ name }) => {
+    if (name === 'text') {
+      const counts = index.termsOf(i).counts;
+      const matched = [...query.keys()]
+        .filter((t) => counts.has(t))
+        .sort((a, b) => index.idf(b) - index.idf(a))
+        .slice(0, 5);
+      return `the report's words in its code: ${matched.join(', ')}`;
+    }
+    if (name === 'similar') return 'fixed for similar earlier reports';
+    if (name === 'stack') return "holds a class of the report's stack trace";
+    if (name === 'named') return 'the report names its class';
+    if (name === 'name') return "its name's words are in the report";
+    if (name === 'component') return "often fixed for this component's reports";
+    if (name === 'summary') return "the report's title matches its code";
+    if (name === 'fixerText') return 'earlier reports in these words were fixed here';
+    return 'fixed often or recently';
+  });
+}
+
+/** The first `k` files of a revision for a report, and the directories they make up. */
+export function rankFiles(
+  index: FileIndex,
+  query: RankQuery,
+  history: readonly FixRecord[],
+  weights: ArrayLike<number>,
+  k = 10,
+): FileRanking & { scores: Float64Array } {
+  const X = fileFeatures(index, query, history);
+  const scores = scoreRows(X, weights);
+  const top = topIndices(scores, k);
+  const q = termCounts(query.text);
+  const files = top.map((i) => ({
+    path: index.paths[i]!,
+    score: scores[i]!,
+    why: reasons(index, i, X, weights, q),
+  }));
+  // a directory is as likely as its likeliest file ("the section of code")
+  const dirs = new Map<string, { score: number; files: string[] }>();
+  for (const i of topIndices(scores, Math.max(k * 5, 50))) {
+    const d = dirOf(index.paths[i]!);
+    const e = dirs.get(d);
+    if (!e) dirs.set(d, { score: scores[i]!, files: [index.paths[i]!] });
+    else if (e.files.length < 3) e.files.push(index.paths[i]!);
+  }
+  const directories = [...dirs]
+    .map(([path, e]) => ({ path, ...e }))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, k);
+  return { files, directories, scores };
+}

@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { EightballError } from '../domain/index.ts';
 import {
   type GitRepo,
@@ -17,6 +17,7 @@ import {
   type StoredCommit,
   setSetting,
 } from '../store/index.ts';
+import { rememberRepository } from '../triage/tasks/files.ts';
 
 /**
  * `import git`: a repository's commits, each read once (the newest one read is the checkpoint: the
@@ -83,6 +84,8 @@ export interface GitImportOptions {
   maxFiles?: number;
   /** link only to reports of this source */
   source?: string;
+  /** the repository's web view of a file, e.g. https://github.com/OWNER/REPO/blob/{rev}/{path} */
+  webUrl?: string;
   onProgress?: (p: { commits: number }) => void;
   onWarning?: (message: string) => void;
 }
@@ -132,6 +135,12 @@ function stored(repo: string, c: GitCommit): StoredCommit {
 }
 
 export async function importGit(store: Store, opts: GitImportOptions): Promise<GitImportSummary> {
+  if (opts.webUrl !== undefined && (!/^https?:\/\/\S+$/.test(opts.webUrl) || !opts.webUrl.includes('{path}')))
+    throw EightballError.about(
+      'webUrl',
+      'usage',
+      '--web-url: an http(s) URL with {path} in it (and {rev} for the revision)',
+    );
   const repo: GitRepo = openGitRepo(opts.repo);
   const name = opts.name ?? repoName(opts.repo);
   const branch = opts.branch ?? 'HEAD';
@@ -206,5 +215,7 @@ export async function importGit(store: Store, opts: GitImportOptions): Promise<G
     await setSetting(store.db, key, head);
     s.checkpoint = head;
   }
+  // the files task answers about this repository from now on (the server reads it where it is)
+  await rememberRepository(store, { name, path: resolve(opts.repo), branch, webUrl: opts.webUrl });
   return s;
 }

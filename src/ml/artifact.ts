@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
+import { FILE_RANKER_FORMAT, FileRankerModel } from './file-ranker-model.ts';
 import { FittedBlend, type TextModel, textModelFromJSON } from './fitted-blend.ts';
 import { FittedMultilabelClassifier, MULTILABEL_FORMAT } from './multilabel-classifier.ts';
 import { ARTIFACT_FORMAT, ARTIFACT_VERSION, FittedTextClassifier } from './text-classifier.ts';
 
 /** Whatever a task's version stores: the payload's own format says which. */
-export type FittedModel = TextModel | FittedMultilabelClassifier;
+export type FittedModel = TextModel | FittedMultilabelClassifier | FileRankerModel;
 
 /** Why an artifact could not be loaded: corrupt (checksum, JSON) or incompatible (format, version). */
 export class ArtifactError extends Error {
@@ -29,7 +30,9 @@ export function serializeClassifier(model: FittedModel): string {
 export function deserializeClassifier(text: string): TextModel {
   const m = deserializeModel(text);
   if (!(m instanceof FittedTextClassifier || m instanceof FittedBlend))
-    throw new ArtifactError('model artifact holds a multi-label classifier, not a one-label one');
+    throw new ArtifactError(
+      'model artifact holds a multi-label classifier or a file ranker, not a one-label classifier',
+    );
   return m;
 }
 
@@ -53,9 +56,9 @@ export function deserializeModel(text: string): FittedModel {
   }
   try {
     const payload = JSON.parse(envelope.payload) as Record<string, unknown>;
-    return payload.format === MULTILABEL_FORMAT
-      ? FittedMultilabelClassifier.fromJSON(payload)
-      : textModelFromJSON(payload);
+    if (payload.format === MULTILABEL_FORMAT) return FittedMultilabelClassifier.fromJSON(payload);
+    if (payload.format === FILE_RANKER_FORMAT) return FileRankerModel.fromJSON(payload);
+    return textModelFromJSON(payload);
   } catch (e) {
     throw new ArtifactError(`model artifact is corrupt: ${(e as Error).message}`);
   }

@@ -4,6 +4,7 @@ export * from './blend.ts';
 export * from './calibration.ts';
 export * from './complement-nb.ts';
 export * from './ensemble.ts';
+export * from './file-ranker-model.ts';
 export * from './fitted-blend.ts';
 export * from './folds.ts';
 export * from './lbfgs.ts';

@@ -121,3 +121,27 @@ export async function countCommits(db: Db, repo: string): Promise<{ commits: num
     .executeTakeFirst();
   return { commits: Number(c?.n ?? 0), links: Number(l?.n ?? 0) };
 }
+
+/** Every report linked to a commit of `repo`, with that commit's time and files (one row per link). */
+export async function fixesOf(
+  db: Db,
+  repo: string,
+): Promise<{ reportId: number; sha: string; committedAt: string; files: StoredCommitFile[] }[]> {
+  const rows = await db
+    .selectFrom('report_commits')
+    .innerJoin('git_commits', (j) =>
+      j
+        .onRef('git_commits.repo', '=', 'report_commits.repo')
+        .onRef('git_commits.sha', '=', 'report_commits.sha'),
+    )
+    .select(['report_commits.report_id', 'git_commits.sha', 'committed_at', 'files'])
+    .where('report_commits.repo', '=', repo)
+    .orderBy('committed_at')
+    .execute();
+  return rows.map((r) => ({
+    reportId: r.report_id,
+    sha: r.sha,
+    committedAt: r.committed_at,
+    files: JSON.parse(r.files) as StoredCommitFile[],
+  }));
+}

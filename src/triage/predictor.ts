@@ -2,6 +2,7 @@ import type { BugReport } from '../domain/index.ts';
 import {
   deserializeModel,
   type Explanation,
+  FileRankerModel,
   type FittedModel,
   FittedMultilabelClassifier,
   type RankedLabel,
@@ -18,6 +19,7 @@ import {
 } from '../store/index.ts';
 import { docOf, textOf } from './dataset.ts';
 import { reasonsFor } from './explain.ts';
+import { type AnsweredFile, type AnsweredSection, answerFiles, SourceAtHead } from './file-answers.ts';
 import { type ReportInput, reportFromInput } from './report-input.ts';
 import { loadSentenceEncoder } from './sentence-encoder.ts';
 import { storedMetrics } from './stored-metrics.ts';
@@ -45,6 +47,10 @@ export interface TaskAnswer {
   /** the top labels, most probable first (multi-label: each label's own probability) */
   ranking: RankedLabel[];
   explanation: (Explanation & { reasons: string[] })[];
+  /** a rank task (files): the likeliest files of the code, with why and a link */
+  files?: AnsweredFile[];
+  /** and the sections (directories) they make up */
+  sections?: AnsweredSection[];
 }
 
 export interface SimilarReport {
@@ -72,15 +78,22 @@ export interface Loaded {
 
 /** The labels a loaded model can answer with. */
 export function modelLabels(m: Loaded | undefined): string[] {
-  if (!m) return [];
+  if (!m || m.model instanceof FileRankerModel) return [];
   return m.model instanceof FittedMultilabelClassifier ? m.model.labels : m.model.classes;
+}
+
+/** A loaded model that reads a report's tokens (not a file ranker, which reads the source). */
+type TokenModel = Loaded & { model: Exclude<FittedModel, FileRankerModel> };
+function readsTokens(m: Loaded): m is TokenModel {
+  return !(m.model instanceof FileRankerModel);
 }
 
 /** The loaded one-label model that indexes similar reports: the highest similarityPriority. */
 function similarityBasis(loaded: Map<TaskName, Loaded>): (Loaded & { model: TextModel }) | undefined {
   let best: (Loaded & { model: TextModel }) | undefined;
   for (const m of loaded.values()) {
-    if (m.model instanceof FittedMultilabelClassifier || m.task.similarityPriority <= 0) continue;
+    if (m.model instanceof FittedMultilabelClassifier || m.model instanceof FileRankerModel) continue;
+    if (m.task.similarityPriority <= 0) continue;
     if (!best || m.task.similarityPriority > best.task.similarityPriority)
       best = m as Loaded & { model: TextModel };
   }
@@ -117,6 +130,7 @@ export class Predictor {
   private readonly refreshMs: number;
   private readonly similarLimit: number;
   private readonly rankingSize: number;
+  private readonly sourceAtHead = new SourceAtHead();
 
   constructor(
     private readonly store: Store,
@@ -163,10 +177,13 @@ export class Predictor {
         task,
         row: summary,
         model,
-        textFields: model.params.vectorizer.fields.map((f) => f.name),
+        textFields: model instanceof FileRankerModel ? [] : model.params.vectorizer.fields.map((f) => f.name),
         metaFields,
       });
     }
+    // a file ranker starts indexing its repository's source at once, so the first answer is fast
+    for (const m of this.loaded.values())
+      if (m.model instanceof FileRankerModel) void this.sourceAtHead.index(m.model).catch(() => undefined);
     const basis = similarityBasis(this.loaded);
     if (basis && this.neighbourhood?.modelId !== basis.row.id && !this.indexing) {
       this.indexing = this.buildIndex(basis).finally(() => {
@@ -228,7 +245,7 @@ export class Predictor {
     const answers: Classification['answers'] = {};
     // tokenising is the dearest step: once per tokenizer, shared by the tasks and the similarity search
     const tokensBy = new Map<string, TokenizedDoc>();
-    const tokensFor = (m: Loaded): TokenizedDoc => {
+    const tokensFor = (m: TokenModel): TokenizedDoc => {
       const key = JSON.stringify(m.model.params.tokenizer ?? null);
       let t = tokensBy.get(key);
       if (!t) {
@@ -240,6 +257,7 @@ export class Predictor {
     // a model that learned from a sentence encoder's vectors needs this report's: once per encoder
     const vectors = new Map<string, Float32Array>();
     for (const m of models.values()) {
+      if (!readsTokens(m)) continue;
       const name = m.model instanceof FittedMultilabelClassifier ? undefined : m.model.denseEncoder;
       if (!name || vectors.has(name)) continue;
       const encoder = await loadSentenceEncoder(name);
@@ -247,6 +265,11 @@ export class Predictor {
       vectors.set(name, v!);
     }
     for (const [task, m] of models) {
+      if (!readsTokens(m)) {
+        const answer = await this.filesAnswer(m, report);
+        if (answer) answers[task] = answer;
+        continue;
+      }
       const text = tokensFor(m);
       const meta = docOf(report, [], m.metaFields).meta;
       if (m.model instanceof FittedMultilabelClassifier) {
@@ -291,15 +314,44 @@ export class Predictor {
    * source, and a report that names its product from that product's when there are any among the
    * near ones (a store of several trackers otherwise mixes them).
    */
+  /** The files task's answer, or none when its repository cannot be read now. */
+  private async filesAnswer(m: Loaded, report: BugReport): Promise<TaskAnswer | null> {
+    const model = m.model as FileRankerModel;
+    let r: Awaited<ReturnType<typeof answerFiles>>;
+    try {
+      r = await answerFiles(model, this.sourceAtHead, report);
+    } catch {
+      return null;
+    }
+    const top = r.files[0];
+    return {
+      task: m.task.name,
+      kind: 'rank',
+      modelId: m.row.id,
+      version: m.row.version,
+      label: top?.path ?? null,
+      labels: top ? [top.path] : [],
+      probability: top?.probability ?? 0,
+      threshold: m.row.threshold,
+      needsHuman: !top || top.probability < m.row.threshold,
+      ranking: r.files.map((f) => ({ label: f.path, probability: f.probability })),
+      explanation: r.files
+        .slice(0, 3)
+        .map((f) => ({ label: f.path, probability: f.probability, because: [], reasons: f.why })),
+      files: r.files,
+      sections: r.sections,
+    };
+  }
+
   private similar(
-    tokensFor: (m: Loaded) => TokenizedDoc,
+    tokensFor: (m: TokenModel) => TokenizedDoc,
     k: number,
     where: { excludeId?: number; source?: string; product: string | null },
   ): SimilarReport[] {
     const n = this.neighbourhood;
     if (!n || k <= 0) return [];
     const basis = [...this.loaded.values()].find((m) => m.row.id === n.modelId);
-    if (!basis) return [];
+    if (!basis || !readsTokens(basis)) return [];
     if (basis.model instanceof FittedMultilabelClassifier) return [];
     const Q = basis.model.vectorizer.transform([{ text: tokensFor(basis).text, meta: {} }], false);
     // more neighbours than asked for, so that filtering by tracker and product still leaves k

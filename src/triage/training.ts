@@ -19,6 +19,7 @@ import { activationDecision } from './activation.ts';
 import { docOf, TEXT_FIELDS } from './dataset.ts';
 import { evaluateReports, type SentenceVectors } from './evaluate-reports.ts';
 import { evaluationJson, evaluationReportData } from './evaluation-report.ts';
+import { trainFilesTask } from './files-training.ts';
 import { withBiasesOf } from './held-out.ts';
 import { evaluateMultilabelTask, trainMultilabelTask } from './multilabel-training.ts';
 import { encodeReports, loadSentenceEncoder } from './sentence-encoder.ts';
@@ -53,8 +54,11 @@ export interface TrainOptions {
 
 export interface TrainOutcome {
   task: TaskName;
-  /** a multi-label task's `accuracy` is its exact-set accuracy, `macroF1` over labels */
-  kind?: 'classify' | 'multilabel';
+  /**
+   * a multi-label task's `accuracy` is its exact-set accuracy, `macroF1` over labels; a rank
+   * task's (files) `accuracy` is top-1, `macroF1` MAP and `top3` top-5
+   */
+  kind?: 'classify' | 'multilabel' | 'rank';
   id: number;
   version: number;
   activated: boolean;
@@ -215,6 +219,7 @@ export async function trainTask(
     if (done) return alreadyTrained(store, task, done.id);
   }
   if (definition.kind === 'multilabel') return trainMultilabelTask(store, definition, opts);
+  if (definition.kind === 'rank') return trainFilesTask(store, definition, opts);
   const { settings, corrections, reports, labels } = await labelledReports(
     store,
     definition,

@@ -14,8 +14,9 @@ const answer = {
     task: { type: 'string' },
     kind: {
       type: 'string',
-      enum: ['classify', 'multilabel'],
-      description: 'classify: one label; multilabel: any number, each with its own probability',
+      enum: ['classify', 'multilabel', 'rank'],
+      description:
+        'classify: one label; multilabel: any number, each with its own probability; rank: the source files of the fix (files, sections)',
     },
     modelId: { type: 'integer' },
     version: { type: 'integer' },
@@ -34,6 +35,31 @@ const answer = {
     threshold: { type: 'number' },
     needsHuman: { type: 'boolean' },
     ranking: ranked,
+    files: {
+      type: 'array',
+      description: 'a rank task (files): the likeliest source files of the fix, best first',
+      items: {
+        type: 'object',
+        properties: {
+          path: { type: 'string' },
+          probability: { type: 'number', description: 'the chance it is the first file the fix touches' },
+          why: { type: 'array', items: { type: 'string' } },
+          url: { type: ['string', 'null'], description: "the repository's web view of the file" },
+        },
+      },
+    },
+    sections: {
+      type: 'array',
+      description: 'a rank task: the directories (sections of code) of its likeliest files',
+      items: {
+        type: 'object',
+        properties: {
+          path: { type: 'string' },
+          probability: { type: 'number' },
+          files: { type: 'array', items: { type: 'string' } },
+        },
+      },
+    },
     explanation: {
       type: 'array',
       items: {

@@ -38,6 +38,10 @@ export function registerImportGit(imp: Command): void {
     )
     .option('--name <name>', "what the repository is stored as (default: its folder's name)")
     .option('-s, --source <name>', 'link only to reports of this source')
+    .option(
+      '--web-url <template>',
+      "the repository's web view of a file, linked from the files task's answers: {rev} and {path} are filled in, e.g. https://github.com/OWNER/REPO/blob/{rev}/{path}",
+    )
     .option('--json', 'print the summary as one JSON object')
     .addHelpText(
       'after',
@@ -47,6 +51,9 @@ running it again changes nothing. Merge commits and commits over --max-files are
 counted. Commit messages are matched against the default patterns (Bugzilla "Bug 123",
 "Fix for 123", show_bug.cgi?id=123; Jira keys HIVE-123; GitHub #123 and "fixes #123") and
 every --link PATTERN; a report's page then lists its fixing commits and their files.
+The repository is then the files task's: eightball train --task files learns which source files
+fixes touch, and the report pages and /api/v1/classify rank them (the server reads the clone
+where it is: keep it fresh with git pull and another import git).
 
 Examples:
   $ eightball import git --repo ~/src/hive
@@ -65,6 +72,7 @@ Examples:
             maxFiles: o.maxFiles,
             ...(o.name ? { name: o.name } : {}),
             ...(o.source ? { source: o.source } : {}),
+            ...(o.webUrl ? { webUrl: o.webUrl } : {}),
             onProgress: (p) => bar.update(p.commits, undefined, `${p.commits} commits`),
             onWarning: (m) => {
               warnings++;

@@ -109,6 +109,15 @@ Examples:
             continue;
           }
           const t = outcome.threshold;
+          if (outcome.kind === 'rank') {
+            process.stdout.write(
+              `${task} v${outcome.version} (model ${outcome.id}): ${outcome.model}\n` +
+                `  ${outcome.nLabelled} reports linked to fixing commits\n` +
+                `  validation (newest quarter, the source before each fix): top-1 ${pct(outcome.accuracy)}, top-5 ${pct(outcome.top3)}, MAP ${outcome.macroF1.toFixed(3)}\n` +
+                `  ${outcome.activated ? 'activated' : 'NOT activated'}: ${outcome.reason}\n`,
+            );
+            continue;
+          }
           if (outcome.kind === 'multilabel') {
             process.stdout.write(
               `${task} v${outcome.version} (model ${outcome.id}): ${outcome.model}\n` +
@@ -243,6 +252,14 @@ function summaryOf(metrics: string) {
 export function formatClassification(c: Classification): string {
   const out: string[] = [];
   for (const a of Object.values(c.answers)) {
+    if (a.kind === 'rank') {
+      out.push(`${a.task}: where the fix will likely be`);
+      for (const f of (a.files ?? []).slice(0, 5))
+        out.push(`  ${pct(f.probability).padStart(6)}  ${f.path}  (${f.why.join('; ')})`);
+      const sections = (a.sections ?? []).slice(0, 3).map((s) => s.path);
+      if (sections.length) out.push(`  sections: ${sections.join(', ')}`);
+      continue;
+    }
     if (a.kind === 'multilabel')
       out.push(
         a.needsHuman

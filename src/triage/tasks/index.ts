@@ -1,5 +1,6 @@
 export * from './category.ts';
 export * from './component.ts';
+export * from './files.ts';
 export * from './label-map.ts';
 export * from './label-reading.ts';
 export * from './registry.ts';

@@ -11,6 +11,7 @@ import {
 } from '../../store/index.ts';
 import { categoryTask } from './category.ts';
 import { componentTask } from './component.ts';
+import { filesTask, linkedRepository } from './files.ts';
 import { type LabelMap, parseLabelMap } from './label-map.ts';
 import { isLabelSource } from './label-reading.ts';
 import { checkTaskName, type TaskDefinition } from './task.ts';
@@ -35,12 +36,14 @@ export function objectiveForLabel(label: string): SelectionMetric {
 /** Every task: the built-in ones first, then the team's, by name. */
 export async function listTasks(store: Store): Promise<TaskDefinition[]> {
   const rows = await listTaskRows(store.db);
-  return [...BUILT_IN_TASKS, ...rows.map(teamTaskFromRow)];
+  const files = (await linkedRepository(store)) ? [filesTask] : [];
+  return [...BUILT_IN_TASKS, ...files, ...rows.map(teamTaskFromRow)];
 }
 
 export async function findTask(store: Store, name: string): Promise<TaskDefinition | undefined> {
   const builtIn = BUILT_IN_TASKS.find((t) => t.name === name);
   if (builtIn) return builtIn;
+  if (name === filesTask.name) return (await linkedRepository(store)) ? filesTask : undefined;
   const row = await getTaskRow(store.db, name);
   return row ? teamTaskFromRow(row) : undefined;
 }
@@ -68,7 +71,7 @@ export interface NewTask {
 
 export async function addTask(store: Store, t: NewTask, actorId: number | null): Promise<TaskDefinition> {
   const name = checkTaskName(t.name.trim());
-  if (BUILT_IN_TASKS.some((b) => b.name === name))
+  if (BUILT_IN_TASKS.some((b) => b.name === name) || name === filesTask.name)
     throw EightballError.about('name', 'conflict', `task "${name}" is built in`);
   const labelSource = t.labelSource.trim();
   if (!isLabelSource(labelSource))

@@ -2,6 +2,19 @@ import type { StoredPrediction } from '../../store/index.ts';
 import type { Classification, TaskAnswer } from '../../triage/index.ts';
 import { html, pct, type SafeHtml } from '../html.ts';
 
+/** A rank answer (files): the likeliest files with why and a link, and the sections of code. */
+function filesHtml(a: TaskAnswer, compact: boolean): SafeHtml {
+  const files = (a.files ?? []).slice(0, compact ? 5 : 10);
+  return html`<section class="answer files" aria-label="${a.task}" data-task="${a.task}">
+<h3>${a.task}: where the fix will likely be</h3>
+<ol class="ranking">${files.map(
+    (f) =>
+      html`<li><span class="bar" style="width:${Math.round(f.probability * 100)}%"></span><span class="lbl">${f.url ? html`<a href="${f.url}" rel="noopener noreferrer">${f.path}</a>` : f.path}</span> <span class="p">${pct(f.probability)}</span>${compact ? '' : html`<br><span class="why">${f.why.join('; ')}</span>`}</li>`,
+  )}</ol>
+${(a.sections ?? []).length > 0 ? html`<p class="why">Sections: ${(a.sections ?? []).slice(0, compact ? 3 : 5).map((s) => html`<code>${s.path}</code> ${pct(s.probability)}`)}</p>` : ''}
+</section>`;
+}
+
 function heading(a: TaskAnswer): SafeHtml {
   if (a.kind === 'multilabel')
     return a.needsHuman
@@ -21,15 +34,17 @@ export function classificationHtml(c: Classification, opts: { compact?: boolean 
   const tasks = Object.values(c.answers);
   if (tasks.length === 0)
     return html`<p>No model is active yet: a triager trains one with <code>eightball train</code>.</p>`;
-  return html`${tasks.map(
-    (a) => html`<section class="answer" aria-label="${a.task}" data-task="${a.task}">
+  return html`${tasks.map((a) =>
+    a.kind === 'rank'
+      ? filesHtml(a, opts.compact === true)
+      : html`<section class="answer" aria-label="${a.task}" data-task="${a.task}">
 <h3>${heading(a)}</h3>
 <ol class="ranking">${a.ranking
-      .slice(0, a.kind === 'multilabel' ? 6 : 3)
-      .map(
-        (r) =>
-          html`<li><span class="bar" style="width:${Math.round(r.probability * 100)}%"></span><span class="lbl">${r.label}</span> <span class="p">${pct(r.probability)}</span></li>`,
-      )}</ol>
+          .slice(0, a.kind === 'multilabel' ? 6 : 3)
+          .map(
+            (r) =>
+              html`<li><span class="bar" style="width:${Math.round(r.probability * 100)}%"></span><span class="lbl">${r.label}</span> <span class="p">${pct(r.probability)}</span></li>`,
+          )}</ol>
 ${a.explanation
   .slice(0, opts.compact ? 1 : undefined)
   .filter((e) => e.reasons.length > 0)

@@ -1,0 +1,83 @@
+import { F, FEATURES, type FixRecord } from './file-features.ts';
+import type { FileIndex } from './file-index.ts';
+import { type FileRanking, rankFiles } from './file-ranker.ts';
+
+export const FILE_RANKER_FORMAT = 'eightball/file-ranker';
+export const FILE_RANKER_VERSION = 1;
+
+/** the newest fixes a served ranker keeps as its history (similar reports, fix counts) */
+export const MAX_HISTORY = 5000;
+
+/** A repository the ranker answers about: where the server reads it, and its web view. */
+export interface RankedRepository {
+  name: string;
+  path: string;
+  branch: string;
+  /** e.g. https://github.com/OWNER/REPO/blob/{rev}/{path}; null: no links */
+  webUrl: string | null;
+}
+
+/**
+ * The `files` task's fitted model: the learnt weights of the ranker's features and the earlier
+ * fixes it reads (their files, times and words), for one repository.
+ */
+export class FileRankerModel {
+  constructor(
+    readonly weights: Float64Array,
+    readonly history: readonly FixRecord[],
+    readonly repository: RankedRepository,
+  ) {
+    if (weights.length !== F) throw new Error(`a file ranker has ${F} weights, not ${weights.length}`);
+  }
+
+  /** The files of `index` (the repository at some revision) for a report, with why. */
+  rank(
+    index: FileIndex,
+    query: { text: string; summary?: string; component: string | null },
+    k = 10,
+  ): FileRanking & {
+    probabilities: number[];
+  } {
+    const r = rankFiles(index, { ...query, time: Number.POSITIVE_INFINITY }, this.history, this.weights, k);
+    // the listwise ranker is a softmax over files: each one's chance of being the first one fixed
+    let max = Number.NEGATIVE_INFINITY;
+    for (const s of r.scores) if (s > max) max = s;
+    let z = 0;
+    for (const s of r.scores) z += Math.exp(s - max);
+    return { ...r, probabilities: r.files.map((f) => Math.exp(f.score - max) / z) };
+  }
+
+  toJSON(): object {
+    return {
+      format: FILE_RANKER_FORMAT,
+      version: FILE_RANKER_VERSION,
+      features: FEATURES,
+      weights: [...this.weights],
+      repository: this.repository,
+      history: this.history.map((h) => ({
+        time: h.time,
+        files: h.files,
+        component: h.component,
+        terms: [...h.terms],
+      })),
+    };
+  }
+
+  static fromJSON(o: Record<string, unknown>): FileRankerModel {
+    if (o.version !== FILE_RANKER_VERSION)
+      throw new Error(
+        `file ranker version ${String(o.version)} is not supported (this build reads ${FILE_RANKER_VERSION})`,
+      );
+    const features = o.features as string[];
+    if (!Array.isArray(features) || features.join() !== FEATURES.join())
+      throw new Error('file ranker: its features are not this build’s: retrain the files task');
+    const history = (
+      o.history as { time: number; files: string[]; component: string | null; terms: [string, number][] }[]
+    ).map((h) => ({ time: h.time, files: h.files, component: h.component, terms: new Map(h.terms) }));
+    return new FileRankerModel(
+      Float64Array.from(o.weights as number[]),
+      history,
+      o.repository as RankedRepository,
+    );
+  }
+}

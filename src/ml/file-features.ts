@@ -92,14 +92,37 @@ function scaleToMax(X: Float64Array, f: number): void {
 }
 
 /**
+ * The fix history as the ranker reads it, computed once: each earlier report's TF-IDF vector (with
+ * the history's own document frequencies) and the index of files by their fixers' words. A served
+ * model prepares its history once; an evaluation, once per report (its history grows).
+ */
+export class PreparedHistory {
+  readonly vectors: Map<string, number>[];
+  readonly byFixers: FileIndex;
+  private readonly df = new Map<string, number>();
+
+  constructor(readonly records: readonly FixRecord[]) {
+    for (const h of records) for (const t of h.terms.keys()) this.df.set(t, (this.df.get(t) ?? 0) + 1);
+    this.vectors = records.map((h) => tfidf(h.terms, (t) => this.idf(t)));
+    this.byFixers = historyIndex(records);
+  }
+
+  idf(t: string): number {
+    return Math.log((1 + this.records.length) / (1 + (this.df.get(t) ?? 0))) + 1;
+  }
+}
+
+/**
  * The feature rows (files × F, row-major) of `query` against `index`, with `history` the fixes
  * committed before the query was filed (the caller filters by time; later ones would leak).
  */
 export function fileFeatures(
   index: FileIndex,
   query: RankQuery,
-  history: readonly FixRecord[],
+  fixes: readonly FixRecord[] | PreparedHistory,
 ): Float64Array {
+  const prepared = fixes instanceof PreparedHistory ? fixes : new PreparedHistory(fixes);
+  const history = prepared.records;
   const n = index.size;
   const X = new Float64Array(n * F);
   const q = termCounts(query.text);
@@ -109,12 +132,9 @@ export function fileFeatures(
 
   // similar earlier reports, by TF-IDF cosine with document frequencies of the history itself
   if (history.length > 0) {
-    const df = new Map<string, number>();
-    for (const h of history) for (const t of h.terms.keys()) df.set(t, (df.get(t) ?? 0) + 1);
-    const idf = (t: string) => Math.log((1 + history.length) / (1 + (df.get(t) ?? 0))) + 1;
-    const qv = tfidf(q, idf);
+    const qv = tfidf(q, (t) => prepared.idf(t));
     const sims = history
-      .map((h) => ({ h, s: cosine(qv, tfidf(h.terms, idf)) }))
+      .map((h, j) => ({ h, s: cosine(qv, prepared.vectors[j]!) }))
       .filter((x) => x.s > 0)
       .sort((a, b) => b.s - a.s)
       .slice(0, SIMILAR);
@@ -172,7 +192,7 @@ export function fileFeatures(
     scaleToMax(X, 9);
   }
   if (history.length > 0) {
-    const byFixers = historyIndex(history);
+    const byFixers = prepared.byFixers;
     const s = byFixers.bm25(q);
     for (let j = 0; j < byFixers.size; j++) {
       const i = index.indexOf(byFixers.paths[j]!);

@@ -1,4 +1,4 @@
-import { F, FEATURES, type FixRecord } from './file-features.ts';
+import { F, FEATURES, type FixRecord, PreparedHistory } from './file-features.ts';
 import type { FileIndex } from './file-index.ts';
 import { type FileRanking, rankFiles } from './file-ranker.ts';
 
@@ -30,6 +30,8 @@ export class FileRankerModel {
     if (weights.length !== F) throw new Error(`a file ranker has ${F} weights, not ${weights.length}`);
   }
 
+  private prepared: PreparedHistory | null = null;
+
   /** The files of `index` (the repository at some revision) for a report, with why. */
   rank(
     index: FileIndex,
@@ -38,7 +40,8 @@ export class FileRankerModel {
   ): FileRanking & {
     probabilities: number[];
   } {
-    const r = rankFiles(index, { ...query, time: Number.POSITIVE_INFINITY }, this.history, this.weights, k);
+    this.prepared ??= new PreparedHistory(this.history);
+    const r = rankFiles(index, { ...query, time: Number.POSITIVE_INFINITY }, this.prepared, this.weights, k);
     // the listwise ranker is a softmax over files: each one's chance of being the first one fixed
     let max = Number.NEGATIVE_INFINITY;
     for (const s of r.scores) if (s > max) max = s;

@@ -4,6 +4,7 @@ import {
   type FeatureName,
   type FixRecord,
   fileFeatures,
+  type PreparedHistory,
   type RankQuery,
   termCounts,
 } from './file-features.ts';
@@ -87,7 +88,7 @@ function reasons(
 export function rankFiles(
   index: FileIndex,
   query: RankQuery,
-  history: readonly FixRecord[],
+  history: readonly FixRecord[] | PreparedHistory,
   weights: ArrayLike<number>,
   k = 10,
 ): FileRanking & { scores: Float64Array } {

@@ -64,7 +64,7 @@ function reasons(
 ): string[] {
   const parts = FEATURES.map((name, f) => ({ name, v: X[i * F + f]! * w[f]! })).filter((p) => p.v > 0);
   parts.sort((a, b) => b.v - a.v);
-  return parts.slice(0, 3).map(({ name }) => {
+  const said = parts.slice(0, 4).map(({ name }) => {
     if (name === 'text') {
       const counts = index.termsOf(i).counts;
       const matched = [...query.keys()]
@@ -82,6 +82,8 @@ function reasons(
     if (name === 'fixerText') return 'earlier reports in these words were fixed here';
     return 'fixed often or recently';
   });
+  // fix count and both recencies read the same to a person: said once
+  return [...new Set(said)].slice(0, 3);
 }
 
 /** The first `k` files of a revision for a report, and the directories they make up. */

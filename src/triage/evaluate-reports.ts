@@ -1,24 +1,13 @@
 import type { BugReport } from '../domain/index.ts';
 import { EightballError } from '../domain/index.ts';
-import { type ScoredAnswer, thresholdForPrecision } from '../evaluation/abstention.ts';
-import type { ClassificationMetrics } from '../evaluation/metrics.ts';
-import {
-  type PooledGroupFigures,
-  percentile,
-  poolAnswers,
-  type SplitAnswers,
-  withoutRareClasses,
-} from '../evaluation/protocol.ts';
+import type { ScoredAnswer } from '../evaluation/abstention.ts';
+import { PrecisionBar } from '../evaluation/precision-bar.ts';
+import { percentile, poolAnswers, type SplitAnswers, withoutRareClasses } from '../evaluation/protocol.ts';
 import { kFoldSplits, stratifiedSplit, type TrainTest, timeSplit } from '../evaluation/splits.ts';
-import {
-  argmaxRows,
-  type CandidateScore,
-  type OnProgress,
-  type SelectionMetric,
-  type TextModel,
-} from '../ml/index.ts';
+import { argmaxRows, type TextModel } from '../ml/index.ts';
 import { SELECTION_METRIC } from './blend-gates.ts';
 import { defaultMetaFields, docOf, labelOf, META_FIELDS } from './dataset.ts';
+import type { EvaluateOptions, EvaluationResult, SplitSpec } from './evaluation-types.ts';
 import { combineGroups } from './grouped-results.ts';
 import {
   correctsBiases,
@@ -36,158 +25,20 @@ import {
   type SentenceVectors,
   withSentenceVector,
 } from './report-docs.ts';
-import type { LabelMap } from './tasks/label-map.ts';
 
 /** "75% accuracy would be very useful": the precision a served answer should have */
 export const PRECISION_TARGET = 0.75;
 
+export type {
+  EvaluateOptions,
+  EvaluationResult,
+  EvaluationSummary,
+  SplitItem,
+  SplitSpec,
+} from './evaluation-types.ts';
 // what callers of evaluate import from here
 export type { ModelChoice, SentenceVectors };
 export { SMALL_DATA };
-
-export type SplitSpec =
-  | { kind: 'time' }
-  | { kind: 'random' }
-  | { kind: 'kfold'; k: number }
-  | { kind: 'file' };
-
-export interface EvaluateOptions {
-  /** what the label is called, and (without `labelOf`) where it is read: see labelOf in dataset.ts */
-  label: string;
-  /** each report's label, when the caller reads it (a task's corrections and label map) */
-  labelOf?: (r: BugReport) => string | null;
-  textFields?: string[];
-  metaFields?: string[];
-  split: SplitSpec;
-  /** with split `file`: the test reports */
-  testReports?: BugReport[];
-  groupBy?: string;
-  /**
-   * with `groupBy`: each group's model also learns from the other groups' training reports (the
-   * group becomes a feature), and is still tested on its own group only
-   */
-  poolGroups?: boolean;
-  /**
-   * with lent reports (`poolGroups`, `extraTrain`): each text field also as a copy that only the
-   * group's own reports fill, so the model learns what words mean in this group on top of what
-   * they mean everywhere (default true; see rawDocOf)
-   */
-  ownCopies?: boolean;
-  /**
-   * reports added to the training side of every split and never tested (what `poolGroups` lends a
-   * group); with the time split only those filed before the split's oldest test report
-   */
-  extraTrain?: BugReport[];
-  model: ModelChoice;
-  seed: number;
-  /** classes with fewer training reports than this are dropped from train and test */
-  minClassSize?: number;
-  cvFolds?: number;
-  /**
-   * training reports above which the model is chosen by cross-validating an evenly spaced sample
-   * of this many of them (default 50,000), and the chosen model is then fitted on all of them from
-   * a stream of tokens that are not kept
-   */
-  selectionSample?: number;
-  /** at most this many weights (classes × features) in a model (default MAX_MODEL_WEIGHTS) */
-  maxModelWeights?: number;
-  /** how label values become labels (`parseLabelMap`: renames, drops, prefixes, `*`), as a team task's */
-  labelMap?: LabelMap;
-  /**
-   * a pretrained sentence encoder's vector of every report (train and test), made beforehand: the
-   * model search then also tries each vectorizer with these vectors as extra columns
-   */
-  sentenceVectors?: SentenceVectors;
-  /**
-   * on small data (up to SMALL_DATA training reports), answer with a blend of the search's
-   * candidates chosen on their out-of-fold probabilities (default true); false: the best one alone
-   */
-  blend?: boolean;
-  /** character n-grams of the words (like scikit-learn's char_wb), in addition to word n-grams */
-  charNgrams?: [number, number];
-  /** the model search also tries word + character 2-5-grams, and keeps them where they win */
-  charSearch?: boolean;
-  /** sees each split's texts and labels: lets a benchmark run another library on the same split */
-  onSplit?: (train: SplitItem[], test: SplitItem[]) => void;
-  onProgress?: OnProgress;
-  /** threads each SVM fit may use (default 1): the caller's, who knows the machine */
-  threads?: number;
-  /** what a blank categorical field is: nothing (default) or, for comparison, a `<missing>` value */
-  missing?: 'none' | 'feature';
-  /** what the model search judges candidates by (default: accuracy and macro-F1 alike) */
-  objective?: SelectionMetric;
-  /**
-   * per-class bias correction fitted on held-out training reports (default: where the objective
-   * is accuracy, `accuracy` or `topk`; see correctsBiases)
-   */
-  biasCorrection?: boolean;
-  /** keep the (last split's) fitted classifier and its answers on the test reports */
-  keepModel?: boolean;
-}
-
-/** A report of a split as another tool sees it: its text fields joined, its label, its metadata. */
-export interface SplitItem {
-  text: string;
-  label: string;
-  meta: Record<string, string[]>;
-}
-
-export interface EvaluationSummary {
-  accuracy: number;
-  macroF1: number;
-  microF1: number;
-  weightedF1: number;
-  top3: number | null;
-  auc: number | null;
-  brier: number;
-  ece: number;
-  nTrain: number;
-  nTest: number;
-  classes: number;
-  fitSeconds: number;
-  selectionSeconds: number;
-  predictMsPerReport: number;
-  predictMsP99: number;
-}
-
-export interface EvaluationResult extends EvaluationSummary {
-  label: string;
-  split: string;
-  model: string;
-  temperature: number;
-  /** what the search judged candidates by (last split) */
-  objective: SelectionMetric;
-  /** whether the answers went through per-class biases fitted on held-out training reports */
-  biasCorrected: boolean;
-  /**
-   * the seed's bar: the share of test reports answered at a threshold each split's held-out
-   * training reports say gives `target` precision (null thresholds: no threshold reaches it there),
-   * and the precision those answers then had
-   */
-  atPrecision: { target: number; thresholds: (number | null)[]; coverage: number; precision: number | null };
-  candidates: CandidateScore[];
-  /** the blend answering (last split), when one did: each member and its share of the average */
-  blend?: { model: string; weight: number }[];
-  /** training reports the cross-validation chose the model on (all of them, up to `selectionSample`) */
-  nSelection: number;
-  droppedClasses: { label: string; trainCount: number }[];
-  droppedReports: { train: number; test: number; unlabelled: number };
-  perClass: ClassificationMetrics['perClass'];
-  metrics: ClassificationMetrics;
-  groups?: (EvaluationResult & { group: string })[];
-  /** with `groupBy`: the groups that could not be evaluated (too few reports or classes), and why */
-  skippedGroups?: { group: string; reason: string }[];
-  /** every test report's true label, top answer and its probability (not stored: see evaluationJson) */
-  answers?: { truth: string[]; predicted: string[]; confidence: number[] };
-  /** with a group-by: the figures of all groups' test reports taken together */
-  pooled?: PooledGroupFigures;
-  /** with `keepModel`: the fitted classifier of the last split */
-  fitted?: TextModel;
-  /** with `keepModel`: every test report's top probability and whether the top label was right */
-  validation?: ScoredAnswer[];
-  /** with `keepModel`: the last split's test reports, their labels and this model's answers */
-  window?: { reports: BugReport[]; labels: string[]; predicted: string[] };
-}
 
 function splitName(s: SplitSpec): string {
   return s.kind === 'kfold' ? `kfold:${s.k}` : s.kind;
@@ -229,9 +80,7 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
   let droppedTrain = 0;
   let droppedTest = 0;
   let last: SearchReport | undefined;
-  // answers at the threshold each split's training reports say gives PRECISION_TARGET
-  const thresholds: (number | null)[] = [];
-  const atTarget = { answered: 0, right: 0, total: 0 };
+  const bar = new PrecisionBar(PRECISION_TARGET);
   let kept: TextModel | undefined;
   // with keepModel: the last split's test reports, so a caller can ask another model about the same window
   let windowReports: BugReport[] = [];
@@ -322,17 +171,14 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
       predictMs.push(performance.now() - t);
     }
     parts.push({ classes: fitted.classes, truth: testIdx.map((i) => test.labels[i]!), rows, predictMs });
-    const threshold = heldOut ? thresholdForPrecision(heldOut, PRECISION_TARGET) : null;
-    thresholds.push(threshold);
-    if (threshold !== null)
-      rows.forEach((p, r) => {
+    bar.addSplit(
+      heldOut,
+      rows.map((p, r) => {
         let best = 0;
         for (let k = 1; k < p.length; k++) if (p[k]! > p[best]!) best = k;
-        if (p[best]! < threshold) return;
-        atTarget.answered++;
-        if (fitted.classes[best] === test.labels[testIdx[r]!]) atTarget.right++;
-      });
-    atTarget.total += testIdx.length;
+        return { probability: p[best]!, correct: fitted.classes[best] === test.labels[testIdx[r]!] };
+      }),
+    );
   });
   const pool = poolAnswers(parts);
   const { classes, y, proba, metrics: m } = pool;
@@ -346,12 +192,7 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
     temperature: last!.temperature,
     objective: last!.objective,
     biasCorrected: last!.biasCorrected,
-    atPrecision: {
-      target: PRECISION_TARGET,
-      thresholds,
-      coverage: atTarget.total ? atTarget.answered / atTarget.total : 0,
-      precision: atTarget.answered ? atTarget.right / atTarget.answered : null,
-    },
+    atPrecision: bar.result(),
     candidates: last!.candidates,
     ...(last!.blend ? { blend: last!.blend } : {}),
     nSelection: last!.nSelection,

@@ -3,6 +3,7 @@ import type { FileIndex } from '../ml/file-index.ts';
 import type { FileRankerModel } from '../ml/index.ts';
 import { openGitRepo, resolveRevision } from '../sources/git/git-command.ts';
 import { SourceSnapshots } from '../sources/git/source-snapshots.ts';
+import type { Loaded, TaskAnswer } from './predictor.ts';
 
 /** A file the `files` task answers with: its chance of being the first one the fix touches. */
 export interface AnsweredFile {
@@ -113,5 +114,37 @@ export async function answerFiles(
       probability: d.files.reduce((s, f) => s + (p.get(f) ?? 0), 0),
       files: d.files,
     })),
+  };
+}
+
+/** A files task's answer in the shape every task answers with, or null when its source cannot be read. */
+export async function filesTaskAnswer(
+  m: Pick<Loaded, 'task' | 'row' | 'model'>,
+  source: SourceAtHead,
+  report: BugReport,
+): Promise<TaskAnswer | null> {
+  let r: Awaited<ReturnType<typeof answerFiles>>;
+  try {
+    r = await answerFiles(m.model as FileRankerModel, source, report);
+  } catch {
+    return null;
+  }
+  const top = r.files[0];
+  return {
+    task: m.task.name,
+    kind: 'rank',
+    modelId: m.row.id,
+    version: m.row.version,
+    label: top?.path ?? null,
+    labels: top ? [top.path] : [],
+    probability: top?.probability ?? 0,
+    threshold: m.row.threshold,
+    needsHuman: !top || top.probability < m.row.threshold,
+    ranking: r.files.map((f) => ({ label: f.path, probability: f.probability })),
+    explanation: r.files
+      .slice(0, 3)
+      .map((f) => ({ label: f.path, probability: f.probability, because: [], reasons: f.why })),
+    files: r.files,
+    sections: r.sections,
   };
 }

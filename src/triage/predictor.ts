@@ -19,7 +19,7 @@ import {
 } from '../store/index.ts';
 import { docOf, textOf } from './dataset.ts';
 import { reasonsFor } from './explain.ts';
-import { type AnsweredFile, type AnsweredSection, answerFiles, SourceAtHead } from './file-answers.ts';
+import { type AnsweredFile, type AnsweredSection, filesTaskAnswer, SourceAtHead } from './file-answers.ts';
 import { type ReportInput, reportFromInput } from './report-input.ts';
 import { loadSentenceEncoder } from './sentence-encoder.ts';
 import { storedMetrics } from './stored-metrics.ts';
@@ -315,32 +315,8 @@ export class Predictor {
    * near ones (a store of several trackers otherwise mixes them).
    */
   /** The files task's answer, or none when its repository cannot be read now. */
-  private async filesAnswer(m: Loaded, report: BugReport): Promise<TaskAnswer | null> {
-    const model = m.model as FileRankerModel;
-    let r: Awaited<ReturnType<typeof answerFiles>>;
-    try {
-      r = await answerFiles(model, this.sourceAtHead, report);
-    } catch {
-      return null;
-    }
-    const top = r.files[0];
-    return {
-      task: m.task.name,
-      kind: 'rank',
-      modelId: m.row.id,
-      version: m.row.version,
-      label: top?.path ?? null,
-      labels: top ? [top.path] : [],
-      probability: top?.probability ?? 0,
-      threshold: m.row.threshold,
-      needsHuman: !top || top.probability < m.row.threshold,
-      ranking: r.files.map((f) => ({ label: f.path, probability: f.probability })),
-      explanation: r.files
-        .slice(0, 3)
-        .map((f) => ({ label: f.path, probability: f.probability, because: [], reasons: f.why })),
-      files: r.files,
-      sections: r.sections,
-    };
+  private filesAnswer(m: Loaded, report: BugReport): Promise<TaskAnswer | null> {
+    return filesTaskAnswer(m, this.sourceAtHead, report);
   }
 
   private similar(

@@ -1,0 +1,47 @@
+import { type ScoredAnswer, thresholdForPrecision } from './abstention.ts';
+
+/** What the seed's bar reports: see `PrecisionBar`. */
+export interface AtPrecision {
+  target: number;
+  /** per split: the threshold its held-out training reports chose, or null (none reaches the target) */
+  thresholds: (number | null)[];
+  /** the share of test reports answered at their split's threshold */
+  coverage: number;
+  /** how many of those answers were right, or null when none was given */
+  precision: number | null;
+}
+
+/**
+ * The seed's bar ("75% accuracy would be very useful"): each split's threshold chosen on its
+ * held-out training answers to give `target` precision, then applied to its test answers; the
+ * splits counted together.
+ */
+export class PrecisionBar {
+  private readonly thresholds: (number | null)[] = [];
+  private answered = 0;
+  private right = 0;
+  private total = 0;
+
+  constructor(readonly target: number) {}
+
+  addSplit(heldOut: ScoredAnswer[] | null, test: ScoredAnswer[]): void {
+    const t = heldOut ? thresholdForPrecision(heldOut, this.target) : null;
+    this.thresholds.push(t);
+    this.total += test.length;
+    if (t === null) return;
+    for (const a of test)
+      if (a.probability >= t) {
+        this.answered++;
+        if (a.correct) this.right++;
+      }
+  }
+
+  result(): AtPrecision {
+    return {
+      target: this.target,
+      thresholds: [...this.thresholds],
+      coverage: this.total ? this.answered / this.total : 0,
+      precision: this.answered ? this.right / this.answered : null,
+    };
+  }
+}

@@ -5,7 +5,7 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 export interface ImportRunStart {
   source: string;
-  kind: 'file' | 'bugzilla';
+  kind: 'file' | 'bugzilla' | 'git';
   target: string;
   fingerprint: string;
   options: Record<string, unknown>;

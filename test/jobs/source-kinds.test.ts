@@ -5,7 +5,16 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { EightballError } from '../../src/domain/index.ts';
 import { SOURCE_KINDS, sourceKind } from '../../src/jobs/source-kinds/index.ts';
-import { countReports, getDataSource, insertDataSource, openStore } from '../../src/store/index.ts';
+import {
+  countCommits,
+  countReports,
+  getDataSource,
+  insertDataSource,
+  openStore,
+  upsertReports,
+} from '../../src/store/index.ts';
+import { GitFixture } from '../support/git-fixture.ts';
+import { makeReport } from '../support/reports.ts';
 
 const refusal = (fn: () => void): EightballError => {
   try {
@@ -21,9 +30,9 @@ describe('data source kinds, one file each, found through the registry', () => {
   it('lists the kinds the admin page offers, and refuses one it does not know', () => {
     assert.deepEqual(
       SOURCE_KINDS.map((k) => k.kind),
-      ['bugzilla', 'file'],
+      ['bugzilla', 'file', 'git'],
     );
-    assert.throws(() => sourceKind('gitlab'), /unknown source kind "gitlab" \(bugzilla, file\)/);
+    assert.throws(() => sourceKind('gitlab'), /unknown source kind "gitlab" \(bugzilla, file, git\)/);
   });
 
   it('checks a Bugzilla source: an http(s) URL, and only product and component in its query', () => {
@@ -65,6 +74,38 @@ describe('data source kinds, one file each, found through the registry', () => {
       assert.equal(await countReports(store.db, k.storedAs('nightly')), 2);
     } finally {
       await store.close();
+    }
+  });
+
+  it('syncs a git source on a schedule: new commits linked each run, a re-run reads nothing', async () => {
+    const k = sourceKind('git');
+    assert.equal(refusal(() => k.check({ location: 'relative/path', query: '' })).field, 'location');
+    assert.equal(refusal(() => k.check({ location: '/srv/git/x', query: 'colour=red' })).field, 'query');
+    assert.match(
+      refusal(() => k.check({ location: '/srv/git/x', query: 'link=%5Cd%2B' })).message,
+      /needs one group/,
+    );
+    const repo = new GitFixture('kind-git');
+    const store = await openStore('sqlite::memory:');
+    try {
+      await upsertReports(store.db, [makeReport({ externalId: '42', summary: 'crash' })]);
+      repo.write('src/A.java', 'class A {}\n');
+      repo.commit('Bug 42: fix the crash');
+      const id = await insertDataSource(
+        store.db,
+        { name: 'app', kind: 'git', location: repo.dir, query: 'branch=main', schedule: null },
+        new Date().toISOString(),
+      );
+      const source = (await getDataSource(store.db, id))!;
+      const ctx = { signal: new AbortController().signal, onProgress: () => {}, secrets: {} };
+      const first = await k.sync(store, source, ctx);
+      assert.deepEqual([first.status, first.imported, first.updated], ['completed', 1, 1]);
+      const again = await k.sync(store, source, ctx);
+      assert.deepEqual([again.imported, again.updated], [0, 0]);
+      assert.equal((await countCommits(store.db, 'app')).commits, 1);
+    } finally {
+      await store.close();
+      repo.cleanup();
     }
   });
 });

@@ -1,6 +1,7 @@
 import { EightballError } from '../../domain/index.ts';
 import { bugzillaSource } from './bugzilla.ts';
 import { fileSource } from './file.ts';
+import { gitSource } from './git.ts';
 import type { SourceKind } from './source-kind.ts';
 
 export type { SourceKind, SyncContext, SyncProgress } from './source-kind.ts';
@@ -10,7 +11,7 @@ export type { SourceKind, SyncContext, SyncProgress } from './source-kind.ts';
  * in this folder plus its line here (and its test); the form, its validation and the
  * `import-source` job all come from this list.
  */
-export const SOURCE_KINDS: readonly SourceKind[] = [bugzillaSource, fileSource];
+export const SOURCE_KINDS: readonly SourceKind[] = [bugzillaSource, fileSource, gitSource];
 
 export function sourceKind(kind: string): SourceKind {
   const k = SOURCE_KINDS.find((s) => s.kind === kind);

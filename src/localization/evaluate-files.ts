@@ -152,6 +152,7 @@ export async function evaluateFiles(
       commit: c?.sha ?? null,
       fixed,
       record: {
+        id: r.externalId,
         time: fixed,
         files,
         terms: termCounts(`${r.summary}\n${r.description}`),

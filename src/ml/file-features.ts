@@ -37,6 +37,8 @@ export const F = FEATURES.length;
 
 /** An earlier report's fix: when, which files, and the report's words. */
 export interface FixRecord {
+  /** the report it fixed, to name it in a reason */
+  id?: string;
   /** when the fix was committed, ms since the epoch */
   time: number;
   files: readonly string[];
@@ -116,10 +118,18 @@ export class PreparedHistory {
  * The feature rows (files × F, row-major) of `query` against `index`, with `history` the fixes
  * committed before the query was filed (the caller filters by time; later ones would leak).
  */
+/** What a reason names: per file, the earlier report that counted most, the stack frame, the class. */
+export interface FeatureNotes {
+  similar: Map<number, { id: string | undefined; share: number }>;
+  frame: Map<number, string>;
+  named: Map<number, string>;
+}
+
 export function fileFeatures(
   index: FileIndex,
   query: RankQuery,
   fixes: readonly FixRecord[] | PreparedHistory,
+  notes?: FeatureNotes,
 ): Float64Array {
   const prepared = fixes instanceof PreparedHistory ? fixes : new PreparedHistory(fixes);
   const history = prepared.records;
@@ -142,7 +152,9 @@ export function fileFeatures(
       const share = s / Math.max(1, h.files.length);
       for (const path of h.files) {
         const i = index.indexOf(path);
-        if (i !== undefined) X[i * F + 1]! += share;
+        if (i === undefined) continue;
+        X[i * F + 1]! += share;
+        if (notes && share > (notes.similar.get(i)?.share ?? 0)) notes.similar.set(i, { id: h.id, share });
       }
     }
     scaleToMax(X, 1);
@@ -157,12 +169,21 @@ export function fileFeatures(
       const candidates = index.named(simple).filter((i) => index.paths[i]!.includes(byPath));
       const found = candidates.length ? candidates : index.declaring(simple);
       const w = 1 / (1 + rank);
-      for (const i of found) X[i * F + 2] = Math.max(X[i * F + 2]!, w);
+      for (const i of found) {
+        if (w > X[i * F + 2]!) notes?.frame.set(i, `${fr.className}.${fr.method}`);
+        X[i * F + 2] = Math.max(X[i * F + 2]!, w);
+      }
     });
 
   for (const id of namedIdentifiers(query.text)) {
-    for (const i of index.named(id)) X[i * F + 3] = 1;
-    for (const i of index.declaring(id)) X[i * F + 3] = Math.max(X[i * F + 3]!, 0.5);
+    for (const i of index.named(id)) {
+      X[i * F + 3] = 1;
+      notes?.named.set(i, id);
+    }
+    for (const i of index.declaring(id)) {
+      X[i * F + 3] = Math.max(X[i * F + 3]!, 0.5);
+      if (!notes?.named.has(i)) notes?.named.set(i, id);
+    }
   }
 
   // fix history: how often, how recently, and for this component

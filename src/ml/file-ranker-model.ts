@@ -58,6 +58,7 @@ export class FileRankerModel {
       weights: [...this.weights],
       repository: this.repository,
       history: this.history.map((h) => ({
+        ...(h.id !== undefined ? { id: h.id } : {}),
         time: h.time,
         files: h.files,
         component: h.component,
@@ -75,8 +76,20 @@ export class FileRankerModel {
     if (!Array.isArray(features) || features.join() !== FEATURES.join())
       throw new Error('file ranker: its features are not this build’s: retrain the files task');
     const history = (
-      o.history as { time: number; files: string[]; component: string | null; terms: [string, number][] }[]
-    ).map((h) => ({ time: h.time, files: h.files, component: h.component, terms: new Map(h.terms) }));
+      o.history as {
+        id?: string;
+        time: number;
+        files: string[];
+        component: string | null;
+        terms: [string, number][];
+      }[]
+    ).map((h) => ({
+      ...(typeof h.id === 'string' ? { id: h.id } : {}),
+      time: h.time,
+      files: h.files,
+      component: h.component,
+      terms: new Map(h.terms),
+    }));
     return new FileRankerModel(
       Float64Array.from(o.weights as number[]),
       history,

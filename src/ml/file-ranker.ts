@@ -2,6 +2,7 @@ import {
   F,
   FEATURES,
   type FeatureName,
+  type FeatureNotes,
   type FixRecord,
   fileFeatures,
   type PreparedHistory,
@@ -61,6 +62,7 @@ function reasons(
   X: Float64Array,
   w: ArrayLike<number>,
   query: Map<string, number>,
+  notes: FeatureNotes,
 ): string[] {
   const parts = FEATURES.map((name, f) => ({ name, v: X[i * F + f]! * w[f]! })).filter((p) => p.v > 0);
   parts.sort((a, b) => b.v - a.v);
@@ -73,9 +75,17 @@ function reasons(
         .slice(0, 5);
       return `the report's words in its code: ${matched.join(', ')}`;
     }
-    if (name === 'similar') return 'fixed for similar earlier reports';
-    if (name === 'stack') return "holds a class of the report's stack trace";
-    if (name === 'named') return 'the report names its class';
+    if (name === 'similar') {
+      const id = notes.similar.get(i)?.id;
+      return id ? `fixed for similar earlier reports, most like ${id}` : 'fixed for similar earlier reports';
+    }
+    if (name === 'stack') {
+      const frame = notes.frame.get(i);
+      return frame
+        ? `holds ${frame} of the report's stack trace`
+        : "holds a class of the report's stack trace";
+    }
+    if (name === 'named') return `the report names ${notes.named.get(i) ?? 'its class'}`;
     if (name === 'name') return "its name's words are in the report";
     if (name === 'component') return "often fixed for this component's reports";
     if (name === 'summary') return "the report's title matches its code";
@@ -94,14 +104,15 @@ export function rankFiles(
   weights: ArrayLike<number>,
   k = 10,
 ): FileRanking & { scores: Float64Array } {
-  const X = fileFeatures(index, query, history);
+  const notes: FeatureNotes = { similar: new Map(), frame: new Map(), named: new Map() };
+  const X = fileFeatures(index, query, history, notes);
   const scores = scoreRows(X, weights);
   const top = topIndices(scores, k);
   const q = termCounts(query.text);
   const files = top.map((i) => ({
     path: index.paths[i]!,
     score: scores[i]!,
-    why: reasons(index, i, X, weights, q),
+    why: reasons(index, i, X, weights, q, notes),
   }));
   // a directory is as likely as its likeliest file ("the section of code")
   const dirs = new Map<string, { score: number; files: string[] }>();

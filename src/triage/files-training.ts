@@ -59,6 +59,7 @@ export async function trainFilesTask(
     .map((r) => {
       const e = [...byReport.values()].find((x) => x.sha === r.labels.commit)!;
       return {
+        id: r.externalId,
         time: Date.parse(e.time),
         files: [...e.files],
         terms: termCounts(`${r.summary}\n${r.description}`),

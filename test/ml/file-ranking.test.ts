@@ -79,6 +79,7 @@ describe('ranking files', () => {
   it('earlier fixes of similar reports, and only those before it was filed, point at their files', () => {
     const history = [
       {
+        id: 'r1',
         time: 10,
         files: ['util/src/org/aspectj/util/FileUtil.java'],
         terms: termCounts('copying a jar fails'),
@@ -94,10 +95,29 @@ describe('ranking files', () => {
     );
     assert.equal(r.files[0]!.path, 'util/src/org/aspectj/util/FileUtil.java');
     assert.ok(
-      r.files[0]!.why.some((w) => /similar earlier reports|earlier reports in these words/.test(w)),
+      r.files[0]!.why.some((w) =>
+        /similar earlier reports, most like r1|earlier reports in these words/.test(w),
+      ),
       r.files[0]!.why.join('; '),
     );
     assert.equal(r.directories[0]!.path, 'util/src/org/aspectj/util');
+  });
+
+  it('a reason names the stack frame and the class the report names', () => {
+    const r = rankFiles(
+      index,
+      {
+        text: 'NPE in BcelShadow\n at org.aspectj.weaver.bcel.BcelShadow.prepare(BcelShadow.java:1)',
+        time: 0,
+        component: null,
+      },
+      [],
+      defaultWeights(),
+      1,
+    );
+    const why = r.files[0]!.why.join('; ');
+    assert.match(why, /holds org\.aspectj\.weaver\.bcel\.BcelShadow\.prepare of the report's stack trace/);
+    assert.match(why, /the report names BcelShadow/);
   });
 
   it("history only: the files earlier fixes touched, found by their fixers' words", () => {

@@ -31,6 +31,10 @@ export const FEATURES = [
   'summary',
   /** BM25 of the report against the words of the earlier reports whose fixes touched the file */
   'fixerText',
+  /** the file's size (log of its terms): larger files hold more bugs (BugLocator's length factor) */
+  'length',
+  /** the report names a method the file declares */
+  'method',
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
 export const F = FEATURES.length;
@@ -220,6 +224,20 @@ export function fileFeatures(
       if (i !== undefined) X[i * F + 10] = s[j]!;
     }
     scaleToMax(X, 10);
+  }
+
+  // a file's size and methods, where the candidates are source files (measured on AspectJ's
+  // training reports: MAP 0.323 → 0.335 with the source, 0.303 → 0.299 with history only)
+  let maxLen = 0;
+  for (let i = 0; i < n; i++) maxLen = Math.max(maxLen, Math.log1p(index.lengths[i]!));
+  const idents = namedIdentifiers(query.text);
+  for (let i = 0; i < n && index.fromSource; i++) {
+    X[i * F + 11] = maxLen > 0 ? Math.log1p(index.lengths[i]!) / maxLen : 0;
+    for (const m of index.termsOf(i).methods)
+      if (idents.has(m)) {
+        X[i * F + 12] = 1;
+        break;
+      }
   }
 
   // file-name words the report uses

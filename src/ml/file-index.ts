@@ -34,7 +34,14 @@ export class FileIndex {
   /** declared type → files */
   private readonly byClass = new Map<string, number[]>();
 
-  constructor(private readonly files: readonly IndexedFile[]) {
+  constructor(
+    private readonly files: readonly IndexedFile[],
+    /**
+     * false for history-only candidates, whose "text" is their fixers' words: then a file's length
+     * and methods mean nothing, and the ranker leaves them out
+     */
+    readonly fromSource = true,
+  ) {
     this.paths = files.map((f) => f.path);
     this.lengths = Float64Array.from(files, (f) => f.terms.length);
     this.nameWords = files.map((f) => [...new Set(codeTokens(basename(f.path)))]);

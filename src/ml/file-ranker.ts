@@ -45,6 +45,8 @@ export const DEFAULT_WEIGHTS: Readonly<Record<FeatureName, number>> = {
   component: 0.2,
   summary: 0.5,
   fixerText: 0.5,
+  length: 0.1,
+  method: 0.3,
 };
 
 export function defaultWeights(): Float64Array {
@@ -90,6 +92,8 @@ function reasons(
     if (name === 'component') return "often fixed for this component's reports";
     if (name === 'summary') return "the report's title matches its code";
     if (name === 'fixerText') return 'earlier reports in these words were fixed here';
+    if (name === 'length') return 'a large file';
+    if (name === 'method') return 'the report names one of its methods';
     return 'fixed often or recently';
   });
   // fix count and both recencies read the same to a person: said once

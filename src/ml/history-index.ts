@@ -26,5 +26,8 @@ export function historyIndex(history: readonly FixRecord[]): FileIndex {
         t.length += n;
       }
     }
-  return new FileIndex([...byFile].map(([path, terms]) => ({ path, terms })));
+  return new FileIndex(
+    [...byFile].map(([path, terms]) => ({ path, terms })),
+    false,
+  );
 }

@@ -10,8 +10,9 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { timeSplit } from '../../src/evaluation/splits.ts';
+import { resolveCommits } from '../../src/localization/evaluate-files.ts';
 import { BlobReader } from '../../src/sources/git/blob-reader.ts';
-import { git, openGitRepo } from '../../src/sources/git/git-command.ts';
+import { openGitRepo } from '../../src/sources/git/git-command.ts';
 import { gitLog } from '../../src/sources/git/git-log.ts';
 import { SourceSnapshots } from '../../src/sources/git/source-snapshots.ts';
 import { loadReports } from '../../src/sources/load-reports.ts';
@@ -99,18 +100,9 @@ if (aspectj) {
   const split = timeSplit(withFiles.map((r) => ({ time: r.createdAt, id: r.externalId })));
   const test = new Set(split.test);
   const shorts = withFiles.map((r) => (r.labels.commit ?? '').split(/\s+/)[0]!).filter(Boolean);
-  const times = new Map<string, number>();
-  for (const line of git(repo, [
-    'log',
-    '--no-walk=unsorted',
-    '--format=%H %ct',
-    '--ignore-missing',
-    ...new Set(shorts),
-  ]).split('\n')) {
-    const [sha, ct] = line.split(' ');
-    const short = shorts.find((s) => sha?.startsWith(s));
-    if (short) times.set(short, Number(ct) * 1000);
-  }
+  // the fixes' commit times, as evaluate --task files reads them
+  const fixCommits = resolveCommits(repo, shorts);
+  const times = new Map([...fixCommits].map(([short, c]) => [short, c.time]));
   const median = withFiles[split.test[Math.floor(split.test.length / 2)]!]!;
   const snapshotRev = `${(median.labels.commit ?? '').split(/\s+/)[0]}^`;
   const dir = mkdtempSync(join(tmpdir(), 'eightball-loc-'));

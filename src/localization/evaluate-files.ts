@@ -88,7 +88,7 @@ function splitList(v: string | undefined): string[] {
 }
 
 /** Full ids and commit times of the fixes the reports name (one git call). */
-function resolveCommits(repo: GitRepo, shorts: string[]): Map<string, { sha: string; time: number }> {
+export function resolveCommits(repo: GitRepo, shorts: string[]): Map<string, { sha: string; time: number }> {
   const out = new Map<string, { sha: string; time: number }>();
   const unique = [...new Set(shorts)];
   for (let i = 0; i < unique.length; i += 500) {

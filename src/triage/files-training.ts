@@ -37,9 +37,12 @@ export async function trainFilesTask(
     byReport.set(f.reportId, e);
   }
   const reports: BugReport[] = [];
+  // each report's fix, in the order of `reports`
+  const fixOf: { time: string; files: Set<string> }[] = [];
   for (const [id, e] of byReport) {
     const found = await getReportById(store.db, id);
     if (!found || e.files.size === 0) continue;
+    fixOf.push(e);
     reports.push({
       ...found.report,
       labels: { ...found.report.labels, files: [...e.files].join(' '), commit: e.sha },
@@ -56,8 +59,8 @@ export async function trainFilesTask(
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
   const history: FixRecord[] = reports
-    .map((r) => {
-      const e = [...byReport.values()].find((x) => x.sha === r.labels.commit)!;
+    .map((r, i) => {
+      const e = fixOf[i]!;
       return {
         id: r.externalId,
         time: Date.parse(e.time),

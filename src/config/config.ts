@@ -23,6 +23,15 @@ export const ConfigSchema = z.object({
     .regex(/^smtps?:\/\/.+/, 'must be smtp://HOST:PORT')
     .optional(),
   bugzillaApiKey: z.string().min(1).optional(),
+  /** a GitHub token for `import github`, GitHub sources and write-back (scopes: issues read/write) */
+  githubToken: z.string().min(1).optional(),
+  /** Jira Cloud: the account's e-mail (with jiraToken: basic auth); absent: jiraToken is a bearer token */
+  jiraEmail: z.string().min(1).optional(),
+  jiraToken: z.string().min(1).optional(),
+  /** the secrets webhook deliveries are signed with (GitHub, Jira) or carry in a header (Bugzilla) */
+  githubWebhookSecret: z.string().min(8).optional(),
+  jiraWebhookSecret: z.string().min(8).optional(),
+  bugzillaWebhookSecret: z.string().min(8).optional(),
   /** where people reach the web app, for links in e-mail (default http://HOST:PORT) */
   publicUrl: z
     .string()
@@ -69,6 +78,12 @@ export const ENV_VARS: Record<string, keyof Config> = {
   EIGHTBALL_SMTP_URL: 'smtpUrl',
   EIGHTBALL_PUBLIC_URL: 'publicUrl',
   EIGHTBALL_BUGZILLA_API_KEY: 'bugzillaApiKey',
+  EIGHTBALL_GITHUB_TOKEN: 'githubToken',
+  EIGHTBALL_JIRA_EMAIL: 'jiraEmail',
+  EIGHTBALL_JIRA_TOKEN: 'jiraToken',
+  EIGHTBALL_GITHUB_WEBHOOK_SECRET: 'githubWebhookSecret',
+  EIGHTBALL_JIRA_WEBHOOK_SECRET: 'jiraWebhookSecret',
+  EIGHTBALL_BUGZILLA_WEBHOOK_SECRET: 'bugzillaWebhookSecret',
   EIGHTBALL_LOG_LEVEL: 'logLevel',
   EIGHTBALL_CLASSIFY_RATE_LIMIT: 'classifyRateLimit',
   EIGHTBALL_JOB_LEASE_MS: 'jobLeaseMs',

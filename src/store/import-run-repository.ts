@@ -5,7 +5,7 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 export interface ImportRunStart {
   source: string;
-  kind: 'file' | 'bugzilla' | 'git';
+  kind: 'file' | 'bugzilla' | 'git' | 'github' | 'jira';
   target: string;
   fingerprint: string;
   options: Record<string, unknown>;

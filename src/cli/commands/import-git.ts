@@ -3,13 +3,10 @@ import { EightballError } from '../../domain/index.ts';
 import { importGit } from '../../jobs/import-git.ts';
 import { isQuiet, withStore } from '../context.ts';
 import { createProgress } from '../progress.ts';
+import { collect } from './import-ui.ts';
 
 /** warnings printed one by one before the rest are only counted */
 const SHOWN_WARNINGS = 5;
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 export function registerImportGit(imp: Command): void {
   imp

@@ -1,87 +1,28 @@
 import { type Command, Option } from 'commander';
-import { EightballError, formatRecordError, type RecordError } from '../../domain/index.ts';
 import { importBugzilla } from '../../jobs/import-bugzilla.ts';
 import { importFile } from '../../jobs/import-file.ts';
-import type { ImportSummary, IngestProgress } from '../../jobs/ingest.ts';
 import { parseColumnMap } from '../../sources/csv-source.ts';
 import { FILE_FORMATS, type FileFormat } from '../../sources/file-source.ts';
 import { DUMP_FORMATS } from '../../sources/formats/index.ts';
-import { configFrom, interruptSignal, isQuiet, withStore } from '../context.ts';
-import { EXIT_FAILURE, EXIT_INTERRUPTED } from '../exit-codes.ts';
-import { createProgress, formatBytes } from '../progress.ts';
+import { configFrom, isQuiet, withStore } from '../context.ts';
+import { formatBytes } from '../progress.ts';
 import { registerImportGit } from './import-git.ts';
-
-/** How many rejected records are printed before the rest are only counted. */
-const SHOWN_REJECTS = 20;
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
-function positiveInt(name: string) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n <= 0)
-      throw new EightballError('usage', `${name}: "${v}" is not a positive whole number`);
-    return n;
-  };
-}
-
-function rejectPrinter(quiet: boolean) {
-  let shown = 0;
-  return {
-    onRejected(e: RecordError) {
-      shown++;
-      if (!quiet && shown <= SHOWN_REJECTS) process.stderr.write(`rejected ${formatRecordError(e)}\n`);
-    },
-    get count() {
-      return shown;
-    },
-  };
-}
-
-/** The progress bar and the Ctrl-C handling every import command shares. */
-function importUi(quiet: boolean) {
-  return {
-    bar: createProgress('importing', !quiet && process.stderr.isTTY === true),
-    intr: interruptSignal(() =>
-      process.stderr.write('\nstopping after the current batch (Ctrl-C again to quit now)\n'),
-    ),
-  };
-}
-
-function printSummary(s: ImportSummary, extra: string[], opts: { json?: boolean; rejects?: string }): void {
-  if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ ...s, extra })}\n`);
-    return;
-  }
-  if (s.rejected > SHOWN_REJECTS) {
-    process.stderr.write(
-      `... ${s.rejected - SHOWN_REJECTS} more rejected${opts.rejects ? `; all are in ${opts.rejects}` : '; --rejects FILE writes them all'}\n`,
-    );
-  }
-  for (const line of extra) process.stderr.write(`${line}\n`);
-  if (s.message) process.stderr.write(`${s.message}\n`);
-  process.stdout.write(
-    `${s.status === 'completed' ? '' : `${s.status}: `}imported ${s.imported}, updated ${s.updated}, unchanged ${s.unchanged}, rejected ${s.rejected} (source ${s.source}, run #${s.runId})\n`,
-  );
-}
-
-function exitCodeOf(s: ImportSummary): number {
-  if (s.status === 'interrupted') return EXIT_INTERRUPTED;
-  if (s.status === 'failed') return EXIT_FAILURE;
-  return 0;
-}
-
-function progressDetail(p: IngestProgress): string {
-  return `${p.records} read, ${p.imported} new, ${p.updated} updated, ${p.rejected} rejected`;
-}
+import { registerImportTrackers } from './import-trackers.ts';
+import {
+  collect,
+  exitCodeOf,
+  importUi,
+  positiveInt,
+  printSummary,
+  progressDetail,
+  rejectPrinter,
+} from './import-ui.ts';
 
 export function registerImport(program: Command): void {
   const imp = program
     .command('import')
     .description(
-      "bring bug reports into the database, from a dump file or a Bugzilla, and link a git repository's fixes",
+      "bring bug reports into the database, from a dump file, a Bugzilla, GitHub or Jira, and link a git repository's fixes",
     )
     .addHelpText(
       'after',
@@ -93,9 +34,12 @@ An interrupted import (Ctrl-C, a crash) resumes where it stopped when run again.
 Examples:
   $ eightball import file ../shared/data/bugzilla/list-exports/Mozilla.csv
   $ eightball import bugzilla --url https://bugzilla.mozilla.org --product Firefox --since 2024-01-01
+  $ eightball import github --repo webcompat/web-bugs
+  $ eightball import jira --url https://issues.apache.org/jira --project HDFS
   $ eightball import git --repo ~/src/firefox`,
     );
   registerImportGit(imp);
+  registerImportTrackers(imp);
 
   imp
     .command('file')

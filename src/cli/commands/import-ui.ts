@@ -1,0 +1,76 @@
+/** What every `import` subcommand shares: rejects printed, progress, Ctrl-C, the summary line. */
+import { EightballError, formatRecordError, type RecordError } from '../../domain/index.ts';
+import type { ImportSummary, IngestProgress } from '../../jobs/ingest.ts';
+import { interruptSignal } from '../context.ts';
+import { EXIT_FAILURE, EXIT_INTERRUPTED } from '../exit-codes.ts';
+import { createProgress } from '../progress.ts';
+
+/** How many rejected records are printed before the rest are only counted. */
+export const SHOWN_REJECTS = 20;
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function positiveInt(name: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new EightballError('usage', `${name}: "${v}" is not a positive whole number`);
+    return n;
+  };
+}
+
+export function rejectPrinter(quiet: boolean) {
+  let shown = 0;
+  return {
+    onRejected(e: RecordError) {
+      shown++;
+      if (!quiet && shown <= SHOWN_REJECTS) process.stderr.write(`rejected ${formatRecordError(e)}\n`);
+    },
+    get count() {
+      return shown;
+    },
+  };
+}
+
+/** The progress bar and the Ctrl-C handling every import command shares. */
+export function importUi(quiet: boolean) {
+  return {
+    bar: createProgress('importing', !quiet && process.stderr.isTTY === true),
+    intr: interruptSignal(() =>
+      process.stderr.write('\nstopping after the current batch (Ctrl-C again to quit now)\n'),
+    ),
+  };
+}
+
+export function printSummary(
+  s: ImportSummary,
+  extra: string[],
+  opts: { json?: boolean; rejects?: string },
+): void {
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ ...s, extra })}\n`);
+    return;
+  }
+  if (s.rejected > SHOWN_REJECTS) {
+    process.stderr.write(
+      `... ${s.rejected - SHOWN_REJECTS} more rejected${opts.rejects ? `; all are in ${opts.rejects}` : '; --rejects FILE writes them all'}\n`,
+    );
+  }
+  for (const line of extra) process.stderr.write(`${line}\n`);
+  if (s.message) process.stderr.write(`${s.message}\n`);
+  process.stdout.write(
+    `${s.status === 'completed' ? '' : `${s.status}: `}imported ${s.imported}, updated ${s.updated}, unchanged ${s.unchanged}, rejected ${s.rejected} (source ${s.source}, run #${s.runId})\n`,
+  );
+}
+
+export function exitCodeOf(s: ImportSummary): number {
+  if (s.status === 'interrupted') return EXIT_INTERRUPTED;
+  if (s.status === 'failed') return EXIT_FAILURE;
+  return 0;
+}
+
+export function progressDetail(p: IngestProgress): string {
+  return `${p.records} read, ${p.imported} new, ${p.updated} updated, ${p.rejected} rejected`;
+}

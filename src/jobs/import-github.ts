@@ -1,0 +1,113 @@
+import type { RecordError } from '../domain/index.ts';
+import { EightballError } from '../domain/index.ts';
+import { GITHUB_API, githubClient } from '../sources/github-client.ts';
+import { githubSourceName, parseRepo, readGithubIssues } from '../sources/github-rest.ts';
+import { parseDate } from '../sources/values.ts';
+import { getSetting, latestCheckpoint, latestImportRun, type Store, setSetting } from '../store/index.ts';
+import { claimInput, type ImportSummary, type IngestProgress, ingest } from './ingest.ts';
+
+export interface GithubImportOptions {
+  /** OWNER/REPO */
+  repo: string;
+  token?: string | undefined;
+  /** the API root (GitHub Enterprise: https://HOST/api/v3) */
+  apiUrl?: string | undefined;
+  /** overrides the checkpoint: only issues updated on or after this date */
+  since?: string;
+  source?: string;
+  pageSize?: number;
+  limit?: number;
+  strict?: boolean;
+  rejectsPath?: string;
+  signal?: AbortSignal;
+  /** milliseconds per second of a rate-limit wait (tests shrink it) */
+  retryAfterBaseValue?: number;
+  onProgress?: (p: IngestProgress) => void;
+  onRejected?: (e: RecordError) => void;
+  onRateLimit?: (e: { kind: 'primary' | 'secondary'; retryAfterSeconds: number; url: string }) => void;
+}
+
+export interface GithubImportSummary extends ImportSummary {
+  since: string | null;
+  /** the first page answered 304: nothing changed since the last run */
+  notModified: boolean;
+}
+
+/**
+ * Incremental sync of a GitHub repository's issues: from the last run's checkpoint (the newest
+ * `updated_at` stored), with the first page asked conditionally on its last ETag.
+ */
+export async function importGithub(store: Store, opts: GithubImportOptions): Promise<GithubImportSummary> {
+  const { owner, repo } = parseRepo(opts.repo);
+  const apiUrl = (opts.apiUrl ?? GITHUB_API).replace(/\/+$/, '');
+  if (!/^https?:\/\/\S+$/.test(apiUrl))
+    throw EightballError.about('url', 'usage', `--api-url: "${apiUrl}" must be http:// or https://`);
+  const source = opts.source ?? githubSourceName(`${owner}/${repo}`);
+  const target = JSON.stringify({ api: apiUrl, repo: `${owner}/${repo}`.toLowerCase() });
+  const previous = await latestImportRun(store.db, source, target);
+  await claimInput(store, previous, `${owner}/${repo} into source "${source}"`);
+  let since: string | null;
+  if (opts.since) {
+    const d = parseDate(opts.since);
+    if (d instanceof Error || d === null)
+      throw EightballError.about('since', 'usage', `--since: "${opts.since}" is not a date (YYYY-MM-DD)`);
+    since = d;
+  } else {
+    since = await latestCheckpoint(store.db, source, target);
+  }
+  // an ETag belongs to one exact query: the checkpoint is part of its key
+  const etagKey = `etag:${source}:${target}:${since ?? ''}`;
+  const etag = opts.since ? null : ((await getSetting(store.db, etagKey)) ?? null);
+  let newEtag: string | null = null;
+  let notModified = false;
+  const octokit = githubClient({
+    token: opts.token,
+    baseUrl: apiUrl,
+    ...(opts.retryAfterBaseValue !== undefined ? { retryAfterBaseValue: opts.retryAfterBaseValue } : {}),
+    ...(opts.onRateLimit ? { onRateLimit: opts.onRateLimit } : {}),
+  });
+  const summary = await ingest(
+    store,
+    {
+      run: {
+        source,
+        kind: 'github',
+        target,
+        fingerprint: target,
+        options: { repo: `${owner}/${repo}`, since },
+        checkpoint: since,
+      },
+      items: readGithubIssues(octokit, {
+        repo: `${owner}/${repo}`,
+        since,
+        etag,
+        ...(opts.pageSize !== undefined ? { pageSize: opts.pageSize } : {}),
+        ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        onEtag: (e) => {
+          newEtag = e;
+        },
+        onNotModified: () => {
+          notModified = true;
+        },
+      }),
+      skip: 0,
+      checkpointAfter: (item, _seq, prev) => {
+        const t = item.kind === 'report' ? item.report.updatedAt : null;
+        return t && (!prev || t > prev) ? t : prev;
+      },
+    },
+    {
+      batchSize: opts.pageSize ?? 100,
+      strict: opts.strict,
+      rejectsPath: opts.rejectsPath,
+      signal: opts.signal,
+      onProgress: opts.onProgress,
+      onRejected: opts.onRejected,
+    },
+  );
+  // the ETag is worth keeping only while the checkpoint it was asked with stays the next one
+  if (newEtag && summary.status === 'completed' && (summary.checkpoint ?? null) === since)
+    await setSetting(store.db, etagKey, newEtag);
+  return { ...summary, since, notModified };
+}

@@ -67,13 +67,31 @@ describe('eightball import github / jira', { skip }, () => {
     assert.equal(s.source, 'github:webcompat/web-bugs');
     assert.ok(!`${r.stdout}${r.stderr}`.includes('ghp_do_not_print'));
     assert.ok(github.requests.every((q) => q.auth === 'token ghp_do_not_print'));
-    const again = await cli(db, {}, 'import', 'github', '--repo', 'webcompat/web-bugs', '--api-url', githubUrl);
+    const again = await cli(
+      db,
+      {},
+      'import',
+      'github',
+      '--repo',
+      'webcompat/web-bugs',
+      '--api-url',
+      githubUrl,
+    );
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /imported 0, updated 0/);
   });
 
   it('imports a Jira project and says what it searched', async () => {
-    const r = await cli(db, { EIGHTBALL_JIRA_TOKEN: 'pat' }, 'import', 'jira', '--url', jiraUrl, '--project', 'YARN');
+    const r = await cli(
+      db,
+      { EIGHTBALL_JIRA_TOKEN: 'pat' },
+      'import',
+      'jira',
+      '--url',
+      jiraUrl,
+      '--project',
+      'YARN',
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /imported 120, .*source jira:127\.0\.0\.1:\d+:YARN/);
     assert.match(r.stderr, /searched: project = "YARN" ORDER BY updated ASC/);

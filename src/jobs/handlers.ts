@@ -23,7 +23,7 @@ import { CHUNK_SIZE } from './batches.ts';
 import { importFile } from './import-file.ts';
 import { notifyWatchers } from './notify.ts';
 import type { JobHandlers, JobQueue } from './queue.ts';
-import { sourceKind } from './source-kinds/index.ts';
+import { sourceKind, type TrackerSecrets } from './source-kinds/index.ts';
 import { runTraining } from './training-threads.ts';
 
 /** Reports filed longer ago than this are history, not news: an import classifies and announces only newer ones. */
@@ -58,7 +58,8 @@ export interface HandlerServices {
   mailer?: Mailer | undefined;
   /** where the web app is reached, for links in e-mail */
   baseUrl?: string;
-  bugzillaApiKey?: string | undefined;
+  /** the trackers' tokens (config file or EIGHTBALL_* variables) */
+  secrets?: TrackerSecrets | undefined;
   /** the database's URL, for the thread a train or evaluate job runs in; without it they run here */
   databaseUrl?: string | undefined;
   /** threads a train or evaluate job's fit may use (default 1): the worker process's setting */
@@ -185,7 +186,7 @@ export function jobHandlers(s: HandlerServices): JobHandlers {
       const r = await kind.sync(s.store, source, {
         signal: ctx.signal,
         onProgress,
-        secrets: { bugzillaApiKey: s.bugzillaApiKey },
+        secrets: s.secrets ?? {},
       });
       const sourceName = kind.storedAs(source.name);
       return {

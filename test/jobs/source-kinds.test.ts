@@ -30,9 +30,32 @@ describe('data source kinds, one file each, found through the registry', () => {
   it('lists the kinds the admin page offers, and refuses one it does not know', () => {
     assert.deepEqual(
       SOURCE_KINDS.map((k) => k.kind),
-      ['bugzilla', 'file', 'git'],
+      ['bugzilla', 'github', 'jira', 'file', 'git'],
     );
-    assert.throws(() => sourceKind('gitlab'), /unknown source kind "gitlab" \(bugzilla, file, git\)/);
+    assert.throws(
+      () => sourceKind('gitlab'),
+      /unknown source kind "gitlab" \(bugzilla, github, jira, file, git\)/,
+    );
+  });
+
+  it('checks a GitHub source (OWNER/REPO, an api URL) and a Jira one (a URL, a project key)', () => {
+    const gh = sourceKind('github');
+    assert.doesNotThrow(() => gh.check({ location: 'webcompat/web-bugs', query: '' }));
+    assert.doesNotThrow(() => gh.check({ location: 'o/r', query: 'api=https://ghe.example/api/v3' }));
+    assert.equal(refusal(() => gh.check({ location: 'webcompat', query: '' })).field, 'location');
+    assert.equal(refusal(() => gh.check({ location: 'o/r', query: 'api=ftp://x' })).field, 'query');
+    assert.equal(refusal(() => gh.check({ location: 'o/r', query: 'token=abc' })).field, 'query');
+    const jira = sourceKind('jira');
+    assert.doesNotThrow(() =>
+      jira.check({ location: 'https://issues.apache.org/jira', query: 'project=HIVE&jql=issuetype%3DBug' }),
+    );
+    assert.equal(refusal(() => jira.check({ location: 'https://j.example', query: '' })).field, 'query');
+    assert.equal(
+      refusal(() => jira.check({ location: 'https://j.example', query: 'project=HIVE%22+OR+1%3D1' })).field,
+      'query',
+    );
+    assert.equal(refusal(() => jira.check({ location: 'j.example', query: 'project=HIVE' })).field, 'location');
+    assert.equal(jira.storedAs('hive'), 'jira:hive');
   });
 
   it('checks a Bugzilla source: an http(s) URL, and only product and component in its query', () => {

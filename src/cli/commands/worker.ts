@@ -3,6 +3,7 @@ import { EightballError } from '../../domain/index.ts';
 import { jobHandlers } from '../../jobs/handlers.ts';
 import { openConfiguredQueue } from '../../jobs/open-queue.ts';
 import { startScheduler } from '../../jobs/scheduler.ts';
+import { trackerSecrets } from '../../jobs/source-kinds/index.ts';
 import { smtpMailer } from '../../notify/mailer.ts';
 import { openStore } from '../../store/index.ts';
 import { Predictor } from '../../triage/index.ts';
@@ -64,6 +65,7 @@ Examples:
           baseUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
           databaseUrl: config.databaseUrl,
           threads: threadsFor(cmd),
+          secrets: trackerSecrets(config),
         }),
         { concurrency: o.concurrency },
       );

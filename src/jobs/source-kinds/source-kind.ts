@@ -12,7 +12,24 @@ export interface SyncContext {
   signal: AbortSignal;
   onProgress: (p: SyncProgress) => void;
   /** secrets from settings or the environment, never from the source row (which is shown on pages) */
-  secrets: { bugzillaApiKey?: string | undefined };
+  secrets: TrackerSecrets;
+}
+
+/** The tokens a live source signs in with: from the config file or EIGHTBALL_* variables only. */
+export interface TrackerSecrets {
+  bugzillaApiKey?: string | undefined;
+  githubToken?: string | undefined;
+  jiraEmail?: string | undefined;
+  jiraToken?: string | undefined;
+}
+
+export function trackerSecrets(c: TrackerSecrets): TrackerSecrets {
+  return {
+    bugzillaApiKey: c.bugzillaApiKey,
+    githubToken: c.githubToken,
+    jiraEmail: c.jiraEmail,
+    jiraToken: c.jiraToken,
+  };
 }
 
 /**

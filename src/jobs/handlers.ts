@@ -3,12 +3,14 @@ import type { Mailer } from '../notify/mailer.ts';
 import {
   getBatch,
   getDataSource,
+  getReportById,
   pendingBatchItems,
   reportsImportedSince,
   type Store,
   saveBatchResults,
   savePredictions,
 } from '../store/index.ts';
+import { writeBack } from '../trackers/writeback.ts';
 import {
   getTask,
   inputFromReport,
@@ -215,6 +217,33 @@ export function jobHandlers(s: HandlerServices): JobHandlers {
         },
         ctx.signal,
       );
+    },
+
+    // a webhook delivery's report: classify it, tell its watchers when it is new, write back
+    async 'triage-report'(data) {
+      const d = obj(data);
+      const reportId = Number(d.reportId);
+      const stored = await getReportById(s.store.db, reportId);
+      if (!stored) throw new EightballError('not-found', `report ${reportId} not found`);
+      if ((await s.predictor.models()).size === 0)
+        return { reportId, classified: false, reason: 'no active model' };
+      const c = await s.predictor.classify(inputFromReport(stored.report), {
+        similar: 0,
+        excludeId: reportId,
+      });
+      await savePredictions(s.store.db, reportId, storedPredictions(c), new Date().toISOString());
+      if (d.created === true)
+        await s.queue.enqueue(
+          'notify',
+          { reportId },
+          { dedupKey: `notify:${reportId}`, attempts: 5, backoffMs: 5000 },
+        );
+      const base = s.baseUrl ?? 'http://127.0.0.1:8080';
+      const writeback = await writeBack(s.store, reportId, c.answers, {
+        secrets: s.secrets ?? {},
+        link: (id) => `${base}/reports/${id}`,
+      });
+      return { reportId, classified: true, writeback };
     },
 
     async notify(data) {

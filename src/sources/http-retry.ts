@@ -51,13 +51,32 @@ export interface RetryEvent {
  * GET a JSON document, retrying 429 and 5xx (and network failures) with exponential backoff and
  * jitter; a Retry-After header, when the server sends one, sets the wait instead.
  */
-export async function fetchJsonWithRetry(
+export function fetchJsonWithRetry(
   url: string,
   init: {
     headers?: Record<string, string>;
     signal?: AbortSignal;
     policy?: RetryPolicy;
     onRetry?: (e: RetryEvent) => void;
+  },
+): Promise<unknown> {
+  return requestJsonWithRetry('GET', url, init);
+}
+
+/**
+ * A JSON request with the same retries. A POST (which creates something: a comment) is retried
+ * only on 429, which says it was not taken; a 5xx might have been, and a retry could post twice.
+ * An empty answer (204) is null.
+ */
+export async function requestJsonWithRetry(
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE',
+  url: string,
+  init: {
+    headers?: Record<string, string>;
+    body?: unknown;
+    signal?: AbortSignal | undefined;
+    policy?: RetryPolicy;
+    onRetry?: ((e: RetryEvent) => void) | undefined;
   },
 ): Promise<unknown> {
   const policy = init.policy ?? DEFAULT_RETRY;
@@ -69,21 +88,32 @@ export async function fetchJsonWithRetry(
       const signals = [AbortSignal.timeout(policy.timeoutMs)];
       if (init.signal) signals.push(init.signal);
       const res = await fetch(url, {
-        headers: { accept: 'application/json', ...init.headers },
+        method,
+        headers: {
+          accept: 'application/json',
+          ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...init.headers,
+        },
+        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
         signal: AbortSignal.any(signals),
       });
       status = res.status;
-      if (res.ok) return await res.json();
+      if (res.ok) {
+        const text = await res.text();
+        return text.trim() === '' ? null : JSON.parse(text);
+      }
       const body = await res.text().catch(() => '');
       lastError = `HTTP ${res.status}${body ? `: ${body.slice(0, 200)}` : ''}`;
-      if (res.status !== 429 && res.status < 500) {
-        throw new EightballError('http', `GET ${redactKey(url)}: ${lastError}`);
+      if (res.status !== 429 && (res.status < 500 || method === 'POST')) {
+        throw new EightballError('http', `${method} ${redactKey(url)}: ${lastError}`);
       }
       delay = retryAfterMs(res.headers.get('retry-after'));
     } catch (e) {
       if (e instanceof EightballError) throw e;
       if (init.signal?.aborted) throw new EightballError('interrupted', 'interrupted');
       lastError = (e as Error).message;
+      // a POST that failed in flight may have been taken: not retried
+      if (method === 'POST') throw new EightballError('http', `${method} ${redactKey(url)}: ${lastError}`);
     }
     if (attempt === policy.attempts) break;
     const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
@@ -93,7 +123,7 @@ export async function fetchJsonWithRetry(
   }
   throw new EightballError(
     'http',
-    `GET ${redactKey(url)}: gave up after ${policy.attempts} attempts: ${lastError}`,
+    `${method} ${redactKey(url)}: gave up after ${policy.attempts} attempts: ${lastError}`,
   );
 }
 

@@ -13,3 +13,4 @@ export type * from './schema.ts';
 export * from './stats-queries.ts';
 export * from './subscription-repository.ts';
 export * from './task-repository.ts';
+export * from './tracker-repository.ts';

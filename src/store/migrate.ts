@@ -8,6 +8,7 @@ import * as m004 from './migrations/004-hardening.ts';
 import * as m005 from './migrations/005-report-data.ts';
 import * as m006 from './migrations/006-tasks.ts';
 import * as m007 from './migrations/007-git.ts';
+import * as m008 from './migrations/008-tracker-loop.ts';
 
 /** Migrations are code, listed here in order: a bundle or a compiled build finds them without a file scan. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '005-report-data': m005,
   '006-tasks': m006,
   '007-git': m007,
+  '008-tracker-loop': m008,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -254,6 +254,62 @@ export interface NotificationsTable {
   sent_at: string | null;
 }
 
+export interface WebhookDeliveriesTable {
+  tracker: string;
+  delivery_id: string;
+  event: string;
+  report_id: number | null;
+  received_at: string;
+}
+
+export type WritebackMode = 'off' | 'suggest' | 'apply';
+
+export interface WritebackRulesTable {
+  source: string;
+  task: string;
+  mode: WritebackMode;
+  threshold: number;
+  /** JSON object: label → its own threshold */
+  label_thresholds: string;
+  /** JSON array: values of the task's field that mean nobody has triaged it yet ("" = empty) */
+  untriaged: string;
+  needs_triage_label: string | null;
+  updated_at: string;
+}
+
+export type TrackerActionState = 'done' | 'failed' | 'undone';
+
+export interface TrackerActionsTable {
+  id: Generated<number>;
+  report_id: number;
+  source: string;
+  task: string;
+  /** comment | set-component | set-product | add-labels | needs-triage */
+  kind: string;
+  decision: string;
+  probability: number;
+  state: TrackerActionState;
+  /** JSON: the tracker's values before, and what eightball set */
+  before_value: string;
+  after_value: string;
+  /** the comment's id in the tracker, for editing it */
+  external_ref: string | null;
+  message: string;
+  created_at: string;
+  undone_at: string | null;
+  undone_by: number | null;
+}
+
+/** A change of a triage field seen in the tracker (webhook `changes`), with who made it. */
+export interface ReportFieldChangesTable {
+  report_id: number;
+  field: string;
+  removed: string;
+  added: string;
+  who: string;
+  at: string;
+}
+
 export interface Database {
   bug_reports: BugReportsTable;
   import_runs: ImportRunsTable;
@@ -274,6 +330,10 @@ export interface Database {
   tasks: TasksTable;
   git_commits: GitCommitsTable;
   report_commits: ReportCommitsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  writeback_rules: WritebackRulesTable;
+  tracker_actions: TrackerActionsTable;
+  report_field_changes: ReportFieldChangesTable;
 }
 
 export type BugReportRow = Selectable<BugReportsTable>;

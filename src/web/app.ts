@@ -23,6 +23,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { apiRoutes } from './routes/api.ts';
 import { authRoutes, loginForm } from './routes/auth-pages.ts';
 import { docsRoutes } from './routes/docs.ts';
+import { type HookSecrets, hookRoutes } from './routes/hook-routes.ts';
 import { jobRoutes } from './routes/job-pages.ts';
 import { modelRoutes } from './routes/model-pages.ts';
 import { reportRoutes } from './routes/report-pages.ts';
@@ -39,6 +40,8 @@ export interface WebServices {
   queue?: JobQueue | undefined;
   /** whether watchers' e-mail can be sent (EIGHTBALL_SMTP_URL); the watch page says when not */
   emailEnabled?: boolean | undefined;
+  /** the secrets webhook deliveries prove themselves with; a tracker without one gets 503 */
+  hookSecrets?: HookSecrets | undefined;
 }
 
 export interface AppOptions extends WebServices {
@@ -109,6 +112,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     predictor: opts.predictor,
     queue: opts.queue,
     emailEnabled: opts.emailEnabled,
+    hookSecrets: opts.hookSecrets,
   });
   app.decorateRequest('user', null);
   app.decorateRequest('authVia', null);
@@ -197,7 +201,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   // one input layer for what no field may hold: a NUL byte (PostgreSQL text refuses it)
   app.addHook('preValidation', async (req, reply) => {
-    const bad = nulField({ ...(req.params as object), ...(req.query as object) }) ?? nulField(req.body);
+    const bad =
+      nulField({ ...(req.params as object), ...(req.query as object) }) ??
+      // a webhook's raw body is checked after its signature, once parsed
+      (Buffer.isBuffer(req.body) ? null : nulField(req.body));
     if (bad !== null) {
       const message = `${bad || 'body'}: a NUL character is not allowed`;
       if (isApi(req) || req.headers.accept?.includes('application/json'))
@@ -310,6 +317,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(docsRoutes);
   await app.register(jobRoutes);
   await app.register(watchRoutes);
+  await app.register(hookRoutes, { prefix: '/hooks' });
   await app.register(apiRoutes, { prefix: '/api/v1', classifyRateLimit: limits.classify });
 
   // sessions that expired are dead weight: sweep them now and then

@@ -15,8 +15,9 @@ declare module 'fastify' {
   }
 }
 
+/** The JSON API and the trackers' webhooks: machines, which get JSON errors and no login page. */
 export function isApi(req: FastifyRequest): boolean {
-  return req.url.startsWith('/api/');
+  return req.url.startsWith('/api/') || req.url.startsWith('/hooks/');
 }
 
 /** The JSON error body every API refusal uses. */

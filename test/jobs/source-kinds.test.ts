@@ -54,7 +54,10 @@ describe('data source kinds, one file each, found through the registry', () => {
       refusal(() => jira.check({ location: 'https://j.example', query: 'project=HIVE%22+OR+1%3D1' })).field,
       'query',
     );
-    assert.equal(refusal(() => jira.check({ location: 'j.example', query: 'project=HIVE' })).field, 'location');
+    assert.equal(
+      refusal(() => jira.check({ location: 'j.example', query: 'project=HIVE' })).field,
+      'location',
+    );
     assert.equal(jira.storedAs('hive'), 'jira:hive');
   });
 

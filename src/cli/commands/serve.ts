@@ -78,6 +78,11 @@ async function runServer(config: Config, announce: boolean): Promise<void> {
     queue,
     rateLimitRedis,
     emailEnabled: config.smtpUrl !== undefined,
+    hookSecrets: {
+      github: config.githubWebhookSecret,
+      jira: config.jiraWebhookSecret,
+      bugzilla: config.bugzillaWebhookSecret,
+    },
     rateLimitNamespace: `${config.queuePrefix}-rate:`,
     classifyRateLimit: config.classifyRateLimit,
     trustProxy: config.trustProxy,

@@ -9,13 +9,15 @@ const KEYS = new Set(['project', 'jql', 'api']);
 export const jiraSource: SourceKind = {
   kind: 'jira',
   label: 'Jira project',
-  locationHint: 'the site URL, e.g. https://issues.apache.org/jira (query: project=HIVE&jql=issuetype%3DBug&api=server)',
+  locationHint:
+    'the site URL, e.g. https://issues.apache.org/jira (query: project=HIVE&jql=issuetype%3DBug&api=server)',
   check({ location, query }) {
     if (!/^https?:\/\/\S+$/.test(location))
       throw EightballError.about('location', 'usage', 'location: a Jira source needs an http(s) URL');
     const p = new URLSearchParams(query);
     for (const k of p.keys())
-      if (!KEYS.has(k)) throw EightballError.about('query', 'usage', `query: "${k}" is not project, jql or api`);
+      if (!KEYS.has(k))
+        throw EightballError.about('query', 'usage', `query: "${k}" is not project, jql or api`);
     const project = p.get('project');
     if (!project) throw EightballError.about('query', 'usage', 'query: project=KEY is needed');
     try {

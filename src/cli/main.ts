@@ -27,6 +27,7 @@ const COMMAND_MODULES: Record<string, () => Promise<Register>> = {
   jobs: async () => (await import('./commands/jobs.ts')).registerJobs,
   db: async () => (await import('./commands/db.ts')).registerDb,
   tasks: async () => (await import('./commands/tasks.ts')).registerTasks,
+  writeback: async () => (await import('./commands/writeback.ts')).registerWriteback,
 };
 
 /** Global options that take a value: skipped when looking for the command's name. */

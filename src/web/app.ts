@@ -14,6 +14,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOpt
 import type { Redis } from 'ioredis';
 import { ERROR_CODES, type ErrorCode, isEightballError } from '../domain/index.ts';
 import type { JobQueue } from '../jobs/queue.ts';
+import type { TrackerSecrets } from '../jobs/source-kinds/index.ts';
 import { deleteExpiredSessions, ensureSetting, findUserById, type Store } from '../store/index.ts';
 import type { Predictor } from '../triage/index.ts';
 import { apiError, isApi } from './auth.ts';
@@ -29,6 +30,7 @@ import { modelRoutes } from './routes/model-pages.ts';
 import { reportRoutes } from './routes/report-pages.ts';
 import { taskPageRoutes } from './routes/task-pages.ts';
 import { watchRoutes } from './routes/watch-pages.ts';
+import { writebackRoutes } from './routes/writeback-pages.ts';
 import { databaseSessionStore } from './session-store.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -42,6 +44,8 @@ export interface WebServices {
   emailEnabled?: boolean | undefined;
   /** the secrets webhook deliveries prove themselves with; a tracker without one gets 503 */
   hookSecrets?: HookSecrets | undefined;
+  /** the trackers' tokens, for undoing an action from the write-back page */
+  trackerSecrets?: TrackerSecrets | undefined;
 }
 
 export interface AppOptions extends WebServices {
@@ -113,6 +117,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     queue: opts.queue,
     emailEnabled: opts.emailEnabled,
     hookSecrets: opts.hookSecrets,
+    trackerSecrets: opts.trackerSecrets,
   });
   app.decorateRequest('user', null);
   app.decorateRequest('authVia', null);
@@ -317,6 +322,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(docsRoutes);
   await app.register(jobRoutes);
   await app.register(watchRoutes);
+  await app.register(writebackRoutes);
   await app.register(hookRoutes, { prefix: '/hooks' });
   await app.register(apiRoutes, { prefix: '/api/v1', classifyRateLimit: limits.classify });
 

@@ -17,11 +17,12 @@ import {
   upsertReports,
 } from '../../src/store/index.ts';
 import { undoAction } from '../../src/trackers/writeback.ts';
-import { Predictor, trainTask } from '../../src/triage/index.ts';
+import { createUser, Predictor, trainTask } from '../../src/triage/index.ts';
 import { buildApp } from '../../src/web/app.ts';
 import { FakeBugzilla } from '../support/fake-bugzilla.ts';
 import { triageCorpus } from '../support/triage-corpus.ts';
 import { until } from '../support/until.ts';
+import { WebClient } from '../support/web-client.ts';
 
 const SECRET = 'bugzilla-hook-secret';
 const SOURCE = 'bugzilla:moz';
@@ -133,7 +134,14 @@ describe('Bugzilla: a webhook in, the answer written back with its guard rails, 
     worker = queue.work(
       jobHandlers({ store, predictor, queue, secrets, baseUrl: 'https://triage.example.org' }),
     );
-    app = await buildApp({ store, predictor, queue, hookSecrets: { bugzilla: SECRET } });
+    app = await buildApp({
+      store,
+      predictor,
+      queue,
+      hookSecrets: { bugzilla: SECRET },
+      trackerSecrets: secrets,
+    });
+    await createUser(store, { username: 'ada', password: 'a long admin password', role: 'admin' }, null);
   });
   after(async () => {
     await worker?.stop();
@@ -245,5 +253,40 @@ describe('Bugzilla: a webhook in, the answer written back with its guard rails, 
     fake.personSets(5002, 'component', 'DOM');
     await assert.rejects(undoAction(store, other.id, null, { secrets }), /someone changed it since/);
     assert.equal(fake.bugs[1]!.component, 'DOM');
+  });
+
+  it('shows the rules, a dry run and the actions on the write-back page, and undoes with one click', async () => {
+    const web = new WebClient(app);
+    await web.login('ada', 'a long admin password');
+    const page = await web.get('/admin/writeback');
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /bugzilla:moz<\/td><td>component<\/td><td>apply/);
+    const dry = await web.get(
+      '/admin/writeback?dryRun=1&source=bugzilla%3Amoz&task=component&last=10&threshold=0.3',
+    );
+    assert.equal(dry.statusCode, 200);
+    assert.match(dry.body, /reports of bugzilla:moz: apply would act on <strong>\d+<\/strong>/);
+    // a form without its CSRF token is refused
+    const forged = await web.post(
+      '/admin/writeback/rules',
+      { source: SOURCE, task: 'component', mode: 'off' },
+      null,
+    );
+    assert.equal(forged.statusCode, 403);
+    // 5001's move was undone by a person in the tracker already: its undo is refused, naming why
+    fake.personSets(5001, 'component', 'General');
+    const id = (await reportIdOf(store.db, SOURCE, '5001'))!;
+    const moved = (await actionsForReport(store.db, id)).find((a) => a.kind === 'set-component')!;
+    const refused = await web.post(`/admin/writeback/actions/${moved.id}/undo`, {});
+    assert.equal(refused.statusCode, 409);
+    assert.match(refused.body, /someone changed it since/);
+    fake.personSets(5001, 'component', 'Printing');
+    const undone = await web.post(`/admin/writeback/actions/${moved.id}/undo`, {});
+    assert.equal(undone.statusCode, 200);
+    assert.match(undone.body, /Action \d+ undone: moved back to Core::General/);
+    assert.equal(fake.bugs[0]!.component, 'General');
+    const off = await web.post('/admin/writeback/rules', { source: SOURCE, task: 'component', mode: 'off' });
+    assert.equal(off.statusCode, 200);
+    assert.match(off.body, /bugzilla:moz component: off/);
   });
 });

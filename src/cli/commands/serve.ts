@@ -7,6 +7,7 @@ import type { Config } from '../../config/config.ts';
 import { EightballError } from '../../domain/index.ts';
 import { openConfiguredQueue } from '../../jobs/open-queue.ts';
 import { startScheduler } from '../../jobs/scheduler.ts';
+import { trackerSecrets } from '../../jobs/source-kinds/index.ts';
 import { openStore } from '../../store/index.ts';
 import { ensureFirstAdmin, Predictor } from '../../triage/index.ts';
 import { buildApp } from '../../web/app.ts';
@@ -78,6 +79,7 @@ async function runServer(config: Config, announce: boolean): Promise<void> {
     queue,
     rateLimitRedis,
     emailEnabled: config.smtpUrl !== undefined,
+    trackerSecrets: trackerSecrets(config),
     hookSecrets: {
       github: config.githubWebhookSecret,
       jira: config.jiraWebhookSecret,

@@ -66,6 +66,7 @@ ${d.tokens.map(
 
 <section><h2>Tasks</h2>
 <p><a href="/admin/tasks">Tasks, their label sources and costs</a>: the built-in questions and the team's own.</p>
+<p><a href="/admin/writeback">Write-back to the trackers</a>: what eightball comments, labels or moves in Bugzilla, GitHub and Jira, a dry run, and every action with its undo.</p>
 </section>
 
 <section><h2>Data sources</h2>

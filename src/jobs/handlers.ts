@@ -219,6 +219,26 @@ export function jobHandlers(s: HandlerServices): JobHandlers {
       );
     },
 
+    // stored reports (old ones, or a fresh import's) classified from the reports page, a chunk a job
+    async 'classify-reports'(data, ctx) {
+      const d = obj(data);
+      const ids = Array.isArray(d.ids) ? d.ids.map(Number).filter((n) => Number.isInteger(n) && n > 0) : [];
+      if ((await s.predictor.models()).size === 0)
+        throw new EightballError('unavailable', 'no active model: train one first');
+      let done = 0;
+      for (const id of ids) {
+        if (ctx.signal.aborted) throw new Error('stopped');
+        const stored = await getReportById(s.store.db, id);
+        if (!stored) continue;
+        const c = await s.predictor.classify(inputFromReport(stored.report), { similar: 0, excludeId: id });
+        await savePredictions(s.store.db, id, storedPredictions(c), new Date().toISOString());
+        done++;
+        if (done % 20 === 0)
+          await ctx.progress({ done, total: ids.length, message: `${done} of ${ids.length} reports` });
+      }
+      return { classified: done, missing: ids.length - done };
+    },
+
     // a webhook delivery's report: classify it, tell its watchers when it is new, write back
     async 'triage-report'(data) {
       const d = obj(data);

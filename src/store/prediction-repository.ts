@@ -136,3 +136,25 @@ export async function predictionsForReports(
   }
   return out;
 }
+
+/** The corrections of several reports at once (a list page), by report id. */
+export async function correctionsForReports(
+  db: Kysely<Database>,
+  ids: number[],
+): Promise<Map<number, Correction[]>> {
+  const out = new Map<number, Correction[]>();
+  if (ids.length === 0) return out;
+  const rows = await db.selectFrom('corrections').selectAll().where('report_id', 'in', ids).execute();
+  for (const r of rows) {
+    const list = out.get(Number(r.report_id)) ?? [];
+    list.push({
+      task: r.task,
+      label: r.label,
+      accepted: r.accepted === 1,
+      userId: Number(r.user_id),
+      createdAt: r.created_at,
+    });
+    out.set(Number(r.report_id), list);
+  }
+  return out;
+}

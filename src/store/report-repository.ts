@@ -244,9 +244,23 @@ export interface ReportListFilter {
   product?: string | undefined;
   component?: string | undefined;
   source?: string | undefined;
+  /** only reports nobody has triaged: no component, or a catch-all one (General, Untriaged) */
+  untriaged?: boolean | undefined;
+  /** the task the prediction filters below are about */
+  task?: string | undefined;
+  /**
+   * `human`: its answer abstained (a person should decide); `unclassified`: no answer stored yet;
+   * `uncorrected`: answered, and no triager has accepted or corrected it
+   */
+  needs?: 'human' | 'unclassified' | 'uncorrected' | undefined;
+  /** only reports whose stored answer for `task` is this label */
+  predicted?: string | undefined;
   limit: number;
   offset: number;
 }
+
+/** Components that mean "nobody has triaged this yet" in the trackers eightball knows. */
+export const UNTRIAGED_COMPONENTS = ['general', 'untriaged', 'triage', 'new'];
 
 export interface ReportListItem {
   id: number;
@@ -261,15 +275,72 @@ export interface ReportListItem {
   report: BugReport;
 }
 
-/** Newest first, filtered in the database; `q` is matched with LIKE on bound parameters. */
-export async function listReports(
-  db: Db,
-  f: ReportListFilter,
-): Promise<{ total: number; items: ReportListItem[] }> {
+/** The reports a list filter keeps, as a query to count, page or take ids from. */
+function filteredReports(db: Db, f: Omit<ReportListFilter, 'limit' | 'offset'>) {
   let q = db.selectFrom('bug_reports');
   if (f.product) q = q.where('product', '=', f.product);
   if (f.component) q = q.where('component', '=', f.component);
   if (f.source) q = q.where('source', '=', f.source);
+  if (f.untriaged)
+    q = q.where((eb) =>
+      eb.or([
+        eb('component', 'is', null),
+        eb(eb.fn<string>('lower', ['component']), 'in', UNTRIAGED_COMPONENTS),
+      ]),
+    );
+  const task = f.task;
+  if (task && f.needs === 'human')
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('predictions as p')
+          .select('p.id')
+          .whereRef('p.report_id', '=', 'bug_reports.id')
+          .where('p.task', '=', task)
+          .where('p.abstained', '=', 1),
+      ),
+    );
+  if (task && f.needs === 'unclassified')
+    q = q.where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('predictions as p')
+            .select('p.id')
+            .whereRef('p.report_id', '=', 'bug_reports.id')
+            .where('p.task', '=', task),
+        ),
+      ),
+    );
+  if (task && f.needs === 'uncorrected')
+    q = q.where(({ and, not, exists, selectFrom }) =>
+      and([
+        exists(
+          selectFrom('predictions as p')
+            .select('p.id')
+            .whereRef('p.report_id', '=', 'bug_reports.id')
+            .where('p.task', '=', task),
+        ),
+        not(
+          exists(
+            selectFrom('corrections as c')
+              .select('c.id')
+              .whereRef('c.report_id', '=', 'bug_reports.id')
+              .where('c.task', '=', task),
+          ),
+        ),
+      ]),
+    );
+  if (task && f.predicted) {
+    const label = f.predicted;
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('predictions as p')
+          .select('p.id')
+          .whereRef('p.report_id', '=', 'bug_reports.id')
+          .where('p.task', '=', task)
+          .where('p.label', '=', label),
+      ),
+    );
+  }
   // case-insensitive on both dialects; % and _ in a word act as wildcards, which is harmless here
   for (const word of (f.q ?? '').toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8)) {
     const like = `%${word}%`;
@@ -280,6 +351,25 @@ export async function listReports(
       ]),
     );
   }
+  return q;
+}
+
+/** The ids of the reports a filter keeps, newest first, at most `cap` (a batch from the list page). */
+export async function filteredReportIds(
+  db: Db,
+  f: Omit<ReportListFilter, 'limit' | 'offset'>,
+  cap: number,
+): Promise<number[]> {
+  const rows = await filteredReports(db, f).select('id').orderBy('id', 'desc').limit(cap).execute();
+  return rows.map((r) => Number(r.id));
+}
+
+/** Newest first, filtered in the database; `q` is matched with LIKE on bound parameters. */
+export async function listReports(
+  db: Db,
+  f: ReportListFilter,
+): Promise<{ total: number; items: ReportListItem[] }> {
+  const q = filteredReports(db, f);
   const total = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const rows = await q
     .select(['id', ...BUG_REPORT_COLUMNS.filter((c) => c !== 'raw')] as const)
@@ -324,4 +414,10 @@ export async function reportsImportedSince(
     .limit(limit)
     .execute();
   return rows.map((row) => ({ id: Number(row.id), report: rowToReport(row) }));
+}
+
+/** Every source reports are stored under, for a filter's choices. */
+export async function storedSources(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('bug_reports').select('source').distinct().orderBy('source').execute();
+  return rows.map((r) => r.source);
 }

@@ -27,6 +27,7 @@ import { docsRoutes } from './routes/docs.ts';
 import { type HookSecrets, hookRoutes } from './routes/hook-routes.ts';
 import { jobRoutes } from './routes/job-pages.ts';
 import { modelRoutes } from './routes/model-pages.ts';
+import { queueRoutes } from './routes/queue-pages.ts';
 import { reportRoutes } from './routes/report-pages.ts';
 import { taskPageRoutes } from './routes/task-pages.ts';
 import { watchRoutes } from './routes/watch-pages.ts';
@@ -322,6 +323,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(docsRoutes);
   await app.register(jobRoutes);
   await app.register(watchRoutes);
+  await app.register(queueRoutes);
   await app.register(writebackRoutes);
   await app.register(hookRoutes, { prefix: '/hooks' });
   await app.register(apiRoutes, { prefix: '/api/v1', classifyRateLimit: limits.classify });

@@ -41,6 +41,19 @@ export class WebClient {
     );
   }
 
+  /** A form post with repeated fields (checkboxes); `_csrf` is the page's token. */
+  async postEntries(url: string, entries: [string, string][]): Promise<LightMyRequestResponse> {
+    const body = new URLSearchParams([['_csrf', this.csrf], ...entries]).toString();
+    return this.remember(
+      await this.app.inject({
+        method: 'POST',
+        url,
+        headers: { ...this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+        payload: body,
+      }),
+    );
+  }
+
   async postJson(
     url: string,
     json: unknown,

@@ -5,10 +5,12 @@ import {
   commitsOfReport,
   commonValues,
   correctionsFor,
+  correctionsForReports,
   getReportById,
   listReports,
   predictionsFor,
   predictionsForReports,
+  storedSources,
 } from '../../store/index.ts';
 import {
   findTask,
@@ -26,6 +28,7 @@ import {
 import { requireRole } from '../auth.ts';
 import { html } from '../html.ts';
 import { confirmNewLabel } from '../new-label.ts';
+import { queueFilter, type ReportQuery } from '../report-query.ts';
 import { str, TASK_NAME_SCHEMA } from '../route-schemas.ts';
 import { classificationHtml } from '../views/classification.ts';
 import { reportDetailHtml, reportListHtml, type TaskColumn } from '../views/report-views.ts';
@@ -133,7 +136,7 @@ ${list('products', products)}${list('platforms', platforms)}${list('systems', sy
     },
   );
 
-  app.get<{ Querystring: { q?: string; product?: string; component?: string; page?: number } }>(
+  app.get<{ Querystring: ReportQuery }>(
     '/reports',
     {
       onRequest: requireRole('reporter'),
@@ -144,6 +147,11 @@ ${list('products', products)}${list('platforms', platforms)}${list('systems', sy
             q: str(200),
             product: str(200),
             component: str(200),
+            source: str(200),
+            untriaged: { type: 'string', enum: ['1'] },
+            task: TASK_NAME_SCHEMA,
+            needs: { type: 'string', enum: ['human', 'unclassified', 'uncorrected'] },
+            predicted: str(200),
             page: { type: 'integer', minimum: 1, maximum: 100000 },
           },
           additionalProperties: false,
@@ -151,12 +159,10 @@ ${list('products', products)}${list('platforms', platforms)}${list('systems', sy
       },
     },
     async (req, reply) => {
-      const { q, product, component } = req.query;
+      const { page: _p, ...filter } = req.query;
       const page = req.query.page ?? 1;
       const { total, items } = await listReports(store.db, {
-        q,
-        product,
-        component,
+        ...queueFilter(filter),
         limit: PAGE_SIZE,
         offset: (page - 1) * PAGE_SIZE,
       });
@@ -165,14 +171,22 @@ ${list('products', products)}${list('platforms', platforms)}${list('systems', sy
         items.map((i) => i.id),
       );
       const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-      const link = (p: number) =>
-        `/reports?${new URLSearchParams({ ...(q ? { q } : {}), ...(product ? { product } : {}), ...(component ? { component } : {}), page: String(p) })}`;
+      const given = Object.fromEntries(
+        Object.entries(filter).filter(([, v]) => v !== undefined && v !== ''),
+      ) as Record<string, string>;
+      const link = (p: number) => `/reports?${new URLSearchParams({ ...given, page: String(p) })}`;
+      const corrections = await correctionsForReports(
+        store.db,
+        items.map((i) => i.id),
+      );
       return reply.page(
         'Reports',
         reportListHtml({
-          q,
-          product,
-          component,
+          filter,
+          corrections,
+          csrf: reply.generateCsrf(),
+          canTriage: hasRole(req.user!, 'triager'),
+          sources: await storedSources(store.db),
           page,
           pages,
           total,

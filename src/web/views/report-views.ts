@@ -2,6 +2,7 @@ import type { BugReport } from '../../domain/index.ts';
 import type { Correction, ReportListItem, StoredCommit, StoredPrediction } from '../../store/index.ts';
 import type { Classification, TaskKind } from '../../triage/index.ts';
 import { html, type SafeHtml } from '../html.ts';
+import type { ReportQuery } from '../report-query.ts';
 import { classificationHtml, predictedCell } from './classification.ts';
 
 /** A task as a page shows it: its name, and each report's label under its current label source. */
@@ -12,9 +13,12 @@ export interface TaskColumn {
 }
 
 export function reportListHtml(d: {
-  q?: string;
-  product?: string;
-  component?: string;
+  filter: Omit<ReportQuery, 'page'>;
+  corrections: Map<number, Correction[]>;
+  csrf: string;
+  /** triagers see the checkboxes, bulk accept and batch classify */
+  canTriage: boolean;
+  sources: string[];
   page: number;
   pages: number;
   total: number;
@@ -24,24 +28,53 @@ export function reportListHtml(d: {
   tasks: TaskColumn[];
   link: (page: number) => string;
 }): SafeHtml {
+  const f = d.filter;
+  const opt = (value: string, label: string, current: string | undefined) =>
+    html`<option value="${value}"${value === (current ?? '') ? html` selected` : ''}>${label}</option>`;
+  const hiddenFilter = Object.entries(f)
+    .filter(([, v]) => v !== undefined && v !== '')
+    .map(([k, v]) => html`<input type="hidden" name="${k}" value="${String(v)}">`);
+  const queueTask = f.task ?? 'component';
+  const corrected = (id: number, task: string) => {
+    const c = d.corrections.get(id)?.find((x) => x.task === task);
+    return c
+      ? html`<br><small class="${c.accepted ? 'ok' : 'fixed'}">${c.accepted ? `accepted` : `corrected: ${c.label}`}</small>`
+      : '';
+  };
   return html`<h1>Reports</h1>
 <form method="get" action="/reports" class="filters" role="search">
-<label for="q">Search</label><input id="q" name="q" value="${d.q ?? ''}" maxlength="200">
-<label for="fproduct">Product</label><input id="fproduct" name="product" value="${d.product ?? ''}" maxlength="200">
-<label for="fcomponent">Component</label><input id="fcomponent" name="component" value="${d.component ?? ''}" maxlength="200">
+<label for="q">Search</label><input id="q" name="q" value="${f.q ?? ''}" maxlength="200">
+<label for="fproduct">Product</label><input id="fproduct" name="product" value="${f.product ?? ''}" maxlength="200">
+<label for="fcomponent">Component</label><input id="fcomponent" name="component" value="${f.component ?? ''}" maxlength="200">
+<label for="fsource">Source</label><select id="fsource" name="source">${opt('', 'any', f.source)}${d.sources.map((s) => opt(s, s, f.source))}</select>
+<label><input type="checkbox" name="untriaged" value="1"${f.untriaged ? html` checked` : ''}> untriaged only</label>
+<label for="ftask">Task</label><select id="ftask" name="task">${opt('', 'component', f.task)}${d.tasks.filter((t) => t.name !== 'component' && t.kind !== 'rank').map((t) => opt(t.name, t.name, f.task))}</select>
+<label for="fneeds">Show</label><select id="fneeds" name="needs">${opt('', 'all', f.needs)}${opt('human', 'needs a human (abstained)', f.needs)}${opt('unclassified', 'not classified yet', f.needs)}${opt('uncorrected', 'not yet reviewed', f.needs)}</select>
+<label for="fpredicted">Predicted</label><input id="fpredicted" name="predicted" value="${f.predicted ?? ''}" maxlength="200" placeholder="a label">
 <button type="submit">Filter</button>
 </form>
 <p>${d.total} reports${d.total > d.pageSize ? html`, page ${d.page} of ${d.pages}` : ''}</p>
+${
+  d.canTriage
+    ? html`<form method="post" action="/reports/classify-matching" class="inline">
+<input type="hidden" name="_csrf" value="${d.csrf}">${hiddenFilter}
+<button type="submit"${d.total === 0 ? html` disabled` : ''}>Classify the ${Math.min(d.total, 5000)} matching reports</button> <span class="hint">in batches, as a job; the answers appear here as they are stored</span></form>`
+    : ''
+}
+<form method="post" action="/reports/bulk-accept" id="bulk">
+<input type="hidden" name="_csrf" value="${d.csrf}"><input type="hidden" name="task" value="${queueTask}">
 <div class="scroll"><table>
-<thead><tr><th scope="col">#</th><th scope="col">Summary</th>${d.tasks.map(
+<thead><tr>${d.canTriage ? html`<th scope="col"><span class="sr">Select</span></th>` : ''}<th scope="col">#</th><th scope="col">Summary</th>${d.tasks.map(
     (t) => html`<th scope="col">Actual ${t.name}</th><th scope="col">Predicted ${t.name}</th>`,
   )}</tr></thead>
 <tbody>${d.items.map(
     (
       r,
-    ) => html`<tr><td><a href="/reports/${r.id}">${r.id}</a></td><td><a href="/reports/${r.id}">${r.summary}</a></td>
-${d.tasks.map((t) => html`<td>${t.actual(r.report) ?? '–'}</td><td>${predictedCell(d.preds.get(r.id), t.name)}</td>`)}</tr>`,
+    ) => html`<tr>${d.canTriage ? html`<td><input type="checkbox" name="ids" value="${r.id}" aria-label="select report ${r.id}"></td>` : ''}<td><a href="/reports/${r.id}">${r.id}</a></td><td><a href="/reports/${r.id}">${r.summary}</a><br><small>${r.source}</small></td>
+${d.tasks.map((t) => html`<td>${t.actual(r.report) ?? '–'}</td><td>${predictedCell(d.preds.get(r.id), t.name)}${corrected(r.id, t.name)}</td>`)}</tr>`,
   )}</tbody></table></div>
+${d.canTriage && d.items.length > 0 ? html`<button type="submit">Accept the predicted ${queueTask} of the checked reports</button>` : ''}
+</form>
 <nav aria-label="Pages" class="pager">${d.page > 1 ? html`<a href="${d.link(d.page - 1)}" rel="prev">Newer</a>` : ''} ${d.page < d.pages ? html`<a href="${d.link(d.page + 1)}" rel="next">Older</a>` : ''}</nav>`;
 }
 

@@ -58,9 +58,10 @@ function thresholdOf(rule: WritebackRule, label: string): number {
 /**
  * What to do about one report, by the guard rails bugbot and the label bots learnt the hard way:
  * act only while nobody has triaged it (its component is an "untriaged" one, or it has none of
- * the task's labels); never after a person changed that field, and never into a component a
- * person moved it out of; never the same decision twice; below the threshold, fall back to the
- * product when the answer is spread over its components, else a needs-triage label or nothing.
+ * the task's labels); never put back what a person took away (a component or product they moved
+ * it out of, a label they removed); never the same decision twice; below the threshold, fall back
+ * to the product when the answer is spread over its components, else a needs-triage label or
+ * nothing.
  */
 export function decide(x: DecisionInput): Plan {
   const reasons: string[] = [];
@@ -86,19 +87,16 @@ export function decide(x: DecisionInput): Plan {
     );
     return { act: null, comment: false, reasons };
   }
-  const byPerson = x.humanChanges.filter(
-    (c) => c.field === field || (field === 'component' && c.field === 'product'),
-  );
-  if (byPerson.length > 0) {
-    const c = byPerson.at(-1)!;
-    reasons.push(
-      `a person (${c.who || 'someone'}) changed the ${c.field} on ${c.at.slice(0, 10)}: eightball does not undo it`,
+  // what a person took away is never put back: a component (or product) they moved it out of, a
+  // label they removed. That is what "never undo a person's change" means here; a person who moves
+  // a report back to General asks for another answer, not for the one they just rejected
+  const removed = (f: string) =>
+    new Set(
+      x.humanChanges.filter((c) => c.field === f && c.removed !== '').flatMap((c) => c.removed.split(/,\s*/)),
     );
-    return { act: null, comment: false, reasons };
-  }
-  const movedOut = new Set(
-    x.humanChanges.filter((c) => c.removed !== '').flatMap((c) => c.removed.split(/,\s*/)),
-  );
+  const movedOut = removed('component');
+  const productsLeft = removed('product');
+  const labelsRemoved = removed('labels');
   const comment = rule.mode === 'suggest';
   if (rule.mode === 'suggest') return { act: null, comment, reasons };
 
@@ -149,13 +147,24 @@ export function decide(x: DecisionInput): Plan {
   if (act?.kind === 'set-component') {
     const target = act.component;
     const named = act.product ? `${act.product}::${act.component}` : act.component;
-    if (movedOut.has(target) || movedOut.has(named)) {
-      reasons.push(`a person moved it out of ${named}: eightball does not move it back`);
+    if (
+      movedOut.has(target) ||
+      movedOut.has(named) ||
+      (act.product !== null && productsLeft.has(act.product) && act.product !== state.product)
+    ) {
+      const who = x.humanChanges.filter((c) => c.removed !== '').at(-1)?.who || 'a person';
+      reasons.push(
+        `${who} moved it out of ${movedOut.has(target) || movedOut.has(named) ? named : act.product}: eightball does not move it back`,
+      );
       act = null;
     } else if (act.component === state.component && (act.product === null || act.product === state.product)) {
       reasons.push(`it is in ${named} already`);
       act = null;
     }
+  }
+  if (act && act.kind !== 'set-component' && act.labels.some((l) => labelsRemoved.has(l))) {
+    reasons.push(`a person removed the label ${act.labels.join(', ')}: eightball does not add it back`);
+    act = null;
   }
   if (act && x.done.has(`${act.kind}:${act.decision}`)) {
     reasons.push(`eightball already did this (${act.kind} ${act.decision})`);

@@ -69,7 +69,6 @@ export function decide(x: DecisionInput): Plan {
   if (rule.mode === 'off') return { act: null, comment: false, reasons: ['write-back is off'] };
   const top = x.ranking[0];
   if (!top) return { act: null, comment: false, reasons: ['no answer'] };
-  const field = x.answersAs === 'component' ? 'component' : 'labels';
   const untriaged = new Set(rule.untriaged.map((u) => u.toLowerCase()));
   const taskLabels = new Set(x.taskLabels);
   const triaged =

@@ -19,6 +19,8 @@ export interface FileImportOptions {
   map?: ColumnMap;
   labelsPath?: string;
   source?: string;
+  /** a Bugzilla dump's base URL: each bug then links to show_bug.cgi?id=N */
+  baseUrl?: string | undefined;
   strict?: boolean;
   rejectsPath?: string;
   batchSize?: number;
@@ -45,6 +47,8 @@ export async function importFile(store: Store, opts: FileImportOptions): Promise
     throw new EightballError('io', `${opts.path}: no such file`);
   }
   if (!st.isFile()) throw new EightballError('io', `${opts.path}: not a file`);
+  if (opts.baseUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(opts.baseUrl))
+    throw EightballError.about('baseUrl', 'usage', `--base-url: "${opts.baseUrl}" is not an http(s) URL`);
   const format = !opts.format || opts.format === 'auto' ? await detectFileFormat(opts.path) : opts.format;
   const source = opts.source ?? defaultSourceName(opts.path, format);
   const target = resolve(opts.path);
@@ -71,6 +75,7 @@ export async function importFile(store: Store, opts: FileImportOptions): Promise
     source,
     format,
     map: opts.map,
+    baseUrl: opts.baseUrl,
     onWarning: opts.onWarning,
     onProgress: (p) => {
       if (p.bytesRead !== undefined) bytes = { bytesRead: p.bytesRead, bytesTotal: p.bytesTotal };

@@ -64,6 +64,7 @@ export interface FileSourceOptions extends SourceOptions {
   source: string;
   format?: FileFormat;
   map?: ColumnMap;
+  baseUrl?: string | undefined;
 }
 
 /** Every record of a dump file, whatever its format, as reports or record errors. */

@@ -67,6 +67,10 @@ Examples:
       'the source name the reports are stored under (default: from the format and file name)',
     )
     .option(
+      '--base-url <url>',
+      "a Bugzilla dump's Bugzilla, e.g. https://bugzilla.mozilla.org: each bug then links to its page there",
+    )
+    .option(
       '-r, --rejects <file>',
       'write every rejected record to this file (JSON lines: where, field, reason, original text)',
     )
@@ -102,6 +106,7 @@ Examples:
             map,
             labelsPath: o.labels,
             source: o.source,
+            baseUrl: o.baseUrl,
             strict: o.strict,
             restart: o.restart,
             rejectsPath: o.rejects,

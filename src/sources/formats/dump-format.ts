@@ -15,6 +15,8 @@ export interface DumpReadOptions extends SourceOptions {
   source: string;
   /** a CSV column map (`--map`); formats without columns refuse one */
   map?: ColumnMap;
+  /** the tracker's web address, for each report's link where the record has none (a Bugzilla's base URL) */
+  baseUrl?: string | undefined;
 }
 
 /**

@@ -14,7 +14,10 @@ export function jsonRecordsFormat(f: {
   tracker: string;
   description: string;
   looksLike: (v: unknown) => boolean;
-  toReport: (o: Record<string, unknown>, ctx: RecordContext) => BugReport | RecordError;
+  toReport: (
+    o: Record<string, unknown>,
+    ctx: RecordContext & { baseUrl?: string | undefined },
+  ) => BugReport | RecordError;
 }): DumpFormat {
   return {
     name: f.name,
@@ -58,7 +61,14 @@ export function jsonRecordsFormat(f: {
           continue;
         }
         const o = v as Record<string, unknown>;
-        const built = f.toReport(o, { file, line: rec.line, source: opts.source, raw: o, text: rec.text });
+        const built = f.toReport(o, {
+          file,
+          line: rec.line,
+          source: opts.source,
+          raw: o,
+          text: rec.text,
+          baseUrl: opts.baseUrl,
+        });
         if ('location' in built) yield { kind: 'error', error: built };
         else yield { kind: 'report', report: built, line: rec.line, text: rec.text };
         opts.onProgress?.({ records });

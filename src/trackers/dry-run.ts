@@ -1,7 +1,7 @@
 import { EightballError } from '../domain/index.ts';
 import { getWritebackRule, rowToReport, type Store, type WritebackRule } from '../store/index.ts';
-import { getTask, inputFromReport, type Predictor } from '../triage/index.ts';
-import { decide, type PlannedAct } from './writeback-decision.ts';
+import { getTask, inputFromReport, modelLabels, type Predictor } from '../triage/index.ts';
+import { answersAsFor, decide, type PlannedAct } from './writeback-decision.ts';
 
 export interface DryRunRow {
   reportId: number;
@@ -61,7 +61,11 @@ export async function dryRun(
     needsTriageLabel: stored?.needsTriageLabel ?? null,
     ...o.rule,
   };
-  const answersAs = o.source.startsWith('github:') ? 'label' : 'component';
+  const answersAs = answersAsFor(
+    o.source.startsWith('github:') ? 'label' : 'component',
+    task.name,
+    modelLabels(loaded),
+  );
   const rows = await store.db
     .selectFrom('bug_reports')
     .selectAll()

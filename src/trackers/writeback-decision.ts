@@ -43,6 +43,22 @@ export interface DecisionInput {
   done: Set<string>;
 }
 
+/**
+ * How a task's answer is written to a tracker: as the report's component where the tracker has
+ * components and the task routes (the `component` task, or labels that are `Product::Component`),
+ * else as a label (a Bugzilla keyword, a Jira or GitHub label).
+ */
+export function answersAsFor(
+  tracker: 'component' | 'label',
+  task: string,
+  labels: readonly string[],
+): 'component' | 'label' {
+  if (tracker === 'label') return 'label';
+  return task === 'component' || (labels.length > 0 && labels.every((l) => l.includes('::')))
+    ? 'component'
+    : 'label';
+}
+
 /** `Product::Component` → its parts; a bare label is a component of no named product. */
 export function splitComponent(label: string): { product: string | null; component: string } {
   const i = label.indexOf('::');

@@ -16,7 +16,7 @@ import type { TaskAnswer } from '../triage/index.ts';
 import { commentText } from './comment-text.ts';
 import type { FieldChange } from './hook-payloads.ts';
 import { type TrackerWriter, type WriterOptions, writerFor } from './tracker-writer.ts';
-import { decide, type Plan } from './writeback-decision.ts';
+import { answersAsFor, decide, type Plan } from './writeback-decision.ts';
 
 export interface WritebackOutcome {
   task: string;
@@ -151,10 +151,15 @@ export async function writeBack(
       continue;
     }
     const actions = (await actionsForReport(store.db, reportId)).filter((a) => a.task === rule.task);
+    const answersAs = answersAsFor(
+      writer.answersAs,
+      rule.task,
+      answer.ranking.map((r) => r.label),
+    );
     const plan: Plan = decide({
       rule,
       ranking: answer.ranking,
-      answersAs: writer.answersAs,
+      answersAs,
       taskLabels: answer.ranking.map((r) => r.label),
       state,
       humanChanges: humanChangesOf(raw ? JSON.parse(raw) : null, recorded, actions),
@@ -214,7 +219,7 @@ export async function writeBack(
         act: plan.act,
         ranking: answer.ranking,
         reasons: plan.reasons,
-        answersAs: writer.answersAs,
+        answersAs,
         link: o.link ? o.link(reportId) : null,
       });
       const c = await comment(

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { WritebackRule } from '../../src/store/index.ts';
 import type { FieldChange } from '../../src/trackers/hook-payloads.ts';
-import { type DecisionInput, decide } from '../../src/trackers/writeback-decision.ts';
+import { answersAsFor, type DecisionInput, decide } from '../../src/trackers/writeback-decision.ts';
 
 const rule = (o: Partial<WritebackRule> = {}): WritebackRule => ({
   source: 'bugzilla:moz',
@@ -153,5 +153,12 @@ describe('the write-back guard rails', () => {
     assert.equal(s.comment, true);
     const off = decide(input({ rule: rule({ mode: 'off' }) }));
     assert.deepEqual(off, { act: null, comment: false, reasons: ['write-back is off'] });
+  });
+
+  it('writes routing as the component and any other task as labels (Bugzilla keywords, Jira labels)', () => {
+    assert.equal(answersAsFor('component', 'component', ['Core::DOM']), 'component');
+    assert.equal(answersAsFor('component', 'team-area', ['Core::DOM', 'Firefox::General']), 'component');
+    assert.equal(answersAsFor('component', 'category', ['defect', 'enhancement']), 'label');
+    assert.equal(answersAsFor('label', 'component', ['Core::DOM']), 'label', 'GitHub has only labels');
   });
 });

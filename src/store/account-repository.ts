@@ -255,7 +255,27 @@ export async function insertDataSource(
 
 export async function deleteDataSource(db: Kysely<Database>, id: number): Promise<boolean> {
   const r = await db.deleteFrom('data_sources').where('id', '=', id).executeTakeFirst();
+  await db.deleteFrom('settings').where('key', '=', sourceSecretKey(id)).execute();
   return Number(r.numDeletedRows) > 0;
+}
+
+/** Where a data source's webhook secret is kept: in settings, never in the row the pages show. */
+export function sourceSecretKey(id: number): string {
+  return `source-secret:${id}`;
+}
+
+/** The webhook secrets of a tracker kind's data sources (those that have one). */
+export async function sourceSecrets(db: Kysely<Database>, kind: string): Promise<string[]> {
+  const ids = (await db.selectFrom('data_sources').select('id').where('kind', '=', kind).execute()).map((r) =>
+    Number(r.id),
+  );
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('settings')
+    .select('value')
+    .where('key', 'in', ids.map(sourceSecretKey))
+    .execute();
+  return rows.map((r) => r.value).filter((v) => v.length >= 8);
 }
 
 export async function getDataSource(db: Kysely<Database>, id: number): Promise<DataSourceRow | undefined> {

@@ -11,6 +11,8 @@ import {
   listDataSources,
   listTokens,
   listUsers,
+  setSetting,
+  sourceSecretKey,
 } from '../../store/index.ts';
 import {
   createApiToken,
@@ -34,13 +36,15 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
   const now = () => new Date().toISOString();
 
   const adminPage = async (extra?: SafeHtml, flash?: Flash) => {
-    const [users, tokens, sources, audit] = await Promise.all([
+    const [users, tokens, sources, audit, secrets] = await Promise.all([
       listUsers(store.db),
       listTokens(store.db),
       listDataSources(store.db),
       listAudit(store.db, 50),
+      store.db.selectFrom('settings').select('key').where('key', 'like', 'source-secret:%').execute(),
     ]);
-    return { users, tokens, sources, audit, extra, flash, kinds: SOURCE_KINDS };
+    const withSecret = new Set(secrets.map((r) => Number(r.key.slice('source-secret:'.length))));
+    return { users, tokens, sources, audit, extra, flash, kinds: SOURCE_KINDS, withSecret };
   };
 
   const show = async (
@@ -148,7 +152,16 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.post<{ Body: { name: string; kind: string; location: string; query?: string; schedule?: string } }>(
+  app.post<{
+    Body: {
+      name: string;
+      kind: string;
+      location: string;
+      query?: string;
+      schedule?: string;
+      secret?: string;
+    };
+  }>(
     '/admin/sources',
     {
       ...admin,
@@ -160,6 +173,7 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
             location: str(500),
             query: str(500),
             schedule: str(100),
+            secret: str(200),
           },
           ['name', 'kind', 'location'],
         ),
@@ -186,7 +200,15 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
           );
         }
       }
-      await insertDataSource(
+      const secret = b.secret?.trim() ?? '';
+      if (secret !== '' && (secret.length < 16 || !['github', 'jira', 'bugzilla'].includes(b.kind)))
+        return refuse(
+          'secret',
+          secret.length < 16
+            ? 'secret: a webhook secret needs at least 16 characters (openssl rand -hex 16)'
+            : `secret: a ${b.kind} source takes no webhook`,
+        );
+      const id = await insertDataSource(
         store.db,
         {
           name: b.name.trim(),
@@ -197,9 +219,14 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
         },
         now(),
       );
+      if (secret !== '') await setSetting(store.db, sourceSecretKey(id), secret);
       await addAudit(
         store.db,
-        { userId: req.user!.id, action: 'source.create', detail: `${b.name}: ${b.kind} ${b.location}` },
+        {
+          userId: req.user!.id,
+          action: 'source.create',
+          detail: `${b.name}: ${b.kind} ${b.location}${secret ? ' (with a webhook secret)' : ''}`,
+        },
         now(),
       );
       return show(reply, undefined, { kind: 'ok', text: `Source ${b.name} added.` });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isEightballError } from '../../domain/index.ts';
+import { sourceSecrets } from '../../store/index.ts';
 import { takeDelivery } from '../../trackers/hook-intake.ts';
 import {
   type HookEvent,
@@ -75,16 +76,19 @@ export async function hookRoutes(app: FastifyInstance): Promise<void> {
     deliveryId: (raw: Buffer) => string,
     eventName: string,
   ) {
-    const secret = app.services.hookSecrets?.[tracker];
-    if (!secret)
+    // each data source of this tracker may have its own secret (the admin page); the variable's
+    // serves when one is enough. Every one is tried, in constant time each
+    const env = app.services.hookSecrets?.[tracker];
+    const secrets = [...(await sourceSecrets(app.services.store.db, tracker)), ...(env ? [env] : [])];
+    if (secrets.length === 0)
       return apiError(
         reply,
         503,
         'unavailable',
-        `webhooks from ${tracker} are off: set ${ENV[tracker]} on the server`,
+        `webhooks from ${tracker} are off: give a ${tracker} data source a webhook secret on the admin page, or set ${ENV[tracker]} on the server`,
       );
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (!verify(secret, raw))
+    if (!secrets.map((x) => verify(x, raw)).includes(true))
       return apiError(reply, 401, 'unauthorized', 'the delivery is not signed with the secret');
     if (!app.services.queue)
       return apiError(reply, 503, 'unavailable', 'no job queue: the delivery cannot be triaged');

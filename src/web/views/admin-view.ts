@@ -2,7 +2,7 @@ import type { listAudit, listDataSources, listTokens, listUsers } from '../../st
 import { ROLES } from '../../triage/index.ts';
 import { html, type SafeHtml } from '../html.ts';
 
-export type SourceField = 'name' | 'location' | 'query' | 'schedule';
+export type SourceField = 'name' | 'location' | 'query' | 'schedule' | 'secret';
 /** What the sources form showed when it came back with a mistake. */
 export interface SourceForm {
   name?: string;
@@ -20,6 +20,8 @@ export interface AdminPageData {
   sources: Awaited<ReturnType<typeof listDataSources>>;
   audit: Awaited<ReturnType<typeof listAudit>>;
   extra?: SafeHtml | undefined;
+  /** the data sources that have a webhook secret (never shown, only that it is set) */
+  withSecret?: Set<number>;
   /** the data source kinds the form offers (the registry's) */
   kinds: readonly { kind: string; label: string }[];
 }
@@ -70,11 +72,11 @@ ${d.tokens.map(
 </section>
 
 <section><h2>Data sources</h2>
-<div class="scroll"><table><thead><tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Where</th><th scope="col">Query</th><th scope="col">Schedule</th><th scope="col"></th></tr></thead><tbody>
+<div class="scroll"><table><thead><tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Where</th><th scope="col">Query</th><th scope="col">Schedule</th><th scope="col">Webhook</th><th scope="col"></th></tr></thead><tbody>
 ${d.sources.map(
   (
     s,
-  ) => html`<tr><td>${s.name}</td><td>${s.kind}</td><td>${s.location}</td><td>${s.query}</td><td>${s.schedule ?? 'manual'}</td>
+  ) => html`<tr><td>${s.name}</td><td>${s.kind}</td><td>${s.location}</td><td>${s.query}</td><td>${s.schedule ?? 'manual'}</td><td>${['github', 'jira', 'bugzilla'].includes(s.kind) ? html`<code>/hooks/${s.kind}${s.kind === 'bugzilla' ? `?source=${s.name}` : ''}</code>${d.withSecret?.has(s.id) ? ' (its own secret)' : ''}` : '–'}</td>
 <td><form method="post" action="/admin/sources/${s.id}/import" class="inline">${hidden}<button type="submit">Import now</button></form>
 <form method="post" action="/admin/sources/${s.id}/delete" class="inline">${hidden}<button type="submit">Remove</button></form></td></tr>`,
 )}</tbody></table></div>
@@ -84,7 +86,9 @@ ${d.sources.map(
 <label for="src-loc">URL or path</label> <input id="src-loc" name="location" required maxlength="500" value="${v('location')}">
 <label for="src-q">query</label> <input id="src-q" name="query" maxlength="500" placeholder="product=Firefox" value="${v('query')}">
 <label for="src-s">schedule (cron)</label> <input id="src-s" name="schedule" maxlength="100" placeholder="0 * * * *" pattern="[0-9*/,\- A-Za-z?#LW]*" title="five cron fields: minute hour day month weekday, e.g. 0 * * * *" value="${v('schedule')}"${form.error === 'schedule' ? html` aria-invalid="true" autofocus` : ''}>
+<label for="src-secret">webhook secret</label> <input id="src-secret" name="secret" type="password" autocomplete="off" maxlength="200" minlength="16" placeholder="GitHub, Jira, Bugzilla"${form.error === 'secret' ? html` aria-invalid="true" autofocus` : ''}>
 <button type="submit">Add source</button></form>
+<p class="hint">A tracker's webhook is checked with its source's own secret, or with <code>EIGHTBALL_GITHUB_WEBHOOK_SECRET</code> (<code>_JIRA_</code>, <code>_BUGZILLA_</code>) when one is enough. The secret is stored, never shown again. How to set each tracker up: <code>docs/trackers/</code>.</p>
 </section>
 
 <section><h2>Audit log</h2>

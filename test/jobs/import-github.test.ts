@@ -1,8 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { importGithub } from '../../src/jobs/import-github.ts';
+import { sourceKind } from '../../src/jobs/source-kinds/index.ts';
 import { nextLink } from '../../src/sources/github-rest.ts';
-import { countReports, getReport, openStore, type Store } from '../../src/store/index.ts';
+import {
+  countReports,
+  getDataSource,
+  getReport,
+  insertDataSource,
+  openStore,
+  type Store,
+} from '../../src/store/index.ts';
 import { FakeGithub } from '../support/fake-github.ts';
 import { sharedFile, skipUnlessShared } from '../support/shared-data.ts';
 
@@ -98,6 +106,23 @@ describe('GitHub issues import against a GitHub on loopback', { skip }, () => {
     });
     assert.equal(s.imported, 100);
     assert.deepEqual(waits.sort(), ['primary', 'secondary']);
+  });
+
+  it('syncs as a scheduled data source, with the token from settings, under the source’s name', async () => {
+    const id = await insertDataSource(
+      store.db,
+      { name: 'web-bugs', kind: 'github', location: REPO, query: `api=${api}`, schedule: '*/15 * * * *' },
+      new Date().toISOString(),
+    );
+    const source = (await getDataSource(store.db, id))!;
+    const r = await sourceKind('github').sync(store, source, {
+      signal: new AbortController().signal,
+      onProgress: () => {},
+      secrets: { githubToken: 'ghp_from_settings' },
+    });
+    assert.equal(r.imported, 100);
+    assert.equal(await countReports(store.db, 'github:web-bugs'), 100);
+    assert.ok(fake.requests.every((q) => q.auth === 'token ghp_from_settings'));
   });
 
   it('fails with the status when the repository is not there, storing nothing', async () => {

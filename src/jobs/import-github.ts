@@ -79,6 +79,7 @@ export async function importGithub(store: Store, opts: GithubImportOptions): Pro
       },
       items: readGithubIssues(octokit, {
         repo: `${owner}/${repo}`,
+        source,
         since,
         etag,
         ...(opts.pageSize !== undefined ? { pageSize: opts.pageSize } : {}),

@@ -78,6 +78,7 @@ export async function importJira(store: Store, opts: JiraImportOptions): Promise
   const query = {
     url,
     project,
+    source,
     jql: opts.jql,
     since,
     auth: jiraAuthOf(opts.email, opts.token),

@@ -7,6 +7,8 @@ import type { SourceItem } from './source-item.ts';
 export interface GithubQuery {
   /** OWNER/REPO */
   repo: string;
+  /** what the reports are stored as (default github:owner/repo) */
+  source?: string;
   /** only issues updated at or after this time (ISO): GitHub's `since` */
   since?: string | null;
   /** the ETag the first page had last time: a 304 means nothing changed */
@@ -46,7 +48,7 @@ export async function* readGithubIssues(octokit: Octokit, q: GithubQuery): Async
   let url: string | null = null;
   let page = 0;
   let seen = 0;
-  const source = githubSourceName(q.repo);
+  const source = q.source ?? githubSourceName(q.repo);
   for (;;) {
     if (q.signal?.aborted) throw new EightballError('interrupted', 'interrupted');
     page++;

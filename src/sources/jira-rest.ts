@@ -13,6 +13,8 @@ export interface JiraQuery {
   /** the site, e.g. https://issues.apache.org/jira or https://TEAM.atlassian.net */
   url: string;
   project: string;
+  /** what the reports are stored as (default jira:HOST:KEY) */
+  source?: string;
   /** more JQL, ANDed with the project and the checkpoint */
   jql?: string | undefined;
   /** only issues updated at or after this time (ISO) */
@@ -81,7 +83,7 @@ export async function* readJiraIssues(q: JiraQuery): AsyncGenerator<SourceItem> 
   const headers = jiraHeaders(q.auth);
   const jql = jiraJql(q);
   const pageSize = q.pageSize ?? 100;
-  const source = jiraSourceName(base, q.project);
+  const source = q.source ?? jiraSourceName(base, q.project);
   let startAt = 0;
   let token: string | null = null;
   let page = 0;

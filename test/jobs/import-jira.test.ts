@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { importJira } from '../../src/jobs/import-jira.ts';
 import { jiraJql } from '../../src/sources/jira-rest.ts';
-import { getReport, openStore, type Store } from '../../src/store/index.ts';
+import { countReports, getReport, openStore, type Store } from '../../src/store/index.ts';
 import { FakeJira } from '../support/fake-jira.ts';
 import { sharedFile, skipUnlessShared } from '../support/shared-data.ts';
 
@@ -70,8 +70,9 @@ describe('Jira import against a Jira on loopback', { skip }, () => {
 
   it('retries a 429 and refuses a project key that would change the query', async () => {
     fake.rateLimited = 2;
-    const s = await importJira(store, { url, project: 'HDFS', retryBaseDelayMs: 1 });
+    const s = await importJira(store, { url, project: 'HDFS', retryBaseDelayMs: 1, source: 'jira:hdfs' });
     assert.equal(s.imported, 230);
+    assert.equal(await countReports(store.db, 'jira:hdfs'), 230, 'stored under the source it was given');
     await assert.rejects(importJira(store, { url, project: 'HDFS" OR 1=1' }), /not a Jira project key/);
   });
 });

@@ -33,7 +33,7 @@ const model = new TextClassifier({
   train.map((r) => r.component!),
 );
 const dir = mkdtempSync(join(tmpdir(), 'eightball-predict-'));
-writeFileSync(join(dir, 'model.json'), serializeClassifier(model));
+writeFileSync(join(dir, 'model.bin'), serializeClassifier(model));
 writeFileSync(join(dir, 'test.json'), JSON.stringify(test.map((r) => docOf(r, TEXT, meta))));
 const out = execFileSync(process.execPath, ['--import', 'tsx', join(here, 'serve-like.ts'), dir], {
   encoding: 'utf8',

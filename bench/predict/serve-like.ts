@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { deserializeClassifier, type RawDoc } from '../../src/ml/index.ts';
 
 const dir = process.argv[2]!;
-const model = deserializeClassifier(readFileSync(join(dir, 'model.json'), 'utf8'));
+const model = deserializeClassifier(readFileSync(join(dir, 'model.bin')));
 const docs = JSON.parse(readFileSync(join(dir, 'test.json'), 'utf8')) as RawDoc[];
 for (let pass = 1; pass <= 3; pass++) {
   const t: number[] = [];

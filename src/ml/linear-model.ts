@@ -74,28 +74,37 @@ export class FittedLinearModel {
     return sum;
   }
 
+  /** The weights as they are (the binary artifact keeps typed arrays as bytes). */
   toJSON(): object {
     return {
       kind: this.kind,
       classes: this.classes,
       nFeatures: this.nFeatures,
-      weights: Buffer.from(this.weights.buffer, this.weights.byteOffset, this.weights.byteLength).toString(
-        'base64',
-      ),
-      bias: Array.from(this.bias),
+      weights: this.weights,
+      bias: this.bias,
     };
   }
 
+  /** From a binary artifact's typed arrays, or a JSON artifact's base64 weights and number list. */
   static fromJSON(o: {
     kind: 'svm' | 'logreg' | 'nb';
     classes: string[];
     nFeatures: number;
-    weights: string;
-    bias: number[];
+    weights: string | Float32Array;
+    bias: number[] | Float32Array;
   }): FittedLinearModel {
-    const buf = Buffer.from(o.weights, 'base64');
-    const weights = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
-    return new FittedLinearModel(o.kind, o.classes, o.nFeatures, weights, Float32Array.from(o.bias));
+    let weights: Float32Array;
+    if (o.weights instanceof Float32Array) weights = o.weights;
+    else {
+      const buf = Buffer.from(o.weights, 'base64');
+      weights = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+    }
+    if (weights.length !== o.nFeatures * o.classes.length)
+      throw new Error(
+        `linear model: ${weights.length} weights for ${o.nFeatures} features × ${o.classes.length} classes`,
+      );
+    const bias = o.bias instanceof Float32Array ? o.bias : Float32Array.from(o.bias);
+    return new FittedLinearModel(o.kind, o.classes, o.nFeatures, weights, bias);
   }
 }
 

@@ -112,20 +112,21 @@ export class FittedVectorizer {
   }
 
   toJSON(): object {
-    return { params: this.params, terms: this.terms, idf: Array.from(this.idf), nText: this.nText };
+    return { params: this.params, terms: this.terms, idf: this.idf, nText: this.nText };
   }
 
   static fromJSON(o: {
     params: VectorizerParams;
     terms: string[];
-    idf: number[];
+    idf: number[] | Float32Array;
     nText: number;
   }): FittedVectorizer {
     const vocab = new Map<string, number>();
     o.terms.forEach((t, i) => {
       vocab.set(t, i);
     });
-    return new FittedVectorizer(o.params, vocab, Float32Array.from(o.idf), o.terms, o.nText);
+    const idf = o.idf instanceof Float32Array ? o.idf : Float32Array.from(o.idf);
+    return new FittedVectorizer(o.params, vocab, idf, o.terms, o.nText);
   }
 }
 

@@ -9,6 +9,7 @@ import * as m005 from './migrations/005-report-data.ts';
 import * as m006 from './migrations/006-tasks.ts';
 import * as m007 from './migrations/007-git.ts';
 import * as m008 from './migrations/008-tracker-loop.ts';
+import * as m009 from './migrations/009-binary-artifacts.ts';
 
 /** Migrations are code, listed here in order: a bundle or a compiled build finds them without a file scan. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '006-tasks': m006,
   '007-git': m007,
   '008-tracker-loop': m008,
+  '009-binary-artifacts': m009,
 };
 
 class StaticProvider implements MigrationProvider {

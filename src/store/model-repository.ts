@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, ModelVersionRow } from './schema.ts';
 
-export type ModelSummaryRow = Omit<ModelVersionRow, 'artifact' | 'report_html' | 'report'>;
+export type ModelSummaryRow = Omit<ModelVersionRow, 'artifact' | 'artifact_bin' | 'report_html' | 'report'>;
 
 const SUMMARY_COLUMNS = [
   'id',
@@ -28,9 +28,14 @@ function normalise<T extends { id: number | string }>(r: T): T {
  */
 export async function insertModelVersion(
   db: Kysely<Database>,
-  m: Omit<ModelVersionRow, 'id' | 'version' | 'active' | 'activated_at' | 'run_key' | 'report'> & {
+  m: Omit<
+    ModelVersionRow,
+    'id' | 'version' | 'active' | 'activated_at' | 'run_key' | 'report' | 'artifact' | 'artifact_bin'
+  > & {
     run_key?: string | null;
     report?: string | null;
+    /** bytes (a binary artifact) or text (a JSON one) */
+    artifact: string | Uint8Array;
   },
   opts: { activate?: boolean; now?: string } = {},
 ): Promise<{ id: number; version: number; existing: boolean; active: boolean }> {
@@ -49,6 +54,8 @@ export async function insertModelVersion(
       .insertInto('model_versions')
       .values({
         ...m,
+        artifact: typeof m.artifact === 'string' ? m.artifact : '',
+        artifact_bin: typeof m.artifact === 'string' ? null : m.artifact,
         run_key: m.run_key ?? null,
         report: m.report ?? null,
         version,

@@ -114,8 +114,10 @@ export interface ModelVersionsTable {
   metrics: string;
   threshold: number;
   report_html: string;
-  /** the serialized classifier (ml/artifact.ts) */
+  /** the serialized classifier as JSON text (versions before binary artifacts), else '' */
   artifact: string;
+  /** the serialized classifier as bytes (ml/binary-artifact.ts), else null */
+  artifact_bin: Uint8Array | null;
   /** the job (or run) that made it: a second run of the same job stores nothing */
   run_key: string | null;
   /** the evaluation report's data (JSON), rendered when asked; null for versions with only `report_html` */

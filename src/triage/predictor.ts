@@ -70,7 +70,7 @@ export interface Classification {
 
 export interface Loaded {
   task: TaskDefinition;
-  row: Omit<ModelVersionRow, 'artifact' | 'report_html' | 'report'>;
+  row: Omit<ModelVersionRow, 'artifact' | 'artifact_bin' | 'report_html' | 'report'>;
   model: FittedModel;
   textFields: string[];
   metaFields: string[];
@@ -170,8 +170,8 @@ export class Predictor {
       if (this.loaded.get(task.name)?.row.id === id) continue;
       const row = await getModelVersion(this.store.db, id);
       if (!row) continue;
-      const model = deserializeModel(row.artifact);
-      const { artifact: _a, report_html: _h, report: _r, ...summary } = row;
+      const model = deserializeModel(row.artifact_bin ?? row.artifact);
+      const { artifact: _a, artifact_bin: _b, report_html: _h, report: _r, ...summary } = row;
       const metaFields = storedMetrics(row.metrics, `${row.task} v${row.version}`).metaFields ?? [];
       this.loaded.set(task.name, {
         task,

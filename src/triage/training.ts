@@ -148,7 +148,7 @@ async function sentenceVectorsFor(
 }
 
 /** The artifact text, or a clear refusal where the model is past what a string can hold. */
-function storableArtifact(model: TextModel): string {
+function storableArtifact(model: TextModel): Buffer {
   try {
     return serializeClassifier(model);
   } catch (e) {

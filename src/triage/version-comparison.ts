@@ -39,7 +39,7 @@ export async function compareWithActive(
   // a version of another label source answers another question: its labels never match these
   const sameQuestion = active.label_source === labelSource;
   const row = sameQuestion ? await getModelVersion(store.db, active.id) : undefined;
-  const served = row ? deserializeClassifier(row.artifact) : null;
+  const served = row ? deserializeClassifier(row.artifact_bin ?? row.artifact) : null;
   if (!window || window.reports.length === 0 || !served || served.denseEncoder) {
     const m = storedMetrics(active.metrics, `${active.task} v${active.version}`);
     const activeScore = versionScore({ accuracy: m.accuracy ?? 0, macroF1: m.macroF1 ?? 0 });

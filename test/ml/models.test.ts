@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { isBinaryArtifact, packBinary } from '../../src/ml/binary-artifact.ts';
 import {
   ArtifactError,
   acceptsNegative,
@@ -23,6 +24,8 @@ import {
   tokenizeDoc,
   withTemperatures,
 } from '../../src/ml/index.ts';
+import { ARTIFACT_FORMAT, ARTIFACT_VERSION } from '../../src/ml/text-classifier.ts';
+import { legacyArtifact } from '../support/legacy-artifact.ts';
 
 function doc(summary: string, description = '', meta: Record<string, string[]> = {}): TokenizedDoc {
   return tokenizeDoc({ text: { summary, description }, meta });
@@ -348,12 +351,36 @@ describe('the fitted text classifier', () => {
     assert.ok(why[0]!.because.some((b) => b.feature === 'summary:webgl' || b.feature === 'summary:shader'));
   });
 
-  it('round-trips through its artifact and refuses a corrupt or incompatible one', () => {
-    const text = serializeClassifier(fitted);
-    const back = deserializeClassifier(text);
+  it('round-trips through its binary artifact and refuses a corrupt or incompatible one', () => {
+    const bytes = serializeClassifier(fitted);
+    assert.ok(isBinaryArtifact(bytes));
+    const back = deserializeClassifier(bytes);
     const d = [doc('dns timeout behind proxy')];
     assert.deepEqual(
       Array.from(back.predictProba(d)).map((v) => v.toFixed(6)),
+      Array.from(fitted.predictProba(d)).map((v) => v.toFixed(6)),
+    );
+    // a byte changed anywhere is caught by the checksum
+    const flipped = Buffer.from(bytes);
+    flipped[Math.floor(flipped.length / 2)]! ^= 0xff;
+    assert.throws(() => deserializeClassifier(flipped), /checksum mismatch/);
+    assert.throws(() => deserializeClassifier(bytes.subarray(0, 40)), ArtifactError);
+    const future = packBinary({ format: ARTIFACT_FORMAT, version: 99, payload: fitted.toJSON() });
+    assert.throws(() => deserializeClassifier(future), /version 99 is incompatible/);
+    // unaligned in memory (a buffer from a pool or a slice): still read, by one copy
+    const offset = Buffer.alloc(bytes.length + 3);
+    bytes.copy(offset, 3);
+    assert.deepEqual(
+      Array.from(deserializeClassifier(offset.subarray(3)).predictProba(d)).map((v) => v.toFixed(6)),
+      Array.from(fitted.predictProba(d)).map((v) => v.toFixed(6)),
+    );
+  });
+
+  it('still loads a JSON artifact of an earlier version, and refuses a corrupt one', () => {
+    const text = legacyArtifact(fitted, ARTIFACT_FORMAT, ARTIFACT_VERSION);
+    const d = [doc('dns timeout behind proxy')];
+    assert.deepEqual(
+      Array.from(deserializeClassifier(text).predictProba(d)).map((v) => v.toFixed(6)),
       Array.from(fitted.predictProba(d)).map((v) => v.toFixed(6)),
     );
     const env = JSON.parse(text);
@@ -364,7 +391,6 @@ describe('the fitted text classifier', () => {
         ),
       /checksum mismatch/,
     );
-    assert.throws(() => deserializeClassifier(JSON.stringify({ ...env, version: 99 })), ArtifactError);
     assert.throws(() => deserializeClassifier(JSON.stringify({ ...env, version: 99 })), /incompatible/);
     assert.throws(() => deserializeClassifier(text.slice(0, 100)), /not JSON/);
   });

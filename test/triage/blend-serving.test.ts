@@ -28,7 +28,7 @@ describe('a blend as the active version', () => {
       const reports = triageCorpus(200);
       await upsertReports(store.db, reports);
       const single = await trainTask(store, 'component');
-      const stored = deserializeClassifier((await getModelVersion(store.db, single.id))!.artifact);
+      const stored = deserializeClassifier((await getModelVersion(store.db, single.id))!.artifact_bin ?? '');
       const [svm] = blendSpecs(stored);
       // a second member of another kind: complement naive Bayes over the same features
       const specs = [
@@ -65,7 +65,7 @@ describe('a blend as the active version', () => {
       );
       assert.equal((await listModelVersions(store.db, 'component')).find((m) => m.active === 1)?.id, id);
 
-      const served = deserializeClassifier((await getModelVersion(store.db, id))!.artifact);
+      const served = deserializeClassifier((await getModelVersion(store.db, id))!.artifact_bin ?? '');
       assert.equal(served.members().length, 2);
       assert.ok(served instanceof FittedBlend, 'the artifact reads back as a blend');
       const report = { summary: 'print preview margin broken', description: 'the footer is cut off' };

@@ -44,8 +44,12 @@ export class SimilarityIndex {
   private scores = new Float64Array(0);
   private touched = new Int32Array(0);
 
-  /** The `k` most similar items to row `row` of Q, best first; items with no shared feature never appear. */
-  query(Q: CsrMatrix, row: number, k: number, minScore = 0, maxTerms = 32): Neighbour[] {
+  /**
+   * The `k` most similar items to row `row` of Q, best first; items with no shared feature never
+   * appear. `maxTerms` and `commonShare` make it approximate and fast (the query's heaviest terms
+   * only; terms in more than that share of the items skipped); Infinity for both is exact cosine.
+   */
+  query(Q: CsrMatrix, row: number, k: number, minScore = 0, maxTerms = 32, commonShare = 0.25): Neighbour[] {
     const start = Q.indptr[row]!;
     const end = Q.indptr[row + 1]!;
     let norm = 0;
@@ -65,7 +69,9 @@ export class SimilarityIndex {
     const touched = this.touched;
     let nTouched = 0;
     // a term in more than a quarter of the reports tells little about which ones are alike
-    const common = Math.max(1000, this.n / 4);
+    const common = Number.isFinite(commonShare)
+      ? Math.max(1000, this.n * commonShare)
+      : Number.POSITIVE_INFINITY;
     for (const j of order) {
       const p = this.postings.get(Q.indices[j]!);
       if (!p || p.rows.length > common) continue;

@@ -58,6 +58,21 @@ function startJobWorker(cmd: Command, config: Config): { stop(): Promise<void> }
   };
 }
 
+/** A few classifications of made-up text, whose answers are thrown away. */
+async function warmUp(predictor: Predictor): Promise<void> {
+  const words =
+    'crash when opening a page with a broken image after the update the window hangs and the log shows an error';
+  for (let i = 0; i < 30; i++) {
+    const text = words
+      .split(' ')
+      .slice(i % 7)
+      .join(' ');
+    await predictor
+      .classify({ summary: text.slice(0, 60), description: `${text} ${i}` }, { similar: 5 })
+      .catch(() => undefined);
+  }
+}
+
 /** One server process: the app over the store, until SIGTERM/SIGINT, then a clean drain. */
 async function runServer(config: Config, announce: boolean): Promise<void> {
   // listen for the stop signal before anyone can learn we are up and send it
@@ -90,8 +105,12 @@ async function runServer(config: Config, announce: boolean): Promise<void> {
     trustProxy: config.trustProxy,
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
   });
-  // load the active models before the first request, so it is not the slow one
+  // load the active models and their similar-reports index, and run a few answers through them
+  // (the JIT compiles the tokenizer, vectorizer and search), before the first request: it is
+  // then as fast as the rest
   await predictor.refresh(true);
+  await predictor.similarReady();
+  await warmUp(predictor);
   let address: string;
   try {
     address = await app.listen({ host: config.host, port: config.port });

@@ -9,6 +9,7 @@ export * from './model-repository.ts';
 export * from './prediction-repository.ts';
 export * from './report-repository.ts';
 export * from './report-rows.ts';
+export * from './report-search.ts';
 export type * from './schema.ts';
 export * from './stats-queries.ts';
 export * from './subscription-repository.ts';

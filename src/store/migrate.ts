@@ -10,6 +10,7 @@ import * as m006 from './migrations/006-tasks.ts';
 import * as m007 from './migrations/007-git.ts';
 import * as m008 from './migrations/008-tracker-loop.ts';
 import * as m009 from './migrations/009-binary-artifacts.ts';
+import * as m010 from './migrations/010-report-search.ts';
 
 /** Migrations are code, listed here in order: a bundle or a compiled build finds them without a file scan. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '007-git': m007,
   '008-tracker-loop': m008,
   '009-binary-artifacts': m009,
+  '010-report-search': m010,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -22,6 +22,7 @@ import { reasonsFor } from './explain.ts';
 import { type AnsweredFile, type AnsweredSection, filesTaskAnswer, SourceAtHead } from './file-answers.ts';
 import { type ReportInput, reportFromInput } from './report-input.ts';
 import { loadSentenceEncoder } from './sentence-encoder.ts';
+import { IndexedSimilarity } from './similar-search.ts';
 import { storedMetrics } from './stored-metrics.ts';
 import { listTasks, type TaskDefinition, type TaskKind, type TaskName } from './tasks/index.ts';
 
@@ -111,8 +112,13 @@ interface Neighbourhood {
 export interface PredictorOptions {
   /** how often to look for a newly activated version; 0 looks on every call */
   refreshMs?: number;
-  /** the most recent reports indexed for "similar reports" */
+  /** the most recent reports indexed for "similar reports" (the in-memory search) */
   similarLimit?: number;
+  /**
+   * `index` (the default): similar reports over every stored report, through the database's
+   * full-text index; `memory`: an in-memory index of the newest `similarLimit` reports
+   */
+  similarSearch?: 'index' | 'memory';
   ranking?: number;
 }
 
@@ -131,6 +137,8 @@ export class Predictor {
   private readonly similarLimit: number;
   private readonly rankingSize: number;
   private readonly sourceAtHead = new SourceAtHead();
+  private readonly searchMode: 'index' | 'memory';
+  private readonly indexed: IndexedSimilarity;
 
   constructor(
     private readonly store: Store,
@@ -139,6 +147,8 @@ export class Predictor {
     this.refreshMs = opts.refreshMs ?? 2000;
     this.similarLimit = opts.similarLimit ?? 50_000;
     this.rankingSize = opts.ranking ?? 5;
+    this.searchMode = opts.similarSearch ?? 'index';
+    this.indexed = new IndexedSimilarity(store);
   }
 
   /** The loaded version per task, after making sure it is the active one. */
@@ -185,7 +195,12 @@ export class Predictor {
     for (const m of this.loaded.values())
       if (m.model instanceof FileRankerModel) void this.sourceAtHead.index(m.model).catch(() => undefined);
     const basis = similarityBasis(this.loaded);
-    if (basis && this.neighbourhood?.modelId !== basis.row.id && !this.indexing) {
+    if (
+      this.searchMode === 'memory' &&
+      basis &&
+      this.neighbourhood?.modelId !== basis.row.id &&
+      !this.indexing
+    ) {
       this.indexing = this.buildIndex(basis).finally(() => {
         this.indexing = null;
       });
@@ -301,12 +316,32 @@ export class Predictor {
     }
     return {
       answers,
-      similar: this.similar(tokensFor, opts.similar ?? 5, {
-        ...(opts.excludeId !== undefined ? { excludeId: opts.excludeId } : {}),
-        ...(opts.source ? { source: opts.source } : {}),
-        product: report.product,
-      }),
+      similar:
+        this.searchMode === 'index'
+          ? await this.similarIndexed(tokensFor, report, opts.similar ?? 5, opts)
+          : this.similar(tokensFor, opts.similar ?? 5, {
+              ...(opts.excludeId !== undefined ? { excludeId: opts.excludeId } : {}),
+              ...(opts.source ? { source: opts.source } : {}),
+              product: report.product,
+            }),
     };
+  }
+
+  private async similarIndexed(
+    tokensFor: (m: TokenModel) => TokenizedDoc,
+    report: BugReport,
+    k: number,
+    opts: { excludeId?: number; source?: string },
+  ): Promise<SimilarReport[]> {
+    const basis = similarityBasis(this.loaded);
+    if (!basis || !readsTokens(basis) || k <= 0) return [];
+    return this.indexed.search(
+      { model: basis.model, textFields: basis.textFields, modelId: basis.row.id },
+      report,
+      tokensFor(basis),
+      k,
+      { excludeId: opts.excludeId, source: opts.source },
+    );
   }
 
   /**

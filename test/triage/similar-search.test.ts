@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { openStore, reportIdOf, type Store, upsertReports } from '../../src/store/index.ts';
+import { Predictor, trainTask } from '../../src/triage/index.ts';
+import { makeReport } from '../support/reports.ts';
+import { triageCorpus } from '../support/triage-corpus.ts';
+
+describe('similar reports from the database’s full-text index', () => {
+  let store: Store;
+  let oldest: number;
+
+  before(async () => {
+    store = await openStore('sqlite::memory:');
+    // the oldest report of all says something no other report says
+    await upsertReports(store.db, [
+      makeReport({
+        source: 'bugzilla:test',
+        externalId: 'old',
+        summary: 'kerning ligature typography glyphs wrong',
+        description: 'font kerning between ligature glyphs, typography broken',
+        product: 'Core',
+        component: 'Printing',
+        createdAt: '2010-01-01T00:00:00Z',
+      }),
+    ]);
+    oldest = (await reportIdOf(store.db, 'bugzilla:test', 'old'))!;
+    await upsertReports(store.db, triageCorpus(200));
+    await trainTask(store, 'component');
+  });
+  after(async () => {
+    await store?.close();
+  });
+
+  const query = { summary: 'ligature kerning wrong', description: 'typography of glyphs with kerning' };
+
+  it('searches every stored report, where the in-memory search saw only the newest', async () => {
+    const memory = new Predictor(store, { refreshMs: 0, similarSearch: 'memory', similarLimit: 100 });
+    await memory.similarReady();
+    assert.ok(!(await memory.classify(query)).similar.some((s) => s.id === oldest));
+    const indexed = new Predictor(store, { refreshMs: 0 });
+    const { similar } = await indexed.classify(query);
+    assert.equal(similar[0]!.id, oldest);
+    assert.ok(similar.every((s, i) => i === 0 || s.similarity <= similar[i - 1]!.similarity));
+  });
+
+  it('leaves out the report asked about, and keeps to a tracker when asked', async () => {
+    const p = new Predictor(store, { refreshMs: 0 });
+    assert.ok(!(await p.classify(query, { excludeId: oldest })).similar.some((s) => s.id === oldest));
+    assert.deepEqual((await p.classify(query, { source: 'github:elsewhere' })).similar, []);
+  });
+
+  it('finds a report as soon as it is stored', async () => {
+    const p = new Predictor(store, { refreshMs: 0 });
+    await upsertReports(store.db, [
+      makeReport({
+        source: 'bugzilla:test',
+        externalId: 'new',
+        summary: 'landscape footer scale margin',
+        description: 'printer landscape scale footer header margin preview',
+        product: 'Core',
+      }),
+    ]);
+    const { similar } = await p.classify({
+      summary: 'landscape footer scale margin',
+      description: 'printer landscape scale footer header margin preview',
+    });
+    assert.equal(similar[0]!.externalId, 'new');
+  });
+});

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { packBinary, unpackBinary } from '../../src/ml/binary-artifact.ts';
 import {
   applyClassBiases,
   argmaxRows,
@@ -35,6 +36,9 @@ function skewed(n: number, seed: number) {
   }
   return { y, scores };
 }
+
+/** A model as a stored artifact gives it back: its tree, typed arrays included, through the binary container. */
+const stored = (m: { toJSON(): object }) => unpackBinary(packBinary(m.toJSON())) as Record<string, unknown>;
 
 describe('fitClassBiases', () => {
   it('learns the priors a balanced model ignores: the common class gains, top-1 improves', () => {
@@ -113,7 +117,7 @@ describe('a model with biases', () => {
     assert.ok(q[2]! > p[2]!, 'class c gains');
     const again = withTemperatures(moved, [2]);
     assert.deepEqual([...again.biases!], [...b]);
-    const read = textModelFromJSON(JSON.parse(JSON.stringify(moved)) as Record<string, unknown>);
+    const read = textModelFromJSON(stored(moved));
     assert.ok(read instanceof FittedTextClassifier);
     assert.deepEqual([...read.predictProba([docs[0]!])], [...q]);
     const blend = withBiases(
@@ -123,17 +127,14 @@ describe('a model with biases', () => {
       ]),
       b,
     );
-    const readBlend = textModelFromJSON(JSON.parse(JSON.stringify(blend)) as Record<string, unknown>);
+    const readBlend = textModelFromJSON(stored(blend));
     assert.deepEqual([...readBlend.biases!], [...b]);
     // the explanation path ranks through the biases too
     assert.equal(moved.analyze(docs[0]!).ranking[0]!.probability, Math.max(...q));
   });
 
   it('refuses an artifact whose biases do not match its classes', () => {
-    const o = JSON.parse(JSON.stringify(withBiases(fitted, Float64Array.from([0, 0, 0])))) as Record<
-      string,
-      unknown
-    >;
+    const o = stored(withBiases(fitted, Float64Array.from([0, 0, 0])));
     o.biases = [0, 1];
     assert.throws(() => textModelFromJSON(o), /3 finite numbers, one per class/);
     o.biases = [0, 'x', 1];
@@ -141,7 +142,7 @@ describe('a model with biases', () => {
   });
 
   it('reads an artifact from before bias correction as having none', () => {
-    const o = JSON.parse(JSON.stringify(fitted)) as Record<string, unknown>;
+    const o = stored(fitted);
     assert.equal('biases' in o, false);
     assert.equal(textModelFromJSON(o).biases, null);
   });

@@ -2,9 +2,9 @@ import type { RecordError } from '../domain/index.ts';
 import { EightballError } from '../domain/index.ts';
 import { type BugzillaQuery, bugzillaSourceName, readBugzillaRest } from '../sources/bugzilla-rest.ts';
 import type { RetryEvent } from '../sources/http-retry.ts';
-import { parseDate } from '../sources/values.ts';
-import { latestCheckpoint, latestImportRun, type Store } from '../store/index.ts';
+import { latestImportRun, type Store } from '../store/index.ts';
 import { claimInput, type ImportSummary, type IngestProgress, ingest } from './ingest.ts';
+import { newestUpdate, pageIngestOptions, syncStart } from './tracker-sync.ts';
 
 export interface BugzillaImportOptions {
   url: string;
@@ -58,15 +58,7 @@ export async function importBugzilla(
   const target = JSON.stringify({ url, products, components });
   const previous = await latestImportRun(store.db, source, target);
   await claimInput(store, previous, `${url} into source "${source}"`);
-  let since: string | null = null;
-  if (opts.since) {
-    const d = parseDate(opts.since);
-    if (d instanceof Error || d === null)
-      throw new EightballError('usage', `--since: "${opts.since}" is not a date (YYYY-MM-DD)`);
-    since = d;
-  } else {
-    since = await latestCheckpoint(store.db, source, target);
-  }
+  const since = await syncStart(store, source, target, opts.since);
   const query: BugzillaQuery = {
     url,
     products,
@@ -96,20 +88,9 @@ export async function importBugzilla(
       },
       items: readBugzillaRest(query, source),
       skip: 0,
-      checkpointAfter: (item, _seq, previous) => {
-        const t = item.kind === 'report' ? item.report.updatedAt : null;
-        return t && (!previous || t > previous) ? t : previous;
-      },
+      checkpointAfter: newestUpdate,
     },
-    {
-      // one page, one transaction: a crash loses at most the page in hand
-      batchSize: opts.pageSize ?? 100,
-      strict: opts.strict,
-      rejectsPath: opts.rejectsPath,
-      signal: opts.signal,
-      onProgress: opts.onProgress,
-      onRejected: opts.onRejected,
-    },
+    pageIngestOptions(opts, opts.pageSize ?? 100),
   );
   return { ...summary, since };
 }

@@ -2,9 +2,9 @@ import type { RecordError } from '../domain/index.ts';
 import { EightballError } from '../domain/index.ts';
 import { GITHUB_API, githubClient } from '../sources/github-client.ts';
 import { githubSourceName, parseRepo, readGithubIssues } from '../sources/github-rest.ts';
-import { parseDate } from '../sources/values.ts';
-import { getSetting, latestCheckpoint, latestImportRun, type Store, setSetting } from '../store/index.ts';
+import { getSetting, latestImportRun, type Store, setSetting } from '../store/index.ts';
 import { claimInput, type ImportSummary, type IngestProgress, ingest } from './ingest.ts';
+import { newestUpdate, pageIngestOptions, syncStart } from './tracker-sync.ts';
 
 export interface GithubImportOptions {
   /** OWNER/REPO */
@@ -46,15 +46,7 @@ export async function importGithub(store: Store, opts: GithubImportOptions): Pro
   const target = JSON.stringify({ api: apiUrl, repo: `${owner}/${repo}`.toLowerCase() });
   const previous = await latestImportRun(store.db, source, target);
   await claimInput(store, previous, `${owner}/${repo} into source "${source}"`);
-  let since: string | null;
-  if (opts.since) {
-    const d = parseDate(opts.since);
-    if (d instanceof Error || d === null)
-      throw EightballError.about('since', 'usage', `--since: "${opts.since}" is not a date (YYYY-MM-DD)`);
-    since = d;
-  } else {
-    since = await latestCheckpoint(store.db, source, target);
-  }
+  const since = await syncStart(store, source, target, opts.since);
   // an ETag belongs to one exact query: the checkpoint is part of its key
   const etagKey = `etag:${source}:${target}:${since ?? ''}`;
   const etag = opts.since ? null : ((await getSetting(store.db, etagKey)) ?? null);
@@ -93,19 +85,9 @@ export async function importGithub(store: Store, opts: GithubImportOptions): Pro
         },
       }),
       skip: 0,
-      checkpointAfter: (item, _seq, prev) => {
-        const t = item.kind === 'report' ? item.report.updatedAt : null;
-        return t && (!prev || t > prev) ? t : prev;
-      },
+      checkpointAfter: newestUpdate,
     },
-    {
-      batchSize: opts.pageSize ?? 100,
-      strict: opts.strict,
-      rejectsPath: opts.rejectsPath,
-      signal: opts.signal,
-      onProgress: opts.onProgress,
-      onRejected: opts.onRejected,
-    },
+    pageIngestOptions(opts, opts.pageSize ?? 100),
   );
   // the ETag is worth keeping only while the checkpoint it was asked with stays the next one
   if (newEtag && summary.status === 'completed' && (summary.checkpoint ?? null) === since)

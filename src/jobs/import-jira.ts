@@ -8,9 +8,9 @@ import {
   jiraSourceName,
   readJiraIssues,
 } from '../sources/jira-rest.ts';
-import { parseDate } from '../sources/values.ts';
-import { latestCheckpoint, latestImportRun, type Store } from '../store/index.ts';
+import { latestImportRun, type Store } from '../store/index.ts';
 import { claimInput, type ImportSummary, type IngestProgress, ingest } from './ingest.ts';
+import { newestUpdate, pageIngestOptions, syncStart } from './tracker-sync.ts';
 
 export interface JiraImportOptions {
   url: string;
@@ -67,13 +67,7 @@ export async function importJira(store: Store, opts: JiraImportOptions): Promise
   const target = JSON.stringify({ url, project, jql: opts.jql?.trim() ?? '' });
   const previous = await latestImportRun(store.db, source, target);
   await claimInput(store, previous, `${url} ${project} into source "${source}"`);
-  let since: string | null;
-  if (opts.since) {
-    const d = parseDate(opts.since);
-    if (d instanceof Error || d === null)
-      throw EightballError.about('since', 'usage', `--since: "${opts.since}" is not a date (YYYY-MM-DD)`);
-    since = d;
-  } else since = await latestCheckpoint(store.db, source, target);
+  const since = await syncStart(store, source, target, opts.since);
   const api = opts.api ?? (base.host.endsWith('.atlassian.net') ? 'cloud' : 'server');
   const query = {
     url,
@@ -104,19 +98,9 @@ export async function importJira(store: Store, opts: JiraImportOptions): Promise
       },
       items: readJiraIssues(query),
       skip: 0,
-      checkpointAfter: (item, _seq, prev) => {
-        const t = item.kind === 'report' ? item.report.updatedAt : null;
-        return t && (!prev || t > prev) ? t : prev;
-      },
+      checkpointAfter: newestUpdate,
     },
-    {
-      batchSize: opts.pageSize ?? 100,
-      strict: opts.strict,
-      rejectsPath: opts.rejectsPath,
-      signal: opts.signal,
-      onProgress: opts.onProgress,
-      onRejected: opts.onRejected,
-    },
+    pageIngestOptions(opts, opts.pageSize ?? 100),
   );
   return { ...summary, since, jql: jiraJql(query) };
 }

@@ -2,14 +2,7 @@ import type { Command } from 'commander';
 import { importGithub } from '../../jobs/import-github.ts';
 import { importJira } from '../../jobs/import-jira.ts';
 import { configFrom, isQuiet, withStore } from '../context.ts';
-import {
-  exitCodeOf,
-  importUi,
-  positiveInt,
-  printSummary,
-  progressDetail,
-  rejectPrinter,
-} from './import-ui.ts';
+import { positiveInt, retryPrinter, runImport } from './import-ui.ts';
 
 /** `import github` and `import jira`: a live tracker's REST API, synced from where the last run stopped. */
 export function registerImportTrackers(imp: Command): void {
@@ -55,46 +48,39 @@ Examples:
     .action(async (o, cmd: Command) => {
       const quiet = isQuiet(cmd);
       const config = configFrom(cmd, { githubToken: o.token });
-      const rejects = rejectPrinter(quiet);
-      const { bar, intr } = importUi(quiet);
-      try {
-        const summary = await withStore(cmd, (store) =>
-          importGithub(store, {
-            repo: o.repo,
-            token: config.githubToken,
-            apiUrl: o.apiUrl,
-            since: o.since,
-            source: o.source,
-            pageSize: Math.min(100, o.pageSize),
-            limit: o.limit,
-            strict: o.strict,
-            rejectsPath: o.rejects,
-            signal: intr.signal,
-            onRejected: (e) => rejects.onRejected(e),
-            onRateLimit: (e) => {
-              if (!quiet)
-                process.stderr.write(
-                  `GitHub's ${e.kind} rate limit: waiting ${e.retryAfterSeconds} s before ${e.url}\n`,
-                );
-            },
-            onProgress: (p) => bar.update(p.records, undefined, progressDetail(p)),
-          }),
-        );
-        bar.stop();
-        const extra = [
+      await runImport(
+        quiet,
+        o,
+        (hooks) =>
+          withStore(cmd, (store) =>
+            importGithub(store, {
+              ...hooks,
+              repo: o.repo,
+              token: config.githubToken,
+              apiUrl: o.apiUrl,
+              since: o.since,
+              source: o.source,
+              pageSize: Math.min(100, o.pageSize),
+              limit: o.limit,
+              strict: o.strict,
+              rejectsPath: o.rejects,
+              onRateLimit: (e) => {
+                if (!quiet)
+                  process.stderr.write(
+                    `GitHub's ${e.kind} rate limit: waiting ${e.retryAfterSeconds} s before ${e.url}\n`,
+                  );
+              },
+            }),
+          ),
+        (summary) => [
           summary.notModified
             ? 'nothing changed since the last run (304 Not Modified)'
             : summary.since
               ? `fetched issues updated since ${summary.since}`
               : 'fetched every issue',
-        ];
-        if (summary.checkpoint) extra.push(`next run starts from ${summary.checkpoint}`);
-        printSummary(summary, extra, { json: o.json, rejects: o.rejects });
-        process.exitCode = exitCodeOf(summary);
-      } finally {
-        bar.stop();
-        intr.dispose();
-      }
+          ...(summary.checkpoint ? [`next run starts from ${summary.checkpoint}`] : []),
+        ],
+      );
     });
 
   imp
@@ -142,47 +128,37 @@ Examples:
     .action(async (o, cmd: Command) => {
       const quiet = isQuiet(cmd);
       const config = configFrom(cmd, { jiraEmail: o.email, jiraToken: o.token });
-      const rejects = rejectPrinter(quiet);
-      const { bar, intr } = importUi(quiet);
       if (o.api !== undefined && o.api !== 'cloud' && o.api !== 'server') {
         process.stderr.write(`--api: "${o.api}" is not cloud or server\n`);
         process.exitCode = 2;
         return;
       }
-      try {
-        const summary = await withStore(cmd, (store) =>
-          importJira(store, {
-            url: o.url,
-            project: o.project,
-            jql: o.jql,
-            email: config.jiraEmail,
-            token: config.jiraToken,
-            api: o.api,
-            since: o.since,
-            source: o.source,
-            pageSize: o.pageSize,
-            limit: o.limit,
-            strict: o.strict,
-            rejectsPath: o.rejects,
-            signal: intr.signal,
-            onRejected: (e) => rejects.onRejected(e),
-            onRetry: (e) => {
-              if (!quiet)
-                process.stderr.write(
-                  `retrying ${e.url} in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt}: ${e.reason.slice(0, 80)})\n`,
-                );
-            },
-            onProgress: (p) => bar.update(p.records, undefined, progressDetail(p)),
-          }),
-        );
-        bar.stop();
-        const extra = [`searched: ${summary.jql}`];
-        if (summary.checkpoint) extra.push(`next run starts from ${summary.checkpoint}`);
-        printSummary(summary, extra, { json: o.json, rejects: o.rejects });
-        process.exitCode = exitCodeOf(summary);
-      } finally {
-        bar.stop();
-        intr.dispose();
-      }
+      await runImport(
+        quiet,
+        o,
+        (hooks) =>
+          withStore(cmd, (store) =>
+            importJira(store, {
+              ...hooks,
+              url: o.url,
+              project: o.project,
+              jql: o.jql,
+              email: config.jiraEmail,
+              token: config.jiraToken,
+              api: o.api,
+              since: o.since,
+              source: o.source,
+              pageSize: o.pageSize,
+              limit: o.limit,
+              strict: o.strict,
+              rejectsPath: o.rejects,
+              onRetry: retryPrinter(quiet),
+            }),
+          ),
+        (summary) => [
+          `searched: ${summary.jql}`,
+          ...(summary.checkpoint ? [`next run starts from ${summary.checkpoint}`] : []),
+        ],
+      );
     });
 }

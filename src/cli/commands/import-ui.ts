@@ -74,3 +74,49 @@ export function exitCodeOf(s: ImportSummary): number {
 export function progressDetail(p: IngestProgress): string {
   return `${p.records} read, ${p.imported} new, ${p.updated} updated, ${p.rejected} rejected`;
 }
+
+/** What an import command's sync gets from its shell: Ctrl-C, rejects printed, the progress bar. */
+export interface ImportHooks {
+  signal: AbortSignal;
+  onRejected: (e: RecordError) => void;
+  onProgress: (p: IngestProgress) => void;
+  quiet: boolean;
+}
+
+/**
+ * The shell every live-tracker import shares: run the sync with Ctrl-C, rejects and a progress
+ * bar wired, print the summary (and the lines `extra` says), and set the exit code.
+ */
+export async function runImport<S extends ImportSummary>(
+  quiet: boolean,
+  opts: { json?: boolean; rejects?: string },
+  sync: (hooks: ImportHooks) => Promise<S>,
+  extra: (s: S) => string[],
+): Promise<void> {
+  const rejects = rejectPrinter(quiet);
+  const { bar, intr } = importUi(quiet);
+  try {
+    const summary = await sync({
+      signal: intr.signal,
+      onRejected: (e) => rejects.onRejected(e),
+      onProgress: (p) => bar.update(p.records, undefined, progressDetail(p)),
+      quiet,
+    });
+    bar.stop();
+    printSummary(summary, extra(summary), opts);
+    process.exitCode = exitCodeOf(summary);
+  } finally {
+    bar.stop();
+    intr.dispose();
+  }
+}
+
+/** A retry line for the log, unless quiet. */
+export function retryPrinter(quiet: boolean) {
+  return (e: { url: string; delayMs: number; attempt: number; reason: string }) => {
+    if (!quiet)
+      process.stderr.write(
+        `retrying ${e.url} in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt}: ${e.reason.slice(0, 80)})\n`,
+      );
+  };
+}

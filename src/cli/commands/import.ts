@@ -16,6 +16,8 @@ import {
   printSummary,
   progressDetail,
   rejectPrinter,
+  retryPrinter,
+  runImport,
 } from './import-ui.ts';
 
 export function registerImport(program: Command): void {
@@ -178,44 +180,31 @@ Examples:
     .action(async (o, cmd: Command) => {
       const quiet = isQuiet(cmd);
       const config = configFrom(cmd, { bugzillaApiKey: o.apiKey });
-      const rejects = rejectPrinter(quiet);
-      const { bar, intr } = importUi(quiet);
-      try {
-        const summary = await withStore(cmd, (store) =>
-          importBugzilla(store, {
-            url: o.url,
-            products: o.product,
-            components: o.component,
-            since: o.since,
-            apiKey: config.bugzillaApiKey,
-            source: o.source,
-            pageSize: o.pageSize,
-            concurrency: o.concurrency,
-            limit: o.limit,
-            strict: o.strict,
-            rejectsPath: o.rejects,
-            signal: intr.signal,
-            onRejected: (e) => rejects.onRejected(e),
-            onRetry: (e) => {
-              if (!quiet) {
-                process.stderr.write(
-                  `retrying ${e.url} in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt}: ${e.reason.slice(0, 80)})\n`,
-                );
-              }
-            },
-            onProgress: (p) => bar.update(p.records, undefined, progressDetail(p)),
-          }),
-        );
-        bar.stop();
-        const extra = [
+      await runImport(
+        quiet,
+        o,
+        (hooks) =>
+          withStore(cmd, (store) =>
+            importBugzilla(store, {
+              ...hooks,
+              url: o.url,
+              products: o.product,
+              components: o.component,
+              since: o.since,
+              apiKey: config.bugzillaApiKey,
+              source: o.source,
+              pageSize: o.pageSize,
+              concurrency: o.concurrency,
+              limit: o.limit,
+              strict: o.strict,
+              rejectsPath: o.rejects,
+              onRetry: retryPrinter(quiet),
+            }),
+          ),
+        (summary) => [
           summary.since ? `fetched bugs changed since ${summary.since}` : 'fetched all matching bugs',
-        ];
-        if (summary.checkpoint) extra.push(`next run starts from ${summary.checkpoint}`);
-        printSummary(summary, extra, { json: o.json, rejects: o.rejects });
-        process.exitCode = exitCodeOf(summary);
-      } finally {
-        bar.stop();
-        intr.dispose();
-      }
+          ...(summary.checkpoint ? [`next run starts from ${summary.checkpoint}`] : []),
+        ],
+      );
     });
 }

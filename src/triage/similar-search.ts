@@ -32,7 +32,10 @@ export class IndexedSimilarity {
   private cache = new Map<number, Vector>();
   private cachedFor = -1;
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly cacheSize = CACHE,
+  ) {}
 
   async search(
     basis: { model: TextModel; textFields: string[]; modelId: number },
@@ -103,13 +106,18 @@ export class IndexedSimilarity {
         const b = X.indptr[r + 1]!;
         this.cache.set(h.id, { indices: X.indices.slice(a, b), data: X.data.slice(a, b) });
       });
-      // the oldest entries go first: a Map iterates in insertion order
-      for (const key of this.cache.keys()) {
-        if (this.cache.size <= CACHE) break;
-        this.cache.delete(key);
-      }
     }
-    const rows = hits.map((h) => this.cache.get(h.id)!);
+    const rows = hits.map((h) => {
+      // a hit moves to the back: a Map iterates in insertion order, so the front is the least used
+      const v = this.cache.get(h.id)!;
+      this.cache.delete(h.id);
+      this.cache.set(h.id, v);
+      return v;
+    });
+    for (const key of this.cache.keys()) {
+      if (this.cache.size <= this.cacheSize) break;
+      this.cache.delete(key);
+    }
     const indptr = new Int32Array(rows.length + 1);
     rows.forEach((v, i) => {
       indptr[i + 1] = indptr[i]! + v.indices.length;

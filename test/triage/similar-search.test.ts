@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { TextModel } from '../../src/ml/index.ts';
 import { openStore, reportIdOf, type Store, upsertReports } from '../../src/store/index.ts';
-import { Predictor, trainTask } from '../../src/triage/index.ts';
+import { docOf, Predictor, reportFromInput, trainTask } from '../../src/triage/index.ts';
+import { IndexedSimilarity } from '../../src/triage/similar-search.ts';
 import { makeReport } from '../support/reports.ts';
 import { triageCorpus } from '../support/triage-corpus.ts';
 
@@ -65,5 +67,27 @@ describe('similar reports from the database’s full-text index', () => {
       description: 'printer landscape scale footer header margin preview',
     });
     assert.equal(similar[0]!.externalId, 'new');
+  });
+
+  it('gives the same answers with a cache smaller than one query’s candidates', async () => {
+    const p = new Predictor(store, { refreshMs: 0 });
+    const loaded = [...(await p.models()).values()].find((m) => m.task.name === 'component')!;
+    const basis = { model: loaded.model as TextModel, textFields: loaded.textFields, modelId: loaded.row.id };
+    const report = {
+      summary: 'print preview margin',
+      description: 'printer page footer header landscape',
+      product: null,
+    };
+    const tokens = basis.model.tokenize(
+      docOf(
+        reportFromInput({ summary: report.summary, description: report.description }),
+        basis.textFields,
+        [],
+      ),
+    );
+    const big = await new IndexedSimilarity(store).search(basis, report, tokens, 5, {});
+    const tiny = new IndexedSimilarity(store, 3);
+    for (let i = 0; i < 3; i++) assert.deepEqual(await tiny.search(basis, report, tokens, 5, {}), big);
+    assert.equal(big.length, 5);
   });
 });

@@ -5,7 +5,7 @@
 // 2,000 reports one by one over HTTP (with 5 similar reports each), measure how many of the
 // served similar reports exact cosine search over every stored report also finds (recall@5),
 // and with autocannon (8 connections) the classify throughput beside a bare Fastify route's.
-// Usage: npm run bench:product -- --reports 100000 [--pg postgres://postgres@127.0.0.1:5432/test] [--json]
+// Usage: npm run bench:product -- --reports 100000 [--pg postgres://postgres@127.0.0.1:5432/test] [--similar memory|index] [--json]
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -26,6 +26,8 @@ const queries = numberArg('queries', 2000);
 const recallQueries = Math.min(200, queries);
 const pgAt = process.argv.indexOf('--pg');
 const json = process.argv.includes('--json');
+const similarAt = process.argv.indexOf('--similar');
+const similarSearch = similarAt >= 0 ? process.argv[similarAt + 1]! : 'memory';
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const dir = mkdtempSync(join(tmpdir(), 'eightball-product-'));
 
@@ -120,7 +122,12 @@ for await (const { id, report } of iterateStoredReports(store.db)) {
 log('starting the server...');
 t0 = performance.now();
 const server = spawn(process.execPath, [BIN, '--db', db, 'serve', '--port', '0', '--no-jobs'], {
-  env: { ...process.env, EIGHTBALL_LOG_LEVEL: 'warn', EIGHTBALL_CLASSIFY_RATE_LIMIT: '10000000' },
+  env: {
+    ...process.env,
+    EIGHTBALL_LOG_LEVEL: 'warn',
+    EIGHTBALL_CLASSIFY_RATE_LIMIT: '10000000',
+    EIGHTBALL_SIMILAR_SEARCH: similarSearch,
+  },
   stdio: ['ignore', 'ignore', 'pipe'],
 });
 const url = await new Promise<string>((ok, fail) => {
@@ -235,6 +242,7 @@ rmSync(dir, { recursive: true, force: true });
 const out = {
   reports: n,
   database: pgAt >= 0 ? 'postgresql' : 'sqlite',
+  similarSearch,
   machine: `${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
   importSeconds: +imp.seconds.toFixed(1),
   importPeakMiB: Math.round(imp.peakMiB),

@@ -41,6 +41,11 @@ export const ConfigSchema = z.object({
   jobLeaseMs: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
   /** requests per minute per client to classify (API) and suggest (new-report page) */
   classifyRateLimit: z.coerce.number().int().min(1).max(10_000_000).default(1200),
+  /**
+   * where similar reports come from: `memory` (an in-memory index of the newest 50,000 reports,
+   * built at start) or `index` (the database's full-text index over every stored report)
+   */
+  similarSearch: z.enum(['memory', 'index']).default('memory'),
   /** threads a fit may use, the calling one included (default: every core) */
   threads: z.coerce.number().int().min(1).max(256).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -88,6 +93,7 @@ export const ENV_VARS: Record<string, keyof Config> = {
   EIGHTBALL_CLASSIFY_RATE_LIMIT: 'classifyRateLimit',
   EIGHTBALL_JOB_LEASE_MS: 'jobLeaseMs',
   EIGHTBALL_THREADS: 'threads',
+  EIGHTBALL_SIMILAR_SEARCH: 'similarSearch',
   EIGHTBALL_TRUST_PROXY: 'trustProxy',
   EIGHTBALL_QUEUE_PREFIX: 'queuePrefix',
 };

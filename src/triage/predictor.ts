@@ -115,8 +115,8 @@ export interface PredictorOptions {
   /** the most recent reports indexed for "similar reports" (the in-memory search) */
   similarLimit?: number;
   /**
-   * `index` (the default): similar reports over every stored report, through the database's
-   * full-text index; `memory`: an in-memory index of the newest `similarLimit` reports
+   * `memory` (the default): an in-memory index of the newest `similarLimit` reports; `index`:
+   * similar reports over every stored report, through the database's full-text index
    */
   similarSearch?: 'index' | 'memory';
   ranking?: number;
@@ -147,7 +147,7 @@ export class Predictor {
     this.refreshMs = opts.refreshMs ?? 2000;
     this.similarLimit = opts.similarLimit ?? 50_000;
     this.rankingSize = opts.ranking ?? 5;
-    this.searchMode = opts.similarSearch ?? 'index';
+    this.searchMode = opts.similarSearch ?? 'memory';
     this.indexed = new IndexedSimilarity(store);
   }
 

@@ -39,20 +39,20 @@ describe('similar reports from the database’s full-text index', () => {
     const memory = new Predictor(store, { refreshMs: 0, similarSearch: 'memory', similarLimit: 100 });
     await memory.similarReady();
     assert.ok(!(await memory.classify(query)).similar.some((s) => s.id === oldest));
-    const indexed = new Predictor(store, { refreshMs: 0 });
+    const indexed = new Predictor(store, { refreshMs: 0, similarSearch: 'index' });
     const { similar } = await indexed.classify(query);
     assert.equal(similar[0]!.id, oldest);
     assert.ok(similar.every((s, i) => i === 0 || s.similarity <= similar[i - 1]!.similarity));
   });
 
   it('leaves out the report asked about, and keeps to a tracker when asked', async () => {
-    const p = new Predictor(store, { refreshMs: 0 });
+    const p = new Predictor(store, { refreshMs: 0, similarSearch: 'index' });
     assert.ok(!(await p.classify(query, { excludeId: oldest })).similar.some((s) => s.id === oldest));
     assert.deepEqual((await p.classify(query, { source: 'github:elsewhere' })).similar, []);
   });
 
   it('finds a report as soon as it is stored', async () => {
-    const p = new Predictor(store, { refreshMs: 0 });
+    const p = new Predictor(store, { refreshMs: 0, similarSearch: 'index' });
     await upsertReports(store.db, [
       makeReport({
         source: 'bugzilla:test',
@@ -70,7 +70,7 @@ describe('similar reports from the database’s full-text index', () => {
   });
 
   it('gives the same answers with a cache smaller than one query’s candidates', async () => {
-    const p = new Predictor(store, { refreshMs: 0 });
+    const p = new Predictor(store, { refreshMs: 0, similarSearch: 'index' });
     const loaded = [...(await p.models()).values()].find((m) => m.task.name === 'component')!;
     const basis = { model: loaded.model as TextModel, textFields: loaded.textFields, modelId: loaded.row.id };
     const report = {

@@ -79,7 +79,7 @@ async function runServer(config: Config, announce: boolean): Promise<void> {
   const stopped = untilStopped();
   keepAliveOnStrayErrors('serve');
   const store = await openStore(config.databaseUrl);
-  const predictor = new Predictor(store);
+  const predictor = new Predictor(store, { similarSearch: config.similarSearch });
   const queue = await openConfiguredQueue(store, config);
   // every server and worker runs the scheduler; one of them enqueues each scheduled import
   const scheduler = startScheduler(store, queue);

@@ -49,7 +49,7 @@ Examples:
         ),
       ]);
       const store = await openStore(config.databaseUrl);
-      const predictor = new Predictor(store);
+      const predictor = new Predictor(store, { similarSearch: config.similarSearch });
       const queue = await openConfiguredQueue(store, config);
       // load the active models and the similar-reports index before the first job: every result
       // of a batch then has its similar reports, and the first chunk is not the slow one

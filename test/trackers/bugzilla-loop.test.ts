@@ -21,7 +21,7 @@ import { createUser, Predictor, trainTask } from '../../src/triage/index.ts';
 import { buildApp } from '../../src/web/app.ts';
 import { FakeBugzilla } from '../support/fake-bugzilla.ts';
 import { triageCorpus } from '../support/triage-corpus.ts';
-import { until } from '../support/until.ts';
+import { jobsSettled } from '../support/until.ts';
 import { WebClient } from '../support/web-client.ts';
 
 const SECRET = 'bugzilla-hook-secret';
@@ -88,17 +88,7 @@ describe('Bugzilla: a webhook in, the answer written back with its guard rails, 
       headers: { 'content-type': 'application/json', ...headers },
       payload: typeof body === 'string' ? body : JSON.stringify(body),
     });
-  const settled = async () => {
-    await until('the triage jobs', async () =>
-      (await queue.list({ limit: 100 })).every((j) => j.state === 'completed' || j.state === 'dead'),
-    );
-    const dead = (await queue.list({ limit: 100 })).filter((j) => j.state === 'dead');
-    assert.deepEqual(
-      dead.map((j) => j.error),
-      [],
-      'no job failed',
-    );
-  };
+  const settled = () => jobsSettled(queue);
 
   before(async () => {
     store = await openStore('sqlite::memory:');

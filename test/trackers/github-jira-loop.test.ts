@@ -24,7 +24,7 @@ import { FakeGithub } from '../support/fake-github.ts';
 import { FakeJira } from '../support/fake-jira.ts';
 import { sharedFile, skipUnlessShared } from '../support/shared-data.ts';
 import { triageCorpus } from '../support/triage-corpus.ts';
-import { until } from '../support/until.ts';
+import { jobsSettled } from '../support/until.ts';
 
 const GH_SECRET = 'github-hook-secret';
 const JIRA_SECRET = 'jira-hook-secret';
@@ -72,17 +72,7 @@ describe('GitHub and Jira: signed webhooks in, labels and components written bac
       payload: text,
     });
   };
-  const settled = async () => {
-    await until('the triage jobs', async () =>
-      (await queue.list({ limit: 200 })).every((j) => j.state === 'completed' || j.state === 'dead'),
-    );
-    const dead = (await queue.list({ limit: 200 })).filter((j) => j.state === 'dead');
-    assert.deepEqual(
-      dead.map((j) => j.error),
-      [],
-      'no job failed',
-    );
-  };
+  const settled = () => jobsSettled(queue);
 
   before(async () => {
     store = await openStore('sqlite::memory:');

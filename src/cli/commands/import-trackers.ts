@@ -2,11 +2,11 @@ import type { Command } from 'commander';
 import { importGithub } from '../../jobs/import-github.ts';
 import { importJira } from '../../jobs/import-jira.ts';
 import { configFrom, isQuiet, withStore } from '../context.ts';
-import { positiveInt, retryPrinter, runImport } from './import-ui.ts';
+import { retryPrinter, runImport, trackerImportOptions } from './import-ui.ts';
 
 /** `import github` and `import jira`: a live tracker's REST API, synced from where the last run stopped. */
 export function registerImportTrackers(imp: Command): void {
-  imp
+  const github = imp
     .command('github')
     .description("import (and later sync) a GitHub repository's issues through its REST API")
     .requiredOption('--repo <owner/repo>', 'the repository, e.g. webcompat/web-bugs')
@@ -18,17 +18,12 @@ export function registerImportTrackers(imp: Command): void {
       '--api-url <url>',
       'the API root (GitHub Enterprise: https://HOST/api/v3)',
       'https://api.github.com',
-    )
-    .option(
-      '--since <date>',
-      'only issues updated on or after this date (default: where the last run stopped)',
-    )
-    .option('-s, --source <name>', 'the source name (default: github:owner/repo)')
-    .option('--page-size <n>', 'issues per request (at most 100)', positiveInt('--page-size'), 100)
-    .option('--limit <n>', 'stop after this many issues (a trial run)', positiveInt('--limit'))
-    .option('-r, --rejects <file>', 'write every rejected record to this file (JSON lines)')
-    .option('--strict', 'import nothing if any record is rejected (one transaction)')
-    .option('--json', 'print the summary as one JSON object')
+    );
+  trackerImportOptions(github, {
+    things: 'issues',
+    defaultSource: 'github:owner/repo',
+    pageSize: 'issues per request (at most 100)',
+  })
     .addHelpText(
       'after',
       `
@@ -83,7 +78,7 @@ Examples:
       );
     });
 
-  imp
+  const jira = imp
     .command('jira')
     .description("import (and later sync) a Jira project's issues through its REST API")
     .requiredOption(
@@ -100,17 +95,12 @@ Examples:
     .option(
       '--api <kind>',
       'cloud (nextPageToken search) or server (startAt search); default: cloud for *.atlassian.net',
-    )
-    .option(
-      '--since <date>',
-      'only issues updated on or after this date (default: where the last run stopped)',
-    )
-    .option('-s, --source <name>', 'the source name (default: jira:HOST:KEY)')
-    .option('--page-size <n>', 'issues per search request', positiveInt('--page-size'), 100)
-    .option('--limit <n>', 'stop after this many issues (a trial run)', positiveInt('--limit'))
-    .option('-r, --rejects <file>', 'write every rejected record to this file (JSON lines)')
-    .option('--strict', 'import nothing if any record is rejected (one transaction)')
-    .option('--json', 'print the summary as one JSON object')
+    );
+  trackerImportOptions(jira, {
+    things: 'issues',
+    defaultSource: 'jira:HOST:KEY',
+    pageSize: 'issues per search request',
+  })
     .addHelpText(
       'after',
       `

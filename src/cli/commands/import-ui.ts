@@ -1,4 +1,5 @@
 /** What every `import` subcommand shares: rejects printed, progress, Ctrl-C, the summary line. */
+import type { Command } from 'commander';
 import { EightballError, formatRecordError, type RecordError } from '../../domain/index.ts';
 import type { ImportSummary, IngestProgress } from '../../jobs/ingest.ts';
 import { interruptSignal } from '../context.ts';
@@ -119,4 +120,22 @@ export function retryPrinter(quiet: boolean) {
         `retrying ${e.url} in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt}: ${e.reason.slice(0, 80)})\n`,
       );
   };
+}
+
+/** The options every live-tracker import has: where to start, what to call it, how much, rejects. */
+export function trackerImportOptions(
+  cmd: Command,
+  o: { things: string; defaultSource: string; pageSize: string },
+): Command {
+  return cmd
+    .option(
+      '--since <date>',
+      `only ${o.things} changed on or after this date (default: where the last run stopped)`,
+    )
+    .option('-s, --source <name>', `the source name (default: ${o.defaultSource})`)
+    .option('--page-size <n>', o.pageSize, positiveInt('--page-size'), 100)
+    .option('--limit <n>', `stop after this many ${o.things} (a trial run)`, positiveInt('--limit'))
+    .option('-r, --rejects <file>', 'write every rejected record to this file (JSON lines)')
+    .option('--strict', 'import nothing if any record is rejected (one transaction)')
+    .option('--json', 'print the summary as one JSON object');
 }

@@ -1,29 +1,18 @@
-import type { RecordError } from '../domain/index.ts';
 import { EightballError } from '../domain/index.ts';
 import { GITHUB_API, githubClient } from '../sources/github-client.ts';
 import { githubSourceName, parseRepo, readGithubIssues } from '../sources/github-rest.ts';
 import { getSetting, latestImportRun, type Store, setSetting } from '../store/index.ts';
-import { claimInput, type ImportSummary, type IngestProgress, ingest } from './ingest.ts';
-import { newestUpdate, pageIngestOptions, syncStart } from './tracker-sync.ts';
+import { claimInput, type ImportSummary, ingest } from './ingest.ts';
+import { newestUpdate, pageIngestOptions, syncStart, type TrackerSyncOptions } from './tracker-sync.ts';
 
-export interface GithubImportOptions {
+export interface GithubImportOptions extends TrackerSyncOptions {
   /** OWNER/REPO */
   repo: string;
   token?: string | undefined;
   /** the API root (GitHub Enterprise: https://HOST/api/v3) */
   apiUrl?: string | undefined;
-  /** overrides the checkpoint: only issues updated on or after this date */
-  since?: string;
-  source?: string;
-  pageSize?: number;
-  limit?: number;
-  strict?: boolean;
-  rejectsPath?: string;
-  signal?: AbortSignal;
   /** milliseconds per second of a rate-limit wait (tests shrink it) */
   retryAfterBaseValue?: number;
-  onProgress?: (p: IngestProgress) => void;
-  onRejected?: (e: RecordError) => void;
   onRateLimit?: (e: { kind: 'primary' | 'secondary'; retryAfterSeconds: number; url: string }) => void;
 }
 

@@ -1,4 +1,3 @@
-import type { RecordError } from '../domain/index.ts';
 import { EightballError } from '../domain/index.ts';
 import type { RetryEvent } from '../sources/http-retry.ts';
 import {
@@ -9,10 +8,10 @@ import {
   readJiraIssues,
 } from '../sources/jira-rest.ts';
 import { latestImportRun, type Store } from '../store/index.ts';
-import { claimInput, type ImportSummary, type IngestProgress, ingest } from './ingest.ts';
-import { newestUpdate, pageIngestOptions, syncStart } from './tracker-sync.ts';
+import { claimInput, type ImportSummary, ingest } from './ingest.ts';
+import { newestUpdate, pageIngestOptions, syncStart, type TrackerSyncOptions } from './tracker-sync.ts';
 
-export interface JiraImportOptions {
+export interface JiraImportOptions extends TrackerSyncOptions {
   url: string;
   project: string;
   jql?: string | undefined;
@@ -21,16 +20,7 @@ export interface JiraImportOptions {
   token?: string | undefined;
   /** default: cloud for *.atlassian.net, else server */
   api?: 'cloud' | 'server' | undefined;
-  since?: string;
-  source?: string;
-  pageSize?: number;
-  limit?: number;
-  strict?: boolean;
-  rejectsPath?: string;
-  signal?: AbortSignal;
   retryBaseDelayMs?: number;
-  onProgress?: (p: IngestProgress) => void;
-  onRejected?: (e: RecordError) => void;
   onRetry?: (e: RetryEvent) => void;
 }
 

@@ -6,7 +6,13 @@ import type { IngestOptions, IngestPlan, IngestProgress } from './ingest.ts';
 
 /** What every live tracker's sync takes besides its own query. */
 export interface TrackerSyncOptions {
+  /** overrides the checkpoint: only reports changed on or after this date */
   since?: string;
+  /** what the reports are stored as */
+  source?: string;
+  pageSize?: number;
+  /** stop after this many reports (a trial run) */
+  limit?: number;
   strict?: boolean;
   rejectsPath?: string;
   signal?: AbortSignal;

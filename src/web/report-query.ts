@@ -1,3 +1,5 @@
+import { str, TASK_NAME_SCHEMA } from './route-schemas.ts';
+
 /** The list page's filters, as its query string gives them. */
 export interface ReportQuery {
   q?: string;
@@ -24,3 +26,15 @@ export function queueFilter(f: Omit<ReportQuery, 'page'>) {
     predicted: f.predicted || undefined,
   };
 }
+
+/** The filters' JSON schema, for the list page's query string and the forms that carry them on. */
+export const REPORT_FILTER_PROPS = {
+  q: str(200),
+  product: str(200),
+  component: str(200),
+  source: str(200),
+  untriaged: { type: 'string', enum: ['1'] },
+  task: TASK_NAME_SCHEMA,
+  needs: { type: 'string', enum: ['human', 'unclassified', 'uncorrected'] },
+  predicted: str(200),
+} as const;

@@ -3,7 +3,7 @@ import { EightballError } from '../../domain/index.ts';
 import { addAudit, filteredReportIds, predictionsForReports, saveCorrection } from '../../store/index.ts';
 import { findTask } from '../../triage/index.ts';
 import { requireRole } from '../auth.ts';
-import { queueFilter } from '../report-query.ts';
+import { queueFilter, REPORT_FILTER_PROPS } from '../report-query.ts';
 import { str, TASK_NAME_SCHEMA } from '../route-schemas.ts';
 
 /** At most this many reports are classified from one click; the rest by another. */
@@ -11,17 +11,7 @@ export const CLASSIFY_CAP = 5000;
 const JOB_CHUNK = 200;
 const ID = '^[0-9]{1,12}$';
 
-const filterProps = {
-  q: str(200),
-  product: str(200),
-  component: str(200),
-  source: str(200),
-  untriaged: { type: 'string', enum: ['1'] },
-  task: TASK_NAME_SCHEMA,
-  needs: { type: 'string', enum: ['human', 'unclassified', 'uncorrected'] },
-  predicted: str(200),
-  _csrf: str(200),
-} as const;
+const filterProps = { ...REPORT_FILTER_PROPS, _csrf: str(200) } as const;
 
 /** The triage queue's actions on the reports list: accept many answers at once; classify many stored reports. */
 export const queueRoutes: FastifyPluginAsync = async (app) => {

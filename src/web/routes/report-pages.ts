@@ -28,7 +28,7 @@ import {
 import { requireRole } from '../auth.ts';
 import { html } from '../html.ts';
 import { confirmNewLabel } from '../new-label.ts';
-import { queueFilter, type ReportQuery } from '../report-query.ts';
+import { queueFilter, REPORT_FILTER_PROPS, type ReportQuery } from '../report-query.ts';
 import { str, TASK_NAME_SCHEMA } from '../route-schemas.ts';
 import { classificationHtml } from '../views/classification.ts';
 import { reportDetailHtml, reportListHtml, type TaskColumn } from '../views/report-views.ts';
@@ -144,14 +144,7 @@ ${list('products', products)}${list('platforms', platforms)}${list('systems', sy
         querystring: {
           type: 'object',
           properties: {
-            q: str(200),
-            product: str(200),
-            component: str(200),
-            source: str(200),
-            untriaged: { type: 'string', enum: ['1'] },
-            task: TASK_NAME_SCHEMA,
-            needs: { type: 'string', enum: ['human', 'unclassified', 'uncorrected'] },
-            predicted: str(200),
+            ...REPORT_FILTER_PROPS,
             page: { type: 'integer', minimum: 1, maximum: 100000 },
           },
           additionalProperties: false,

@@ -1,6 +1,1 @@
-import { readFileSync } from 'node:fs';
-
-/** Read from package.json, so `--version`, the README and the package never disagree. */
-export const VERSION: string = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+export { VERSION } from '../domain/version.ts';

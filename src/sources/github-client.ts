@@ -1,7 +1,7 @@
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
-import { VERSION } from '../cli/version.ts';
+import { VERSION } from '../domain/version.ts';
 
 export interface GithubClientOptions {
   /** a personal access token or an app installation token (never logged) */

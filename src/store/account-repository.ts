@@ -296,3 +296,13 @@ export async function markScheduled(db: Kysely<Database>, id: number, tick: stri
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
+
+/** The ids of the data sources that have a webhook secret of their own. */
+export async function sourcesWithSecret(db: Kysely<Database>): Promise<Set<number>> {
+  const rows = await db
+    .selectFrom('settings')
+    .select('key')
+    .where('key', 'like', 'source-secret:%')
+    .execute();
+  return new Set(rows.map((r) => Number(r.key.slice('source-secret:'.length))));
+}

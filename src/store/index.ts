@@ -7,6 +7,7 @@ export * from './job-repository.ts';
 export * from './migrate.ts';
 export * from './model-repository.ts';
 export * from './prediction-repository.ts';
+export * from './report-list.ts';
 export * from './report-repository.ts';
 export * from './report-rows.ts';
 export * from './report-search.ts';

@@ -190,3 +190,26 @@ export async function fieldChanges(db: Db, reportId: number): Promise<Selectable
     .orderBy('at')
     .execute();
 }
+
+/** Forget a delivery whose handling failed, so the tracker's retry is not taken for a replay. */
+export async function forgetDelivery(db: Db, tracker: string, deliveryId: string): Promise<void> {
+  await db
+    .deleteFrom('webhook_deliveries')
+    .where('tracker', '=', tracker)
+    .where('delivery_id', '=', deliveryId)
+    .execute();
+}
+
+/** Give up a claimed action whose write failed: a retry may claim it again. */
+export async function releaseAction(db: Db, id: number): Promise<void> {
+  await db.deleteFrom('tracker_actions').where('id', '=', id).execute();
+}
+
+/** The one comment of a report and task now says `body`. */
+export async function recordCommentEdit(db: Db, id: number, body: string, probability: number, at: string) {
+  await db
+    .updateTable('tracker_actions')
+    .set({ after_value: JSON.stringify(body), probability, message: 'comment edited', created_at: at })
+    .where('id', '=', id)
+    .execute();
+}

@@ -1,5 +1,11 @@
 import { EightballError } from '../domain/index.ts';
-import { getWritebackRule, rowToReport, type Store, type WritebackRule } from '../store/index.ts';
+import {
+  getWritebackRule,
+  newestOfSource,
+  rowToReport,
+  type Store,
+  type WritebackRule,
+} from '../store/index.ts';
 import { getTask, inputFromReport, modelLabels, type Predictor } from '../triage/index.ts';
 import { answersAsFor, decide, type PlannedAct } from './writeback-decision.ts';
 
@@ -66,14 +72,7 @@ export async function dryRun(
     task.name,
     modelLabels(loaded),
   );
-  const rows = await store.db
-    .selectFrom('bug_reports')
-    .selectAll()
-    .where('source', '=', o.source)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(o.last)
-    .execute();
+  const rows = await newestOfSource(store.db, o.source, o.last);
   if (rows.length === 0)
     throw EightballError.about('source', 'not-found', `source: no reports are stored under "${o.source}"`);
   const trainedAt = loaded.row.created_at;

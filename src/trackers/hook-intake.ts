@@ -3,6 +3,7 @@ import type { JobQueue } from '../jobs/queue.ts';
 import { jiraSourceName } from '../sources/jira-rest.ts';
 import {
   addFieldChanges,
+  forgetDelivery,
   getReport,
   listDataSources,
   recordDelivery,
@@ -117,12 +118,7 @@ export async function takeDelivery(
     );
   } catch (e) {
     // the tracker retries a failed delivery: it must not then be taken for a replay
-    await store.db
-      .deleteFrom('webhook_deliveries')
-      .where('tracker', '=', ev.tracker)
-      .where('delivery_id', '=', d.deliveryId)
-      .execute()
-      .catch(() => undefined);
+    await forgetDelivery(store.db, ev.tracker, d.deliveryId).catch(() => undefined);
     throw e;
   }
   return { status: 'queued', reportId, source };

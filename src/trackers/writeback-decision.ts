@@ -87,13 +87,14 @@ export function decide(x: DecisionInput): Plan {
   if (!top) return { act: null, comment: false, reasons: ['no answer'] };
   const untriaged = new Set(rule.untriaged.map((u) => u.toLowerCase()));
   const taskLabels = new Set(x.taskLabels);
+  // a component: one of the untriaged values ("" for none). Labels: none of the task's yet, and
+  // where the rule names untriaged labels (such as "needs-triage"), no labels at all or one of those
+  const marks = new Set([...untriaged].filter((u) => u !== ''));
   const triaged =
     x.answersAs === 'component'
       ? !untriaged.has((state.component ?? '').toLowerCase())
       : state.labels.some((l) => taskLabels.has(l)) ||
-        (untriaged.size > 0 &&
-          !state.labels.some((l) => untriaged.has(l.toLowerCase())) &&
-          state.labels.length > 0);
+        (marks.size > 0 && state.labels.length > 0 && !state.labels.some((l) => marks.has(l.toLowerCase())));
   if (triaged) {
     reasons.push(
       x.answersAs === 'component'

@@ -9,6 +9,9 @@ import {
   getReportById,
   listWritebackRules,
   markUndone,
+  recordCommentEdit,
+  releaseAction,
+  reportRaw,
   type Store,
   type TrackerActionRow,
 } from '../store/index.ts';
@@ -85,16 +88,7 @@ async function comment(
   if (existing?.external_ref) {
     if (JSON.parse(existing.after_value) === ctx.body) return null;
     await writer.editComment(ctx.trackerId, existing.external_ref, ctx.body);
-    await store.db
-      .updateTable('tracker_actions')
-      .set({
-        after_value: JSON.stringify(ctx.body),
-        probability: ctx.probability,
-        message: 'comment edited',
-        created_at: at,
-      })
-      .where('id', '=', existing.id)
-      .execute();
+    await recordCommentEdit(store.db, existing.id, ctx.body, ctx.probability, at);
     return 'comment-edited';
   }
   const id = await claimAction(store.db, {
@@ -114,7 +108,7 @@ async function comment(
     const ref = await writer.comment(ctx.trackerId, ctx.body);
     await finishAction(store.db, id, { state: 'done', message: 'commented', externalRef: ref });
   } catch (e) {
-    await store.db.deleteFrom('tracker_actions').where('id', '=', id).execute();
+    await releaseAction(store.db, id);
     throw e;
   }
   return 'comment';
@@ -139,9 +133,7 @@ export async function writeBack(
   if (rules.length === 0) return [];
   const writer = await writerFor(store, report.source, report.url, o);
   const state = await writer.read(report.externalId);
-  const raw = (
-    await store.db.selectFrom('bug_reports').select('raw').where('id', '=', reportId).executeTakeFirst()
-  )?.raw;
+  const raw = await reportRaw(store.db, reportId);
   const recorded = await fieldChanges(store.db, reportId);
   const out: WritebackOutcome[] = [];
   for (const rule of rules) {
@@ -162,7 +154,7 @@ export async function writeBack(
       answersAs,
       taskLabels: answer.ranking.map((r) => r.label),
       state,
-      humanChanges: humanChangesOf(raw ? JSON.parse(raw) : null, recorded, actions),
+      humanChanges: humanChangesOf(raw, recorded, actions),
       done: new Set(actions.filter((a) => a.kind !== 'comment').map((a) => `${a.kind}:${a.decision}`)),
     });
     const did: string[] = [];
@@ -191,7 +183,7 @@ export async function writeBack(
             await writer.setComponent(report.externalId, act.product, act.component);
           else await writer.addLabels(report.externalId, act.labels);
         } catch (e) {
-          await store.db.deleteFrom('tracker_actions').where('id', '=', id).execute();
+          await releaseAction(store.db, id);
           throw e;
         }
         const what =

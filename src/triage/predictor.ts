@@ -6,23 +6,17 @@ import {
   type FittedModel,
   FittedMultilabelClassifier,
   type RankedLabel,
-  SimilarityIndex,
   type TextModel,
   type TokenizedDoc,
 } from '../ml/index.ts';
-import {
-  activeModelIds,
-  getModelVersion,
-  type ModelVersionRow,
-  newestStoredReports,
-  type Store,
-} from '../store/index.ts';
+import { activeModelIds, getModelVersion, type ModelVersionRow, type Store } from '../store/index.ts';
 import { docOf, textOf } from './dataset.ts';
 import { reasonsFor } from './explain.ts';
 import { type AnsweredFile, type AnsweredSection, filesTaskAnswer, SourceAtHead } from './file-answers.ts';
 import { type ReportInput, reportFromInput } from './report-input.ts';
 import { loadSentenceEncoder } from './sentence-encoder.ts';
-import { IndexedSimilarity } from './similar-search.ts';
+import { MemorySimilarity } from './similar-memory.ts';
+import { IndexedSimilarity, type SimilarityBasis } from './similar-search.ts';
 import { storedMetrics } from './stored-metrics.ts';
 import { listTasks, type TaskDefinition, type TaskKind, type TaskName } from './tasks/index.ts';
 
@@ -101,14 +95,6 @@ function similarityBasis(loaded: Map<TaskName, Loaded>): (Loaded & { model: Text
   return best;
 }
 
-interface Neighbourhood {
-  modelId: number;
-  index: SimilarityIndex;
-  items: Omit<SimilarReport, 'similarity'>[];
-  /** each item's product, to keep a product's reports among themselves */
-  products: (string | null)[];
-}
-
 export interface PredictorOptions {
   /** how often to look for a newly activated version; 0 looks on every call */
   refreshMs?: number;
@@ -131,7 +117,7 @@ export class Predictor {
   private loaded = new Map<TaskName, Loaded>();
   private checkedAt = -Infinity;
   private refreshing: Promise<void> | null = null;
-  private neighbourhood: Neighbourhood | null = null;
+  private memory: MemorySimilarity | null = null;
   private indexing: Promise<void> | null = null;
   private readonly refreshMs: number;
   private readonly similarLimit: number;
@@ -195,15 +181,14 @@ export class Predictor {
     for (const m of this.loaded.values())
       if (m.model instanceof FileRankerModel) void this.sourceAtHead.index(m.model).catch(() => undefined);
     const basis = similarityBasis(this.loaded);
-    if (
-      this.searchMode === 'memory' &&
-      basis &&
-      this.neighbourhood?.modelId !== basis.row.id &&
-      !this.indexing
-    ) {
-      this.indexing = this.buildIndex(basis).finally(() => {
-        this.indexing = null;
-      });
+    if (this.searchMode === 'memory' && basis && this.memory?.modelId !== basis.row.id && !this.indexing) {
+      this.indexing = MemorySimilarity.build(this.store, basisOf(basis), this.similarLimit)
+        .then((m) => {
+          this.memory = m;
+        })
+        .finally(() => {
+          this.indexing = null;
+        });
     }
   }
 
@@ -213,37 +198,10 @@ export class Predictor {
     await this.indexing;
   }
 
-  /** Index the newest stored reports in the vector space of one model's text features. */
-  private async buildIndex(basis: Loaded & { model: TextModel }): Promise<void> {
-    // only the newest `similarLimit` reports, so a large store never sits in memory whole
-    const rows = await newestStoredReports(this.store.db, this.similarLimit);
-    const index = new SimilarityIndex();
-    const items: Neighbourhood['items'] = [];
-    const products: Neighbourhood['products'] = [];
-    const batch = 500;
-    for (let i = 0; i < rows.length; i += batch) {
-      const part = rows.slice(i, i + batch);
-      const docs = part.map(({ report }) => basis.model.tokenize(docOf(report, basis.textFields, [])));
-      index.add(basis.model.vectorizer.transform(docs, false));
-      for (const { id, report } of part) {
-        items.push(itemOf(id, report));
-        products.push(report.product);
-      }
-      // yield to the event loop between batches: a serving process keeps answering meanwhile
-      await new Promise((r) => setImmediate(r));
-    }
-    this.neighbourhood = { modelId: basis.row.id, index, items, products };
-  }
-
-  /** Make a newly stored report findable as "similar" at once. */
+  /** Make a newly stored report findable as "similar" at once (the database's index needs nothing). */
   remember(id: number, report: BugReport): void {
-    const n = this.neighbourhood;
     const basis = similarityBasis(this.loaded);
-    if (!n || !basis || basis.row.id !== n.modelId) return;
-    const doc = basis.model.tokenize(docOf(report, basis.textFields, []));
-    n.index.add(basis.model.vectorizer.transform([doc], false));
-    n.items.push(itemOf(id, report));
-    n.products.push(report.product);
+    if (basis) this.memory?.addAll(basisOf(basis), [{ id, report }]);
   }
 
   async classify(
@@ -319,9 +277,9 @@ export class Predictor {
       similar:
         this.searchMode === 'index'
           ? await this.similarIndexed(tokensFor, report, opts.similar ?? 5, opts)
-          : this.similar(tokensFor, opts.similar ?? 5, {
-              ...(opts.excludeId !== undefined ? { excludeId: opts.excludeId } : {}),
-              ...(opts.source ? { source: opts.source } : {}),
+          : this.similarInMemory(tokensFor, opts.similar ?? 5, {
+              excludeId: opts.excludeId,
+              source: opts.source,
               product: report.product,
             }),
     };
@@ -335,50 +293,32 @@ export class Predictor {
   ): Promise<SimilarReport[]> {
     const basis = similarityBasis(this.loaded);
     if (!basis || !readsTokens(basis) || k <= 0) return [];
-    return this.indexed.search(
-      { model: basis.model, textFields: basis.textFields, modelId: basis.row.id },
-      report,
-      tokensFor(basis),
-      k,
-      { excludeId: opts.excludeId, source: opts.source },
-    );
+    return this.indexed.search(basisOf(basis), report, tokensFor(basis), k, {
+      excludeId: opts.excludeId,
+      source: opts.source,
+    });
   }
 
-  /**
-   * The nearest stored reports, kept apart by tracker and product: a stored report's from its own
-   * source, and a report that names its product from that product's when there are any among the
-   * near ones (a store of several trackers otherwise mixes them).
-   */
   /** The files task's answer, or none when its repository cannot be read now. */
   private filesAnswer(m: Loaded, report: BugReport): Promise<TaskAnswer | null> {
     return filesTaskAnswer(m, this.sourceAtHead, report);
   }
 
-  private similar(
+  private similarInMemory(
     tokensFor: (m: TokenModel) => TokenizedDoc,
     k: number,
-    where: { excludeId?: number; source?: string; product: string | null },
+    where: { excludeId?: number | undefined; source?: string | undefined; product: string | null },
   ): SimilarReport[] {
-    const n = this.neighbourhood;
-    if (!n || k <= 0) return [];
-    const basis = [...this.loaded.values()].find((m) => m.row.id === n.modelId);
-    if (!basis || !readsTokens(basis)) return [];
-    if (basis.model instanceof FittedMultilabelClassifier) return [];
-    const Q = basis.model.vectorizer.transform([{ text: tokensFor(basis).text, meta: {} }], false);
-    // more neighbours than asked for, so that filtering by tracker and product still leaves k
-    const hits = n.index
-      .query(Q, 0, (k + 1) * 8, 0.05)
-      .filter((hit) => n.items[hit.item]!.id !== where.excludeId)
-      .filter((hit) => !where.source || n.items[hit.item]!.source === where.source);
-    const own = where.product ? hits.filter((hit) => n.products[hit.item] === where.product) : [];
-    return (own.length > 0 ? own : hits)
-      .slice(0, k)
-      .map((hit) => ({ ...n.items[hit.item]!, similarity: hit.score }));
+    const basis = [...this.loaded.values()].find((m) => m.row.id === this.memory?.modelId);
+    if (!this.memory || !basis || !readsTokens(basis) || basis.model instanceof FittedMultilabelClassifier)
+      return [];
+    return this.memory.search(basisOf(basis as Loaded & { model: TextModel }), tokensFor(basis), k, where);
   }
 }
 
-function itemOf(id: number, r: BugReport): Omit<SimilarReport, 'similarity'> {
-  return { id, source: r.source, externalId: r.externalId, summary: r.summary, url: r.url };
+/** The part of a loaded model similar-report searches use. */
+function basisOf(m: Loaded & { model: TextModel }): SimilarityBasis {
+  return { model: m.model, textFields: m.textFields, modelId: m.row.id };
 }
 
 /**

@@ -23,6 +23,13 @@ const CACHE = 20_000;
 
 type Vector = { indices: Int32Array; data: Float32Array };
 
+/** The model whose text features similar reports are compared in. */
+export interface SimilarityBasis {
+  model: TextModel;
+  textFields: string[];
+  modelId: number;
+}
+
 /**
  * Similar reports over every stored report: the database's full-text index (`report-search.ts`)
  * finds candidates by the query's rarest words (rarest by the model's idf), and the model's tf-idf
@@ -38,7 +45,7 @@ export class IndexedSimilarity {
   ) {}
 
   async search(
-    basis: { model: TextModel; textFields: string[]; modelId: number },
+    basis: SimilarityBasis,
     report: { summary: string; description: string; product: string | null },
     tokens: TokenizedDoc,
     k: number,

@@ -142,6 +142,13 @@ describe('the write-back guard rails', () => {
       probability: 0.9,
     });
     assert.equal(gh({ state: { product: 'a/b', component: null, labels: ['enhancement'] } }).act, null);
+    // where the rule names an untriaged label, an issue carrying other labels only is triaged
+    const marked = (labels: string[]) =>
+      gh({ rule: rule({ untriaged: ['needs-triage'] }), state: { product: 'a/b', component: null, labels } })
+        .act;
+    assert.equal(marked(['browser-firefox']), null);
+    assert.equal(marked(['needs-triage', 'browser-firefox'])?.decision, 'defect');
+    assert.equal(marked([])?.decision, 'defect');
     const removed = gh({ humanChanges: [change({ field: 'labels', removed: 'defect' })] });
     assert.equal(removed.act, null);
     assert.match(removed.reasons.join(' '), /removed the label defect/);

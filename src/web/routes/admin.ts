@@ -13,6 +13,7 @@ import {
   listUsers,
   setSetting,
   sourceSecretKey,
+  sourcesWithSecret,
 } from '../../store/index.ts';
 import {
   createApiToken,
@@ -41,10 +42,9 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
       listTokens(store.db),
       listDataSources(store.db),
       listAudit(store.db, 50),
-      store.db.selectFrom('settings').select('key').where('key', 'like', 'source-secret:%').execute(),
+      sourcesWithSecret(store.db),
     ]);
-    const withSecret = new Set(secrets.map((r) => Number(r.key.slice('source-secret:'.length))));
-    return { users, tokens, sources, audit, extra, flash, kinds: SOURCE_KINDS, withSecret };
+    return { users, tokens, sources, audit, extra, flash, kinds: SOURCE_KINDS, withSecret: secrets };
   };
 
   const show = async (

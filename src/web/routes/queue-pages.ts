@@ -47,7 +47,7 @@ export const queueRoutes: FastifyPluginAsync = async (app) => {
       const ids = [req.body.ids ?? []].flat().map(Number);
       if (ids.length === 0) {
         req.session.set('flash', { kind: 'error', text: 'Check the reports whose answers to accept first.' });
-        return reply.redirect(req.headers.referer?.startsWith('/') ? req.headers.referer : '/reports', 303);
+        return reply.redirect('/reports', 303);
       }
       const preds = await predictionsForReports(store.db, ids);
       const now = new Date().toISOString();

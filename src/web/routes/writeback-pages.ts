@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { EightballError } from '../../domain/index.ts';
-import { listActions, listWritebackRules } from '../../store/index.ts';
+import { listActions, listWritebackRules, storedSources } from '../../store/index.ts';
 import { dryRun } from '../../trackers/dry-run.ts';
 import { undoAction } from '../../trackers/writeback.ts';
 import { setWritebackRule } from '../../trackers/writeback-rules.ts';
@@ -20,25 +20,13 @@ export const writebackRoutes: FastifyPluginAsync = async (app) => {
       listWritebackRules(store.db),
       listActions(store.db, 100),
       listTasks(store),
-      store.db
-        .selectFrom('bug_reports')
-        .select('source')
-        .distinct()
-        .where((eb) =>
-          eb.or([
-            eb('source', 'like', 'bugzilla:%'),
-            eb('source', 'like', 'github:%'),
-            eb('source', 'like', 'jira:%'),
-          ]),
-        )
-        .orderBy('source')
-        .execute(),
+      storedSources(store.db),
     ]);
     return {
       rules,
       actions,
       tasks: tasks.filter((t) => t.kind !== 'rank').map((t) => t.name),
-      sources: sources.map((s) => s.source),
+      sources: sources.filter((s) => /^(bugzilla|github|jira):/.test(s)),
       ...extra,
     };
   }

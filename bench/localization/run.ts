@@ -78,6 +78,16 @@ for (const p of ['AspectJ', 'SWT', 'ZXing'])
     join(SHARED_DATA, `localization/blia/${p}BugRepository.xml`),
   ]);
 
+// Jira's code_changes.json: the Java classes each fix changed, history only (no repositories)
+const changes = join(SHARED_DATA, 'jira/apache/code_changes.json');
+for (const p of ['HADOOP', 'HDFS', 'HIVE', 'MAPREDUCE', 'YARN'])
+  eightball(`Jira ${p} (code_changes.json), history only`, 'eightball', [
+    '-i',
+    join(SHARED_DATA, `jira/apache/${p}.jsonl`),
+    '--fixed-files',
+    changes,
+  ]);
+
 const speed: Record<string, number> = {};
 if (aspectj) {
   const repo = openGitRepo(aspectj);

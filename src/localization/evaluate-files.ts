@@ -83,6 +83,25 @@ interface Item {
   record: FixRecord;
 }
 
+/**
+ * When the tracker says the report was resolved (Jira's `resolutiondate`, Bugzilla's
+ * `cf_last_resolved`, GitHub's `closed_at`), from the record as it was read: the stand-in for the
+ * fix's time when no commit is known. Research dumps carry it but not the last update.
+ */
+export function resolvedTime(report: BugReport): number | null {
+  const raw = report.raw as Record<string, unknown> | null;
+  if (typeof raw !== 'object' || raw === null) return null;
+  const fields = (typeof raw.fields === 'object' && raw.fields !== null ? raw.fields : raw) as Record<
+    string,
+    unknown
+  >;
+  for (const v of [fields.resolutiondate, raw.cf_last_resolved, raw.closed_at]) {
+    const t = typeof v === 'string' ? Date.parse(v) : Number.NaN;
+    if (Number.isFinite(t)) return t;
+  }
+  return null;
+}
+
 function splitList(v: string | undefined): string[] {
   return (v ?? '').split(/[\s,;]+/).filter(Boolean);
 }
@@ -142,8 +161,8 @@ export async function evaluateFiles(
   const items: Item[] = candidates.map((r) => {
     const filed = Date.parse(r.createdAt!);
     const c = commits.get(splitList(r.labels.commit)[0] ?? '');
-    // without the commit's time, the report's last change stands in for its fix
-    const fixed = c?.time ?? (r.updatedAt ? Date.parse(r.updatedAt) : filed);
+    // without the commit's time, the report's resolution (else its last change) stands in for its fix
+    const fixed = c?.time ?? resolvedTime(r) ?? (r.updatedAt ? Date.parse(r.updatedAt) : filed);
     const files = splitList(r.labels.files);
     return {
       report: r,

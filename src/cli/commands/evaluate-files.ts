@@ -5,7 +5,9 @@ import { evaluateFiles, type FilesEvaluation, type RevisionRule } from '../../lo
 import { filesHtml, filesJson } from '../../localization/files-report.ts';
 import { parseColumnMap } from '../../sources/csv-source.ts';
 import type { FileFormat } from '../../sources/file-source.ts';
+import { readFixedFiles } from '../../sources/fixed-files.ts';
 import { isShallow, openGitRepo } from '../../sources/git/git-command.ts';
+import { labelJoiner } from '../../sources/labels-file.ts';
 import { loadReports } from '../../sources/load-reports.ts';
 import { isQuiet } from '../context.ts';
 import { createProgress } from '../progress.ts';
@@ -15,7 +17,7 @@ const f3 = (v: number) => v.toFixed(3);
 function printText(e: FilesEvaluation): void {
   process.stdout.write(
     [
-      `files: ${e.nTest} test reports ranked (${e.nSkipped} left out: none of their fixed files exist at the ${e.revision} revision), learnt from ${e.nTrain} earlier ones`,
+      `files: ${e.nTest} test reports ranked (${e.nSkipped} left out: ${e.mode === 'source' ? `none of their fixed files exist at the ${e.revision} revision` : 'no earlier fix touched any of their files'}), learnt from ${e.nTrain} earlier ones`,
       `candidates: ${e.mode === 'source' ? `the source at each revision (median ${e.filesPerRevision} files; ${e.filesIndexed} file versions indexed)` : 'the files earlier fixes touched (history only: no --repo)'}`,
       `top-1 ${f3(e.top1)}  top-5 ${f3(e.top5)}  top-10 ${f3(e.top10)}  MAP ${f3(e.map)}  MRR ${f3(e.mrr)}`,
       `learning ${e.fitSeconds.toFixed(1)} s; one ranking ${e.rankMsP50.toFixed(1)} ms (p99 ${e.rankMsP99.toFixed(1)} ms)`,
@@ -48,9 +50,21 @@ export async function runFilesEvaluation(o: Record<string, unknown>, cmd: Comman
   const { reports, rejected } = await loadReports(String(o.input), {
     format: o.format as FileFormat,
     map: parseColumnMap(o.map as string | undefined),
+    keepRaw: true,
   });
   if (!quiet && rejected.length > 0)
     process.stderr.write(`${o.input}: ${rejected.length} record(s) rejected and left out\n`);
+  if (typeof o.fixedFiles === 'string') {
+    const { join, matched } = labelJoiner(readFixedFiles(o.fixedFiles));
+    for (const r of reports) join(r);
+    if (matched.size === 0)
+      throw EightballError.about(
+        'fixed-files',
+        'usage',
+        `${o.fixedFiles}: none of its report ids is in ${o.input} (ids are matched exactly, e.g. HIVE-10)`,
+      );
+    if (!quiet) process.stderr.write(`${o.fixedFiles}: fixed files for ${matched.size} of the reports\n`);
+  }
   const bar = createProgress('ranking', !quiet && process.stderr.isTTY === true);
   let result: FilesEvaluation;
   try {

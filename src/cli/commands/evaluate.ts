@@ -116,6 +116,10 @@ export function registerEvaluate(program: Command): void {
         .choices(['before-fix', 'filed'])
         .default('before-fix'),
     )
+    .option(
+      '--fixed-files <file>',
+      "with --task files: a JSON map from report id to the files or classes its fix changed (Jira's code_changes.json), joined into the reports",
+    )
     .option('--branch <name>', 'with --revision filed: the branch to look for that commit on', 'HEAD')
     .option('--text <fields>', 'text fields', 'summary,description')
     .option(
@@ -212,6 +216,8 @@ Examples:
   $ eightball evaluate -i ../shared/data/jira/apache/HDFS.jsonl --label component --html hdfs.html
   $ eightball evaluate --task files -i ../shared/data/localization/ye-fse14/AspectJ.txt \\
       --repo ~/src/aspectj --json
+  $ eightball evaluate --task files -i ../shared/data/jira/apache/YARN.jsonl \
+      --fixed-files ../shared/data/jira/apache/code_changes.json
   $ eightball evaluate -i ../shared/data/github/nlbse2024/issues_train.csv --split file \\
       --test-input ../shared/data/github/nlbse2024/issues_test.csv --label type --group-by product --json
   $ eightball evaluate -i ../shared/data/bugzilla/mozilla/bugs-2009-2018.jsonl \\
@@ -222,6 +228,8 @@ Examples:
       if (o.label === undefined)
         throw new EightballError('usage', 'evaluate needs --label FIELD (what to predict), or --task files');
       if (o.repo !== undefined) throw new EightballError('usage', '--repo goes with --task files');
+      if (o.fixedFiles !== undefined)
+        throw new EightballError('usage', '--fixed-files goes with --task files');
       if (!isKnownLabel(o.label)) {
         throw new EightballError(
           'usage',

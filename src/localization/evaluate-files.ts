@@ -5,6 +5,7 @@ import { timeSplit } from '../evaluation/splits.ts';
 import {
   F,
   FEATURES,
+  type FeatureName,
   type FixRecord,
   fileFeatures,
   PreparedHistory,
@@ -44,6 +45,8 @@ export interface FilesEvaluationOptions {
   /** how the weights are learnt: listwise (every candidate) or pairwise (sampled negatives) */
   learner?: 'listwise' | 'pairwise';
   onProgress?: OnProgress;
+  /** features left out (their columns zeroed while learning, so their weights are 0): ablations */
+  drop?: readonly FeatureName[];
 }
 
 export interface FilesReportRow {
@@ -219,6 +222,7 @@ export async function evaluateFiles(
     // learn the weights on the older reports, each ranked as a test report would be
     const t0 = performance.now();
     const groups: RankGroup[] = [];
+    const dropped = (opts.drop ?? []).map((name) => FEATURES.indexOf(name));
     for (const [done, i] of split.train.entries()) {
       const it = items[i]!;
       const history = historyFor(it);
@@ -227,7 +231,9 @@ export async function evaluateFiles(
       if (!index) continue;
       const relevant = it.files.map((f) => index.indexOf(f)).filter((x): x is number => x !== undefined);
       if (relevant.length === 0) continue;
-      groups.push({ X: fileFeatures(index, queryOf(it), history), relevant });
+      const X = fileFeatures(index, queryOf(it), history);
+      for (const f of dropped) for (let r = f; r < X.length; r += F) X[r] = 0;
+      groups.push({ X, relevant });
     }
     const ranker =
       (opts.learner ?? 'listwise') === 'listwise'

@@ -35,6 +35,10 @@ export const FEATURES = [
   'length',
   /** the report names a method the file declares */
   'method',
+  /** how near the top the file's text score puts it (1 / rank, first 50): a top-1 is about the head */
+  'textTop',
+  /** the same for the similar earlier reports' fixes */
+  'similarTop',
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
 export const F = FEATURES.length;
@@ -89,6 +93,33 @@ function cosine(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>):
   let s = 0;
   for (const [t, w] of small) s += w * (big.get(t) ?? 0);
   return s;
+}
+
+/** The HEAD files by column `from` get 1 / rank in column `to` (ties share the better rank). */
+function reciprocalRank(X: Float64Array, n: number, from: number, to: number): void {
+  const HEAD = 50;
+  const top: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = X[i * F + from]!;
+    if (v <= 0) continue;
+    if (top.length < HEAD) {
+      top.push(i);
+      if (top.length === HEAD) top.sort((a, b) => X[b * F + from]! - X[a * F + from]!);
+    } else if (v > X[top[HEAD - 1]! * F + from]!) {
+      let k = HEAD - 1;
+      while (k > 0 && X[top[k - 1]! * F + from]! < v) {
+        top[k] = top[k - 1]!;
+        k--;
+      }
+      top[k] = i;
+    }
+  }
+  if (top.length < HEAD) top.sort((a, b) => X[b * F + from]! - X[a * F + from]!);
+  let rank = 0;
+  for (let k = 0; k < top.length; k++) {
+    if (k === 0 || X[top[k]! * F + from]! < X[top[k - 1]! * F + from]!) rank = k + 1;
+    X[top[k]! * F + to] = 1 / rank;
+  }
 }
 
 function scaleToMax(X: Float64Array, f: number): void {
@@ -239,6 +270,11 @@ export function fileFeatures(
         break;
       }
   }
+
+  // the head of the text and similar-report rankings (adopted on AspectJ's training reports: MAP
+  // 0.335 → 0.347, top-1 0.333 → 0.351; a "the title names the class" feature lost, 0.343 with it)
+  reciprocalRank(X, n, 0, 13);
+  reciprocalRank(X, n, 1, 14);
 
   // file-name words the report uses
   for (let i = 0; i < n; i++) {

@@ -73,8 +73,17 @@ export class FileRankerModel {
         `file ranker version ${String(o.version)} is not supported (this build reads ${FILE_RANKER_VERSION})`,
       );
     const features = o.features as string[];
-    if (!Array.isArray(features) || features.join() !== FEATURES.join())
-      throw new Error('file ranker: its features are not this build’s: retrain the files task');
+    const saved = o.weights as number[];
+    if (!Array.isArray(features) || !Array.isArray(saved) || saved.length !== features.length)
+      throw new Error('file ranker: its features and weights do not match: retrain the files task');
+    const unknown = features.find((f) => !(FEATURES as readonly string[]).includes(f));
+    if (unknown !== undefined)
+      throw new Error(`file ranker: feature "${unknown}" is not this build’s: retrain the files task`);
+    // by name: a feature the model was trained without weighs 0, so it ranks as it did
+    const weights = new Float64Array(F);
+    features.forEach((f, k) => {
+      weights[FEATURES.indexOf(f as (typeof FEATURES)[number])] = Number(saved[k]);
+    });
     const history = (
       o.history as {
         id?: string;
@@ -90,10 +99,6 @@ export class FileRankerModel {
       component: h.component,
       terms: new Map(h.terms),
     }));
-    return new FileRankerModel(
-      Float64Array.from(o.weights as number[]),
-      history,
-      o.repository as RankedRepository,
-    );
+    return new FileRankerModel(weights, history, o.repository as RankedRepository);
   }
 }

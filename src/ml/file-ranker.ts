@@ -47,6 +47,8 @@ export const DEFAULT_WEIGHTS: Readonly<Record<FeatureName, number>> = {
   fixerText: 0.5,
   length: 0.1,
   method: 0.3,
+  textTop: 0.2,
+  similarTop: 0.2,
 };
 
 export function defaultWeights(): Float64Array {
@@ -69,7 +71,7 @@ function reasons(
   const parts = FEATURES.map((name, f) => ({ name, v: X[i * F + f]! * w[f]! })).filter((p) => p.v > 0);
   parts.sort((a, b) => b.v - a.v);
   const said = parts.slice(0, 4).map(({ name }) => {
-    if (name === 'text') {
+    if (name === 'text' || name === 'textTop') {
       const counts = index.termsOf(i).counts;
       const matched = [...query.keys()]
         .filter((t) => counts.has(t))
@@ -77,7 +79,7 @@ function reasons(
         .slice(0, 5);
       return `the report's words in its code: ${matched.join(', ')}`;
     }
-    if (name === 'similar') {
+    if (name === 'similar' || name === 'similarTop') {
       const id = notes.similar.get(i)?.id;
       return id ? `fixed for similar earlier reports, most like ${id}` : 'fixed for similar earlier reports';
     }

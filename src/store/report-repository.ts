@@ -223,6 +223,21 @@ export async function newestStoredReports(db: Db, limit: number): Promise<Stored
   return rows.reverse().map((row) => ({ id: Number(row.id), report: rowToReport(row) }));
 }
 
+/**
+ * A page of stored reports by id: below `beforeId`, newest first (an index filling from the newest
+ * down), or above `afterId`, oldest first (catching up with what others stored since).
+ */
+export async function storedReportsPage(
+  db: Db,
+  page: { beforeId?: number; afterId?: number; limit: number },
+): Promise<StoredReport[]> {
+  let q = db.selectFrom('bug_reports').select(COLUMNS_BUT_RAW);
+  if (page.beforeId !== undefined) q = q.where('id', '<', page.beforeId).orderBy('id', 'desc');
+  else q = q.where('id', '>', page.afterId ?? 0).orderBy('id', 'asc');
+  const rows = await q.limit(page.limit).execute();
+  return rows.map((row) => ({ id: Number(row.id), report: rowToReport(row) }));
+}
+
 export async function getReportById(db: Db, id: number): Promise<StoredReport | null> {
   const row = await db.selectFrom('bug_reports').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? { id: Number(row.id), report: rowToReport(row) } : null;

@@ -15,7 +15,7 @@ import { reasonsFor } from './explain.ts';
 import { type AnsweredFile, type AnsweredSection, filesTaskAnswer, SourceAtHead } from './file-answers.ts';
 import { type ReportInput, reportFromInput } from './report-input.ts';
 import { loadSentenceEncoder } from './sentence-encoder.ts';
-import { MemorySimilarity } from './similar-memory.ts';
+import { MemorySimilarity, type SimilarityStatus } from './similar-memory.ts';
 import { IndexedSimilarity, type SimilarityBasis } from './similar-search.ts';
 import { storedMetrics } from './stored-metrics.ts';
 import { listTasks, type TaskDefinition, type TaskKind, type TaskName } from './tasks/index.ts';
@@ -98,15 +98,21 @@ function similarityBasis(loaded: Map<TaskName, Loaded>): (Loaded & { model: Text
 export interface PredictorOptions {
   /** how often to look for a newly activated version; 0 looks on every call */
   refreshMs?: number;
-  /** the most recent reports indexed for "similar reports" (the in-memory search) */
+  /** the most reports indexed for "similar reports" by the in-memory search, newest first (default: all) */
   similarLimit?: number;
   /**
-   * `memory` (the default): an in-memory index of the newest `similarLimit` reports; `index`:
+   * `memory` (the default): an in-memory index of every stored report (or the newest `similarLimit`); `index`:
    * similar reports over every stored report, through the database's full-text index
    */
   similarSearch?: 'index' | 'memory';
   ranking?: number;
 }
+
+/**
+ * How many of the newest reports a server or worker indexes for similar reports before it starts
+ * (about 4 s); the older ones fill in while it answers.
+ */
+export const FIRST_INDEXED = 10_000;
 
 /**
  * Answers for a new report from the active version of every task. Loads each version once and
@@ -118,7 +124,7 @@ export class Predictor {
   private checkedAt = -Infinity;
   private refreshing: Promise<void> | null = null;
   private memory: MemorySimilarity | null = null;
-  private indexing: Promise<void> | null = null;
+  private catchingUp: Promise<void> | null = null;
   private readonly refreshMs: number;
   private readonly similarLimit: number;
   private readonly rankingSize: number;
@@ -131,7 +137,7 @@ export class Predictor {
     opts: PredictorOptions = {},
   ) {
     this.refreshMs = opts.refreshMs ?? 2000;
-    this.similarLimit = opts.similarLimit ?? 50_000;
+    this.similarLimit = opts.similarLimit ?? Number.POSITIVE_INFINITY;
     this.rankingSize = opts.ranking ?? 5;
     this.searchMode = opts.similarSearch ?? 'memory';
     this.indexed = new IndexedSimilarity(store);
@@ -181,21 +187,33 @@ export class Predictor {
     for (const m of this.loaded.values())
       if (m.model instanceof FileRankerModel) void this.sourceAtHead.index(m.model).catch(() => undefined);
     const basis = similarityBasis(this.loaded);
-    if (this.searchMode === 'memory' && basis && this.memory?.modelId !== basis.row.id && !this.indexing) {
-      this.indexing = MemorySimilarity.build(this.store, basisOf(basis), this.similarLimit)
-        .then((m) => {
-          this.memory = m;
-        })
+    if (this.searchMode === 'memory' && basis && this.memory?.modelId !== basis.row.id) {
+      // the new model's index fills from the newest report down and answers meanwhile
+      this.memory?.stop();
+      this.memory = MemorySimilarity.start(this.store, basisOf(basis), this.similarLimit);
+    } else if (this.memory && !this.catchingUp) {
+      // reports other processes stored (imports, webhooks of another server) since the last look
+      this.catchingUp = this.memory
+        .catchUp()
+        .catch(() => undefined)
         .finally(() => {
-          this.indexing = null;
+          this.catchingUp = null;
         });
     }
   }
 
-  /** Resolves when the similar-reports index of the current models is built. */
-  async similarReady(): Promise<void> {
+  /**
+   * Resolves when the similar-reports index of the current models holds every stored report, or
+   * `atLeast` of them (a server starts answering before a million are in, the newest first).
+   */
+  async similarReady(atLeast = Number.POSITIVE_INFINITY): Promise<void> {
     await this.refresh();
-    await this.indexing;
+    await this.memory?.reached(atLeast);
+  }
+
+  /** How far the in-memory similar-reports index is (null: none, or the database's search). */
+  similarStatus(): SimilarityStatus | null {
+    return this.memory?.status() ?? null;
   }
 
   /** Make a newly stored report findable as "similar" at once (the database's index needs nothing). */

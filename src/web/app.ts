@@ -308,7 +308,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await opts.store.db.selectFrom('settings').select('key').limit(1).execute();
       const queueDown = (await opts.queue?.health?.()) ?? null;
       if (queueDown) return reply.code(503).send({ status: 'unavailable', error: queueDown });
-      return { status: 'ok' };
+      // how far the similar-reports index has filled (it fills while the server answers)
+      const similar = opts.predictor.similarStatus();
+      return { status: 'ok', ...(similar ? { similar } : {}) };
     } catch (e) {
       return reply.code(503).send({ status: 'unavailable', error: (e as Error).message });
     }

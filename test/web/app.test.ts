@@ -30,6 +30,7 @@ for (const dialect of DIALECTS)
   describe(`web app and API on ${dialect.name}`, { skip: dialect.skip }, () => {
     let store: Store & { dispose(): Promise<void> };
     let app: FastifyInstance;
+    let predictor: Predictor;
     let adminPassword: string;
     let queue: EmbeddedQueue;
     const tokens: Record<string, string> = {};
@@ -48,7 +49,7 @@ for (const dialect of DIALECTS)
         const id = await createUser(store, { username: name, password: PASSWORD, role }, null);
         tokens[name] = (await createApiToken(store, id, `${name}-token`, null)).token;
       }
-      const predictor = new Predictor(store, { refreshMs: 0 });
+      predictor = new Predictor(store, { refreshMs: 0 });
       await predictor.similarReady();
       // a queue nobody works on: jobs stay waiting, which is what these tests look at
       queue = new EmbeddedQueue(store);
@@ -69,7 +70,11 @@ for (const dialect of DIALECTS)
     it('GET /healthz answers 200 when the database answers', async () => {
       const res = await app.inject('/healthz');
       assert.equal(res.statusCode, 200);
-      assert.deepEqual(res.json(), { status: 'ok' });
+      const body = res.json();
+      assert.equal(body.status, 'ok');
+      // with a model active, how far its similar-reports index has filled (here: all of it)
+      assert.deepEqual(body.similar, predictor.similarStatus());
+      assert.equal(body.similar.complete, true);
     });
 
     it('sends security headers: a CSP without inline script, no framing by others, nosniff', async () => {

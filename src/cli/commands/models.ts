@@ -233,7 +233,8 @@ Examples:
         throw new EightballError('usage', `--${String(i.path[0])}: ${i.message}`);
       }
       await withStore(cmd, async (store) => {
-        const predictor = new Predictor(store);
+        // one answer: the newest 50,000 reports are where its similar ones are looked for, not all
+        const predictor = new Predictor(store, { similarLimit: 50_000 });
         await predictor.similarReady();
         const c = await predictor.classify(parsed.data);
         if (Object.keys(c.answers).length === 0) {

@@ -9,7 +9,7 @@ import { openConfiguredQueue } from '../../jobs/open-queue.ts';
 import { startScheduler } from '../../jobs/scheduler.ts';
 import { trackerSecrets } from '../../jobs/source-kinds/index.ts';
 import { openStore } from '../../store/index.ts';
-import { ensureFirstAdmin, Predictor } from '../../triage/index.ts';
+import { ensureFirstAdmin, FIRST_INDEXED, Predictor } from '../../triage/index.ts';
 import { buildApp } from '../../web/app.ts';
 import { configFrom, untilStopped } from '../context.ts';
 import { exitSoonAfterStop, keepAliveOnStrayErrors } from '../process-guard.ts';
@@ -105,11 +105,11 @@ async function runServer(config: Config, announce: boolean): Promise<void> {
     trustProxy: config.trustProxy,
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
   });
-  // load the active models and their similar-reports index, and run a few answers through them
-  // (the JIT compiles the tokenizer, vectorizer and search), before the first request: it is
-  // then as fast as the rest
+  // load the active models and the newest part of their similar-reports index, and run a few
+  // answers through them (the JIT compiles the tokenizer, vectorizer and search), before the first
+  // request: it is then as fast as the rest; older reports fill the index while it serves
   await predictor.refresh(true);
-  await predictor.similarReady();
+  await predictor.similarReady(FIRST_INDEXED);
   await warmUp(predictor);
   let address: string;
   try {

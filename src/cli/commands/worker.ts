@@ -6,7 +6,7 @@ import { startScheduler } from '../../jobs/scheduler.ts';
 import { trackerSecrets } from '../../jobs/source-kinds/index.ts';
 import { smtpMailer } from '../../notify/mailer.ts';
 import { openStore } from '../../store/index.ts';
-import { Predictor } from '../../triage/index.ts';
+import { FIRST_INDEXED, Predictor } from '../../triage/index.ts';
 import { configFrom, threadsFor, untilStopped } from '../context.ts';
 import { endWithParent, exitSoonAfterStop, keepAliveOnStrayErrors } from '../process-guard.ts';
 
@@ -51,10 +51,10 @@ Examples:
       const store = await openStore(config.databaseUrl);
       const predictor = new Predictor(store, { similarSearch: config.similarSearch });
       const queue = await openConfiguredQueue(store, config);
-      // load the active models and the similar-reports index before the first job: every result
-      // of a batch then has its similar reports, and the first chunk is not the slow one
+      // load the active models and the newest part of the similar-reports index before the first
+      // job (the first chunk is then not the slow one); the rest fills in while jobs run
       await predictor.refresh(true);
-      await predictor.similarReady();
+      await predictor.similarReady(FIRST_INDEXED);
       const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl) : undefined;
       const worker = queue.work(
         jobHandlers({

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { getReportById, openStore, reportIdOf, type Store, upsertReports } from '../../src/store/index.ts';
+import { Predictor, trainTask } from '../../src/triage/index.ts';
+import { makeReport } from '../support/reports.ts';
+import { triageCorpus } from '../support/triage-corpus.ts';
+import { until } from '../support/until.ts';
+
+describe('similar reports from the in-memory index of every stored report', () => {
+  let store: Store;
+  let oldest: number;
+
+  before(async () => {
+    store = await openStore('sqlite::memory:');
+    // the first stored report of all says something no other report says
+    await upsertReports(store.db, [
+      makeReport({
+        source: 'bugzilla:test',
+        externalId: 'old',
+        summary: 'kerning ligature typography glyphs wrong',
+        description: 'font kerning between ligature glyphs, typography broken',
+        product: 'Core',
+        component: 'Printing',
+        createdAt: '2010-01-01T00:00:00Z',
+      }),
+    ]);
+    oldest = (await reportIdOf(store.db, 'bugzilla:test', 'old'))!;
+    // more than one batch of the fill (200), so it is read in pages from the newest down
+    await upsertReports(store.db, triageCorpus(450));
+    await trainTask(store, 'component');
+  });
+  after(async () => {
+    await store?.close();
+  });
+
+  const query = { summary: 'ligature kerning wrong', description: 'typography of glyphs with kerning' };
+
+  it('starts answering with the newest part and fills down to the first stored report', async () => {
+    const p = new Predictor(store, { refreshMs: 0 });
+    await p.similarReady(100);
+    const early = p.similarStatus()!;
+    assert.ok(early.indexed >= 100, `indexed ${early.indexed}`);
+    assert.equal(early.complete, false);
+    await p.similarReady();
+    assert.deepEqual(p.similarStatus(), { indexed: 451, complete: true });
+    assert.equal((await p.classify(query)).similar[0]!.id, oldest);
+  });
+
+  it('keeps to the newest reports when given a limit', async () => {
+    const p = new Predictor(store, { refreshMs: 0, similarLimit: 100 });
+    await p.similarReady();
+    assert.deepEqual(p.similarStatus(), { indexed: 100, complete: true });
+    assert.ok(!(await p.classify(query)).similar.some((s) => s.id === oldest));
+  });
+
+  it('catches up with reports another process stored, and counts a remembered one once', async () => {
+    const p = new Predictor(store, { refreshMs: 0 });
+    await p.similarReady();
+    const twin = {
+      summary: 'landscape footer scale margin squashed',
+      description: 'printer landscape scale footer header margin preview squashed',
+    };
+    // stored as an import in another process would: this predictor is not told
+    await upsertReports(store.db, [
+      makeReport({ source: 'bugzilla:test', externalId: 'elsewhere', product: 'Core', ...twin }),
+    ]);
+    const elsewhere = (await reportIdOf(store.db, 'bugzilla:test', 'elsewhere'))!;
+    await until('the catch-up to index the report', async () =>
+      (await p.classify(twin)).similar.some((s) => s.id === elsewhere),
+    );
+    // filed through this process: findable at once, and the catch-up does not add it again
+    await upsertReports(store.db, [
+      makeReport({ source: 'bugzilla:test', externalId: 'here', product: 'Core', ...twin }),
+    ]);
+    const here = (await reportIdOf(store.db, 'bugzilla:test', 'here'))!;
+    p.remember(here, (await getReportById(store.db, here))!.report);
+    assert.ok((await p.classify(twin)).similar.some((s) => s.id === here));
+    await p.refresh(true);
+    await until('a catch-up after the filing', () => p.similarStatus()!.indexed === 453);
+    await new Promise((r) => setTimeout(r, 100));
+    await p.refresh(true);
+    assert.equal(p.similarStatus()!.indexed, 453);
+    const ids = (await p.classify(twin)).similar.map((s) => s.id);
+    assert.equal(ids.filter((id) => id === here).length, 1);
+  });
+});

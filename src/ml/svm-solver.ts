@@ -112,8 +112,21 @@ export function solveBinarySvm(
       const yi = sign[i]!;
       const s = indptr[i]!;
       const e = indptr[i + 1]!;
-      let dot = b;
-      for (let q = s; q < e; q++) dot += w[indices[q]!]! * data[q]!;
+      // four partial sums: one sum would wait on each multiply-add before the next (HIVE's SVM
+      // fits: 1.6 s → 1.25 s on one thread, bench:fit-core)
+      let d0 = 0;
+      let d1 = 0;
+      let d2 = 0;
+      let d3 = 0;
+      let q = s;
+      for (; q + 3 < e; q += 4) {
+        d0 += w[indices[q]!]! * data[q]!;
+        d1 += w[indices[q + 1]!]! * data[q + 1]!;
+        d2 += w[indices[q + 2]!]! * data[q + 2]!;
+        d3 += w[indices[q + 3]!]! * data[q + 3]!;
+      }
+      for (; q < e; q++) d0 += w[indices[q]!]! * data[q]!;
+      const dot = b + (d0 + d1) + (d2 + d3);
       const old = alpha[i]!;
       const G = yi * dot - 1 + Dii[i]! * old;
       const PG = old === 0 ? Math.min(G, 0) : G;
@@ -150,9 +163,10 @@ export function solveBinarySvm(
  * arithmetic: 200,000 generated reports with bigrams (1.1 million features), 8 classes × 3 passes
  * took 8.3 s this way against 17.4-19.6 s one class at a time, on one thread.
  *
- * Each class is the same problem `solveBinarySvm` solves, step for step with the same sums in the
- * same order, given the block's row order: a class stops changing once its own projected gradient
- * has converged, as it would alone, and the block ends when all of its classes have.
+ * Each class is the same problem `solveBinarySvm` solves, step for step in the block's row order
+ * (the sums of a row's dot product are added in another order, so the weights agree to rounding):
+ * a class stops changing once its own projected gradient has converged, as it would alone, and
+ * the block ends when all of its classes have.
  */
 export function solveSvmBlock(
   p: SvmProblem,

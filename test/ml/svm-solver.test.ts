@@ -88,9 +88,17 @@ describe('SVM solver tasks', () => {
         solveSvmBlock(p, task.first, task.count, Wb, bb);
         for (let k = task.first; k < task.first + task.count; k++) solveBinarySvm(p, k, Ws, bs, task.first);
       }
-      assert.deepEqual(Wb, Ws);
-      assert.deepEqual(bb, bs);
-      assert.ok(Wb.some((w) => w !== 0));
+      // the one-class solver adds a dot product's terms in four partial sums, the block in one:
+      // the same steps, so the weights agree to rounding
+      let scale = 0;
+      for (const w of Ws) scale = Math.max(scale, Math.abs(w));
+      assert.ok(scale > 0);
+      Wb.forEach((w, j) => {
+        assert.ok(Math.abs(w - Ws[j]!) <= 1e-4 * scale, `weight ${j}: ${w} vs ${Ws[j]}`);
+      });
+      bb.forEach((b, k) => {
+        assert.ok(Math.abs(b - bs[k]!) <= 1e-4 * Math.max(1, Math.abs(bs[k]!)), `bias ${k}`);
+      });
     });
   }
 

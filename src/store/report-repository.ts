@@ -276,6 +276,16 @@ export async function reportsImportedSince(
   return rows.map((row) => ({ id: Number(row.id), report: rowToReport(row) }));
 }
 
+/** The reports first stored after `since` (an ISO time), as `source`, newline, external id. */
+export async function reportKeysImportedAfter(db: Db, since: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('bug_reports')
+    .select(['source', 'external_id'])
+    .where('imported_at', '>', since)
+    .execute();
+  return new Set(rows.map((r) => `${r.source}\n${r.external_id}`));
+}
+
 /** The source's record as it arrived (JSON parsed), or null. */
 export async function reportRaw(db: Db, id: number): Promise<unknown> {
   const row = await db.selectFrom('bug_reports').select('raw').where('id', '=', id).executeTakeFirst();

@@ -148,6 +148,12 @@ export interface EvaluationResult extends EvaluationSummary {
   pooled?: PooledGroupFigures;
   /** with `keepModel`: the fitted classifier of the last split */
   fitted?: TextModel;
+  /**
+   * with `keepModel` on a time split: the model's answers on the newest fifth of the training
+   * reports, by a model of the older four fifths with its temperatures and biases (what the
+   * abstention threshold is chosen on, without fitting that model again)
+   */
+  tailAnswers?: ScoredAnswer[];
   /** with `keepModel`: every test report's top probability and whether the top label was right */
   validation?: ScoredAnswer[];
   /** with `keepModel`: the last split's test reports, their labels and this model's answers */

@@ -155,7 +155,13 @@ export function searchModel(
   data: Prepared,
   train: number[],
   opts: SearchOptions,
-): { model: TextModel; searchReport: SearchReport; heldOut: ScoredAnswer[] | null } {
+): {
+  model: TextModel;
+  searchReport: SearchReport;
+  heldOut: ScoredAnswer[] | null;
+  /** `tail`: the newest fifth of the training reports by a model of the older four fifths */
+  heldOutFrom: 'tail' | 'out-of-fold' | null;
+} {
   const { metaFields } = opts;
   const copies = opts.ownCopies;
   const fitOptions: FitOptions = { threads: opts.threads ?? 1 };
@@ -324,15 +330,17 @@ export function searchModel(
       .map((m) => (single ? selection.bestScores : keyed.get(JSON.stringify(m.classifier.params))));
     return scores.every((x) => x) ? { classes, codes, scores: scores as Float64Array[] } : null;
   };
-  const held =
-    (opts.timeOrdered ? heldOutOfTails(fitted.members().map((m) => tailOf(m.classifier.params))) : null) ??
-    outOfFold();
+  const tailsHeld = opts.timeOrdered
+    ? heldOutOfTails(fitted.members().map((m) => tailOf(m.classifier.params)))
+    : null;
+  const held = tailsHeld ?? outOfFold();
   if (opts.biasCorrection) fitted = withBiases(fitted, biasesFor(fitted, held));
   const heldOut = heldOutAnswers(fitted, held);
   selectionSeconds += (performance.now() - t3) / 1000;
   return {
     model: fitted,
     heldOut,
+    heldOutFrom: tailsHeld ? 'tail' : held ? 'out-of-fold' : null,
     searchReport: {
       model: describeFitted(fitted),
       temperature: fitted.temperature,

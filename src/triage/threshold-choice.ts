@@ -52,6 +52,11 @@ export function chooseServedThreshold(o: {
   cost: number;
   /** threads each SVM fit may use (default 1) */
   threads?: number;
+  /**
+   * the validated model's answers on that newest fifth, already made by the model search (its
+   * tail, which set the temperatures): the threshold is chosen on them without a second fit
+   */
+  tailAnswers?: ScoredAnswer[] | undefined;
 }): ServedThreshold {
   const byTime = (rs: BugReport[], ratio: number) =>
     timeSplit(
@@ -75,6 +80,11 @@ export function chooseServedThreshold(o: {
     return onTest(
       chooseThreshold(o.validation, o.cost),
       `the test window (${o.validation.length} reports; too few training reports to keep a newest fifth apart)`,
+    );
+  if (o.tailAnswers && o.tailAnswers.length >= MIN_TAIL)
+    return onTest(
+      chooseThreshold(o.tailAnswers, o.cost),
+      `the newest fifth of the training reports (${o.tailAnswers.length}), by a model of the older four fifths`,
     );
   const doc = (r: BugReport, options: ReturnType<typeof tokenizerOptions>): TokenizedDoc => {
     const d = tokenizeDoc(docOf(r, o.textFields, o.metaFields), options);

@@ -260,6 +260,7 @@ export async function trainTask(
     validation: result.validation!,
     cost: settings.cost,
     threads: opts.threads ?? 1,
+    tailAnswers: result.tailAnswers,
   });
 
   // the served model learns from every labelled report, newest included, with the validated settings

@@ -1,6 +1,11 @@
 import { labelScores } from '../evaluation/label-scores.ts';
 import { deserializeClassifier } from '../ml/index.ts';
-import { getModelVersion, type ModelSummaryRow, type Store } from '../store/index.ts';
+import {
+  getModelVersion,
+  type ModelSummaryRow,
+  reportKeysImportedAfter,
+  type Store,
+} from '../store/index.ts';
 import { docOf } from './dataset.ts';
 import type { EvaluationResult } from './evaluate-reports.ts';
 import { storedMetrics } from './stored-metrics.ts';
@@ -21,13 +26,17 @@ export interface VersionComparison {
   measure?: string;
 }
 
+/** Fewer of the window's reports new to the active version than this, and they are too few to judge by. */
+const MIN_UNSEEN = 30;
+
 /**
- * The new version against the active one **on the same test reports**: the active version is
- * asked about the new run's test window, and both are scored the same way (labelScores). Scores
- * from two different windows (each version's own, newer reports each time) say more about the
- * windows than the models. Only when the active version cannot be asked here (it reads a
- * sentence encoder's vectors, or learnt another label source) are the stored figures compared,
- * and the reason says so.
+ * The new version against the active one **on the same test reports**, those of the new run's test
+ * window the active version did not learn from (stored after it was trained: a served version
+ * learnt from every report there was, the window's included, and asked about those it would look
+ * better than it is). Both are scored the same way (labelScores). Scores from two different
+ * windows say more about the windows than the models, so only when the active version cannot be
+ * asked fairly here (too few new reports, it reads a sentence encoder's vectors, or it learnt
+ * another label source) are the stored figures compared, and the reason says so.
  */
 export async function compareWithActive(
   store: Store,
@@ -40,11 +49,19 @@ export async function compareWithActive(
   const sameQuestion = active.label_source === labelSource;
   const row = sameQuestion ? await getModelVersion(store.db, active.id) : undefined;
   const served = row ? deserializeClassifier(row.artifact_bin ?? row.artifact) : null;
-  if (!window || window.reports.length === 0 || !served || served.denseEncoder) {
+  const unseenKeys = window ? await reportKeysImportedAfter(store.db, active.created_at) : new Set<string>();
+  const unseen = (window?.reports ?? [])
+    .map((r, i) => ({ r, i }))
+    .filter(({ r }) => unseenKeys.has(`${r.source}\n${r.externalId}`));
+  if (!window || unseen.length < MIN_UNSEEN || !served || served.denseEncoder) {
     const m = storedMetrics(active.metrics, `${active.task} v${active.version}`);
     const activeScore = versionScore({ accuracy: m.accuracy ?? 0, macroF1: m.macroF1 ?? 0 });
     const newScore = versionScore(result);
-    const why = sameQuestion ? '' : `, the label source changed from ${active.label_source}`;
+    const why = !sameQuestion
+      ? `, the label source changed from ${active.label_source}`
+      : window && served && !served.denseEncoder
+        ? `: v${active.version} learnt from all but ${unseen.length} of this window's ${window.reports.length} reports`
+        : '';
     return {
       delta: newScore - activeScore,
       newScore,
@@ -55,18 +72,24 @@ export async function compareWithActive(
   const textFields = served.params.vectorizer.fields.map((f) => f.name);
   const metaFields = storedMetrics(active.metrics).metaFields ?? [];
   const classes = served.classes;
-  const activePredicted = window.reports.map((r) => {
+  const activePredicted = unseen.map(({ r }) => {
     const p = served.predictRaw([docOf(r, textFields, metaFields)]);
     let best = 0;
     for (let k = 1; k < p.length; k++) if (p[k]! > p[best]!) best = k;
     return classes[best]!;
   });
-  const newScore = versionScore(labelScores(window.labels, window.predicted));
-  const activeScore = versionScore(labelScores(window.labels, activePredicted));
+  const labels = unseen.map(({ i }) => window.labels[i]!);
+  const newScore = versionScore(
+    labelScores(
+      labels,
+      unseen.map(({ i }) => window.predicted[i]!),
+    ),
+  );
+  const activeScore = versionScore(labelScores(labels, activePredicted));
   return {
     delta: newScore - activeScore,
     newScore,
     activeScore,
-    basis: `on the same ${window.reports.length} test reports`,
+    basis: `on the same ${unseen.length} test reports, new since v${active.version}`,
   };
 }

@@ -351,6 +351,16 @@ describe('the fitted text classifier', () => {
     assert.ok(why[0]!.because.some((b) => b.feature === 'summary:webgl' || b.feature === 'summary:shader'));
   });
 
+  it('gives a batch of reports the probabilities it gives each alone (evaluate batches its test window)', () => {
+    const asked = topics(60, 9).docs;
+    const K = fitted.classes.length;
+    const batch = fitted.predictProba(asked);
+    asked.forEach((d, i) => {
+      const alone = fitted.predictProba([d]);
+      for (let k = 0; k < K; k++) assert.ok(Math.abs(alone[k]! - batch[i * K + k]!) < 1e-12, `report ${i}`);
+    });
+  });
+
   it('round-trips through its binary artifact and refuses a corrupt or incompatible one', () => {
     const bytes = serializeClassifier(fitted);
     assert.ok(isBinaryArtifact(bytes));

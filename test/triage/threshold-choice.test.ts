@@ -20,6 +20,24 @@ describe('the abstention threshold a version serves with', () => {
     }
   });
 
+  it('with a tail the model search already scored (50 reports or more), chooses on those answers: no second fit', async () => {
+    const store = await openStore('sqlite::memory:');
+    try {
+      await upsertReports(store.db, triageCorpus(400));
+      const t = (await trainTask(store, 'component')).threshold;
+      // 400 reports: 300 train, the newest 60 of them the tail the search scored for the temperatures
+      assert.equal(
+        t.chosenOn,
+        'the newest fifth of the training reports (60), by a model of the older four fifths',
+      );
+      assert.ok(t.threshold >= 0 && t.threshold <= 1);
+      for (const x of [t.precision, t.coverage, t.chosenPrecision, t.chosenCoverage])
+        assert.ok(x >= 0 && x <= 1);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('says so when there are too few training reports to keep a tail apart', async () => {
     const store = await openStore('sqlite::memory:');
     try {

@@ -1,21 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { codeTerms } from '../../src/ml/code-terms.ts';
 import { F, FEATURES, fileFeatures } from '../../src/ml/file-features.ts';
-import { FileIndex } from '../../src/ml/file-index.ts';
 import { FileRankerModel } from '../../src/ml/file-ranker-model.ts';
+import { ASPECTJ_FILES, aspectjIndex } from '../support/aspectj-files.ts';
 
-const FILES: Record<string, string> = {
-  'weaver/src/org/aspectj/weaver/bcel/BcelShadow.java':
-    'package org.aspectj.weaver.bcel;\n/** prepares shadows for mungers */\npublic class BcelShadow { void prepareForMungers() {} }\n',
-  'weaver/src/org/aspectj/weaver/Checker.java':
-    'package org.aspectj.weaver;\n// declare error and warning messages\nclass Checker { String insertKeys(String message) { return message; } }\n',
-  'util/src/org/aspectj/util/FileUtil.java':
-    'package org.aspectj.util;\nclass FileUtil { void copyFile() {} }\n',
-};
-const index = new FileIndex(
-  Object.entries(FILES).map(([path, text]) => ({ path, terms: codeTerms(path, text) })),
-);
+const FILES = ASPECTJ_FILES;
+const index = aspectjIndex();
 const at = (path: string, feature: (typeof FEATURES)[number], X: Float64Array) =>
   X[index.indexOf(path)! * F + FEATURES.indexOf(feature)]!;
 

@@ -3,23 +3,13 @@ import { describe, it } from 'node:test';
 import { rankingMetrics } from '../../src/evaluation/ranking-metrics.ts';
 import { codeTerms, codeTokens, namedIdentifiers, stackFrames } from '../../src/ml/code-terms.ts';
 import { F, FEATURES, fileFeatures, termCounts } from '../../src/ml/file-features.ts';
-import { FileIndex } from '../../src/ml/file-index.ts';
 import { defaultWeights, rankFiles } from '../../src/ml/file-ranker.ts';
 import { historyIndex } from '../../src/ml/history-index.ts';
 import { fitListwiseRanker, fitPairwiseRanker, topIndices } from '../../src/ml/pairwise-ranker.ts';
 import { createRng } from '../../src/ml/random.ts';
+import { aspectjIndex, ASPECTJ_FILES as FILES } from '../support/aspectj-files.ts';
 
-const FILES = {
-  'weaver/src/org/aspectj/weaver/bcel/BcelShadow.java':
-    'package org.aspectj.weaver.bcel;\n/** prepares shadows for mungers */\npublic class BcelShadow { void prepareForMungers() {} }\n',
-  'weaver/src/org/aspectj/weaver/Checker.java':
-    'package org.aspectj.weaver;\n// declare error and warning messages\nclass Checker { String insertKeys(String message) { return message; } }\n',
-  'util/src/org/aspectj/util/FileUtil.java':
-    'package org.aspectj.util;\nclass FileUtil { void copyFile() {} }\n',
-};
-const index = new FileIndex(
-  Object.entries(FILES).map(([path, text]) => ({ path, terms: codeTerms(path, text) })),
-);
+const index = aspectjIndex();
 const path = (i: number) => index.paths[i]!;
 
 describe('terms of code and of reports', () => {
@@ -31,7 +21,7 @@ describe('terms of code and of reports', () => {
       'the_end',
       'end',
     ]);
-    const t = codeTerms('a/BcelShadow.java', FILES['weaver/src/org/aspectj/weaver/bcel/BcelShadow.java']);
+    const t = codeTerms('a/BcelShadow.java', FILES['weaver/src/org/aspectj/weaver/bcel/BcelShadow.java']!);
     assert.deepEqual(t.classes, ['BcelShadow']);
     assert.deepEqual(t.methods, ['prepareForMungers']);
     assert.ok(t.counts.get('shadow')! >= 2, 'from the path and the code');

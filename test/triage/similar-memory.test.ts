@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { getReportById, openStore, reportIdOf, type Store, upsertReports } from '../../src/store/index.ts';
-import { Predictor, trainTask } from '../../src/triage/index.ts';
+import { getReportById, reportIdOf, type Store, upsertReports } from '../../src/store/index.ts';
+import { Predictor } from '../../src/triage/index.ts';
 import { makeReport } from '../support/reports.ts';
-import { triageCorpus } from '../support/triage-corpus.ts';
+import { OUTLIER_QUERY, storeWithOutlier } from '../support/similar-store.ts';
 import { until } from '../support/until.ts';
 
 describe('similar reports from the in-memory index of every stored report', () => {
@@ -11,29 +11,14 @@ describe('similar reports from the in-memory index of every stored report', () =
   let oldest: number;
 
   before(async () => {
-    store = await openStore('sqlite::memory:');
-    // the first stored report of all says something no other report says
-    await upsertReports(store.db, [
-      makeReport({
-        source: 'bugzilla:test',
-        externalId: 'old',
-        summary: 'kerning ligature typography glyphs wrong',
-        description: 'font kerning between ligature glyphs, typography broken',
-        product: 'Core',
-        component: 'Printing',
-        createdAt: '2010-01-01T00:00:00Z',
-      }),
-    ]);
-    oldest = (await reportIdOf(store.db, 'bugzilla:test', 'old'))!;
-    // more than one batch of the fill (200), so it is read in pages from the newest down
-    await upsertReports(store.db, triageCorpus(450));
-    await trainTask(store, 'component');
+    // more than one batch of the fill (200) in the memory test, so it is read in pages
+    ({ store, oldest } = await storeWithOutlier(450));
   });
   after(async () => {
     await store?.close();
   });
 
-  const query = { summary: 'ligature kerning wrong', description: 'typography of glyphs with kerning' };
+  const query = OUTLIER_QUERY;
 
   it('starts answering with the newest part and fills down to the first stored report', async () => {
     const p = new Predictor(store, { refreshMs: 0 });

@@ -1,39 +1,25 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TextModel } from '../../src/ml/index.ts';
-import { openStore, reportIdOf, type Store, upsertReports } from '../../src/store/index.ts';
-import { docOf, Predictor, reportFromInput, trainTask } from '../../src/triage/index.ts';
+import { type Store, upsertReports } from '../../src/store/index.ts';
+import { docOf, Predictor, reportFromInput } from '../../src/triage/index.ts';
 import { IndexedSimilarity } from '../../src/triage/similar-search.ts';
 import { makeReport } from '../support/reports.ts';
-import { triageCorpus } from '../support/triage-corpus.ts';
+import { OUTLIER_QUERY, storeWithOutlier } from '../support/similar-store.ts';
 
 describe('similar reports from the database’s full-text index', () => {
   let store: Store;
   let oldest: number;
 
   before(async () => {
-    store = await openStore('sqlite::memory:');
-    // the oldest report of all says something no other report says
-    await upsertReports(store.db, [
-      makeReport({
-        source: 'bugzilla:test',
-        externalId: 'old',
-        summary: 'kerning ligature typography glyphs wrong',
-        description: 'font kerning between ligature glyphs, typography broken',
-        product: 'Core',
-        component: 'Printing',
-        createdAt: '2010-01-01T00:00:00Z',
-      }),
-    ]);
-    oldest = (await reportIdOf(store.db, 'bugzilla:test', 'old'))!;
-    await upsertReports(store.db, triageCorpus(200));
-    await trainTask(store, 'component');
+    // more than one batch of the fill (200) in the memory test, so it is read in pages
+    ({ store, oldest } = await storeWithOutlier(200));
   });
   after(async () => {
     await store?.close();
   });
 
-  const query = { summary: 'ligature kerning wrong', description: 'typography of glyphs with kerning' };
+  const query = OUTLIER_QUERY;
 
   it('searches every stored report, where the in-memory search saw only the newest', async () => {
     const memory = new Predictor(store, { refreshMs: 0, similarSearch: 'memory', similarLimit: 100 });

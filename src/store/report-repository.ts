@@ -209,21 +209,6 @@ export async function* iterateStoredReports(
 }
 
 /**
- * The newest `limit` stored reports (by row id), oldest first, without their raw records: the
- * similar-reports index reads these straight away instead of scanning the whole store (a million
- * stored reports: the scan made `eightball predict` take 31 s).
- */
-export async function newestStoredReports(db: Db, limit: number): Promise<StoredReport[]> {
-  const rows = await db
-    .selectFrom('bug_reports')
-    .select(COLUMNS_BUT_RAW)
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.reverse().map((row) => ({ id: Number(row.id), report: rowToReport(row) }));
-}
-
-/**
  * A page of stored reports by id: below `beforeId`, newest first (an index filling from the newest
  * down), or above `afterId`, oldest first (catching up with what others stored since).
  */

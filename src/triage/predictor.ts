@@ -16,7 +16,7 @@ import { type AnsweredFile, type AnsweredSection, filesTaskAnswer, SourceAtHead 
 import { type ReportInput, reportFromInput } from './report-input.ts';
 import { loadSentenceEncoder } from './sentence-encoder.ts';
 import { MemorySimilarity, type SimilarityStatus } from './similar-memory.ts';
-import { IndexedSimilarity, type SimilarityBasis } from './similar-search.ts';
+import { IndexedSimilarity, type SimilarItem, type SimilarityBasis } from './similar-search.ts';
 import { storedMetrics } from './stored-metrics.ts';
 import { listTasks, type TaskDefinition, type TaskKind, type TaskName } from './tasks/index.ts';
 
@@ -48,14 +48,8 @@ export interface TaskAnswer {
   sections?: AnsweredSection[];
 }
 
-export interface SimilarReport {
-  id: number;
-  source: string;
-  externalId: string;
-  summary: string;
-  url: string | null;
-  similarity: number;
-}
+/** A similar stored report, as an answer lists it (the searches' own item type). */
+export type SimilarReport = SimilarItem;
 
 export interface Classification {
   /** every active task's answer, by task name */

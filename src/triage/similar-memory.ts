@@ -41,21 +41,20 @@ export class MemorySimilarity {
   private marked = false;
   private stopped = false;
   private waiters: { atLeast: number; resolve: () => void }[] = [];
-  /** resolves when every report stored at the start is indexed */
-  readonly filled: Promise<void>;
 
   private constructor(
     private readonly store: Store,
     private readonly basis: SimilarityBasis,
     private readonly limit: number,
   ) {
-    this.filled = this.fill().finally(() => {
-      this.complete = true;
-      this.marked = true;
-      this.wake();
-    });
     // an unhandled failure would end the process; the index is then what it holds
-    this.filled.catch(() => undefined);
+    void this.fill()
+      .catch(() => undefined)
+      .finally(() => {
+        this.complete = true;
+        this.marked = true;
+        this.wake();
+      });
   }
 
   get modelId(): number {
@@ -91,15 +90,13 @@ export class MemorySimilarity {
 
   private async fill(): Promise<void> {
     let before: number | undefined;
-    let first = true;
     while (!this.stopped && this.items.length < this.limit) {
       const page = await storedReportsPage(this.store.db, {
         beforeId: before ?? Number.MAX_SAFE_INTEGER,
         limit: Math.min(BATCH, this.limit - this.items.length),
       });
       if (page.length === 0) break;
-      if (first) this.caughtUpTo = page[0]!.id;
-      first = false;
+      if (before === undefined) this.caughtUpTo = page[0]!.id;
       this.marked = true;
       this.add(page.filter(({ id }) => !this.added.has(id)));
       before = page.at(-1)!.id;

@@ -7,8 +7,8 @@ import {
   iterateReports,
   iterateStoredReports,
   migrateToLatest,
-  newestStoredReports,
   type Store,
+  storedReportsPage,
   storeStats,
   upsertReports,
 } from '../../src/store/index.ts';
@@ -112,15 +112,21 @@ for (const dialect of DIALECTS) {
       assert.equal((await getReportById(store.db, lean[0]!.id))?.report.externalId, 'no-raw');
     });
 
-    it('reads the newest reports alone, oldest of them first, without their raw records', async () => {
-      const rs = ['n1', 'n2', 'n3', 'n4'].map((externalId) => makeReport({ externalId, source: 'newest' }));
+    it('pages stored reports by id: below one, newest first, or above one, oldest first, without raw records', async () => {
+      const rs = ['n1', 'n2', 'n3', 'n4'].map((externalId) => makeReport({ externalId, source: 'paged' }));
       await upsertReports(store.db, rs);
-      const newest = await newestStoredReports(store.db, 2);
+      const ids: number[] = [];
+      for await (const s of iterateStoredReports(store.db, { source: 'paged' })) ids.push(s.id);
+      const down = await storedReportsPage(store.db, { beforeId: ids[3]!, limit: 2 });
       assert.deepEqual(
-        newest.map((s) => s.report),
-        [rs[2], rs[3]].map((r) => ({ ...r, raw: null })),
+        down.map((s) => s.report),
+        [rs[2], rs[1]].map((r) => ({ ...r, raw: null })),
       );
-      assert.ok(newest[0]!.id < newest[1]!.id);
+      const up = await storedReportsPage(store.db, { afterId: ids[1]!, limit: 10 });
+      assert.deepEqual(
+        up.map((s) => s.id),
+        [ids[2], ids[3]],
+      );
     });
   });
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { packHalf, unpackHalf } from './half-float.ts';
 
 /**
  * A tree of plain values whose large parts (typed arrays; long lists of strings) are kept as raw
@@ -8,14 +9,21 @@ import { createHash } from 'node:crypto';
  *   "EBMODEL\0" | u32 layout (1) | u32 skeleton bytes | skeleton JSON | pad to 8 |
  *   blobs, each at an 8-byte boundary | sha256 of all before (32 bytes)
  *
- * In the skeleton a blob is `{"$b": [type, offset, count]}`; numbers are little-endian.
+ * In the skeleton a blob is `{"$b": [type, offset, count]}`; numbers are little-endian. A long
+ * Float32Array whose every value is exactly a half-precision number (a linear model's weights,
+ * rounded so when fitted) is kept in two bytes a value ('f16', layout 2) and read back as the same
+ * Float32Array.
  */
 const MAGIC = Buffer.from('EBMODEL\0', 'latin1');
-const LAYOUT = 1;
+const LAYOUT = 2;
+/** layouts this eightball reads: 1 had no 'f16' blobs */
+const READS = new Set([1, 2]);
+/** shorter single-precision arrays are not worth checking for half precision */
+const HALF_MIN = 1024;
 /** string lists at least this long go into a blob (short ones stay in the skeleton) */
 const STRINGS_MIN = 256;
 
-type BlobType = 'f32' | 'f64' | 'i32' | 'u32' | 'u8' | 'str';
+type BlobType = 'f32' | 'f16' | 'f64' | 'i32' | 'u32' | 'u8' | 'str';
 
 export class BinaryArtifactError extends Error {
   override readonly name = 'BinaryArtifactError';
@@ -51,6 +59,8 @@ export function packBinary(tree: unknown): Buffer {
     const t = typeOf(v);
     if (t) {
       const a = v as Float32Array;
+      const half = t === 'f32' && a.length >= HALF_MIN ? packHalf(a) : null;
+      if (half) return { $b: ['f16', add(Buffer.from(half.buffer)), a.length] };
       return { $b: [t, add(Buffer.from(a.buffer, a.byteOffset, a.byteLength)), a.length] };
     }
     if (Array.isArray(v)) {
@@ -94,7 +104,7 @@ export function unpackBinary(input: Uint8Array): unknown {
   // typed arrays need their element alignment: one copy when the bytes arrived unaligned
   const bytes = input.byteOffset % 8 === 0 ? body : new Uint8Array(body);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.getUint32(8, true) !== LAYOUT)
+  if (!READS.has(view.getUint32(8, true)))
     throw new BinaryArtifactError(
       `binary model artifact layout ${view.getUint32(8, true)} is not one this eightball reads`,
     );
@@ -109,7 +119,7 @@ export function unpackBinary(input: Uint8Array): unknown {
       throw new BinaryArtifactError('binary model artifact: a blob lies outside the file');
     return bytes.byteOffset + base + offset;
   };
-  const SIZE = { f32: 4, f64: 8, i32: 4, u32: 4, u8: 1 } as const;
+  const SIZE = { f32: 4, f16: 2, f64: 8, i32: 4, u32: 4, u8: 1 } as const;
   const revive = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(revive);
     if (!v || typeof v !== 'object') return v;
@@ -137,6 +147,10 @@ export function unpackBinary(input: Uint8Array): unknown {
     if (!size) throw new BinaryArtifactError(`binary model artifact: unknown blob type ${String(type)}`);
     const start = at(offset, count * size);
     if (type === 'f32') return new Float32Array(bytes.buffer, start, count);
+    if (type === 'f16') {
+      // 2-byte alignment holds: blobs start at 8-byte boundaries of an 8-aligned body
+      return unpackHalf(new Uint16Array(bytes.buffer, start, count));
+    }
     if (type === 'f64') return new Float64Array(bytes.buffer, start, count);
     if (type === 'i32') return new Int32Array(bytes.buffer, start, count);
     if (type === 'u32') return new Uint32Array(bytes.buffer, start, count);

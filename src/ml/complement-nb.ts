@@ -1,3 +1,4 @@
+import { roundToHalf } from './half-float.ts';
 import { encodeLabels, FittedLinearModel } from './linear-model.ts';
 import type { ModelKind } from './model-kind.ts';
 import type { CsrMatrix } from './sparse.ts';
@@ -44,7 +45,7 @@ export class ComplementNb {
         W[j * K + k] = -Math.log(comp / sums[k]!);
       }
     }
-    return new FittedLinearModel('nb', classes, d, W, new Float32Array(K));
+    return new FittedLinearModel('nb', classes, d, roundToHalf(W), new Float32Array(K));
   }
 }
 

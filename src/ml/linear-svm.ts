@@ -1,3 +1,4 @@
+import { roundToHalf } from './half-float.ts';
 import { balancedClassWeights, encodeLabels, FittedLinearModel } from './linear-model.ts';
 import type { ModelKind } from './model-kind.ts';
 import { type CsrMatrix, rowSquaredNorms } from './sparse.ts';
@@ -62,7 +63,7 @@ export class LinearSvm {
     };
     const { W, bias, work } = solveInParallel(problem, X.nCols * K, K, this.params);
     this.lastWork = work;
-    return new FittedLinearModel('svm', classes, X.nCols, W, bias);
+    return new FittedLinearModel('svm', classes, X.nCols, roundToHalf(W), bias);
   }
 }
 

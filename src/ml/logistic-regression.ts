@@ -1,3 +1,4 @@
+import { roundToHalf } from './half-float.ts';
 import { lbfgs } from './lbfgs.ts';
 import { balancedClassWeights, encodeLabels, FittedLinearModel } from './linear-model.ts';
 import type { ModelKind } from './model-kind.ts';
@@ -172,7 +173,7 @@ export class LogisticRegression {
     const theta = new Float64Array(d * K + K);
     const objective = softmaxObjective(X, codes, K, C, cw);
     lbfgs(objective, theta, { maxIter: this.params.maxIter, tol: this.params.tol });
-    const W = Float32Array.from(theta.subarray(0, d * K));
+    const W = roundToHalf(Float32Array.from(theta.subarray(0, d * K)));
     const bias = Float32Array.from(theta.subarray(d * K));
     return new FittedLinearModel('logreg', classes, d, W, bias);
   }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import {
   BinaryArtifactError,
@@ -48,5 +49,20 @@ describe('the binary artifact container', () => {
     assert.throws(() => unpackBinary(bytes.subarray(0, 30)), BinaryArtifactError);
     assert.throws(() => unpackBinary(Buffer.from('{"format":"json"}')), /not a binary model artifact/);
     assert.throws(() => packBinary({ a: { $b: 1 } }), /reserved/);
+  });
+
+  it('reads layout 1 (written before half-precision blobs) and refuses a layout it does not know', () => {
+    const withLayout = (layout: number) => {
+      const bytes = Buffer.from(packBinary(tree));
+      bytes.writeUInt32LE(layout, 8);
+      const body = bytes.subarray(0, bytes.length - 32);
+      createHash('sha256')
+        .update(body)
+        .digest()
+        .copy(bytes, bytes.length - 32);
+      return bytes;
+    };
+    assert.deepEqual((unpackBinary(withLayout(1)) as typeof tree).terms, terms);
+    assert.throws(() => unpackBinary(withLayout(3)), /layout 3 is not one this eightball reads/);
   });
 });

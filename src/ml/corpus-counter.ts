@@ -48,6 +48,29 @@ export interface CorpusCounts {
 }
 
 /**
+ * What a counter on another thread hands back to be absorbed (`CorpusCounter.absorb`): its tokens,
+ * its candidate terms as token ids, and its documents' entries. The typed arrays may be longer
+ * than their `n*` lengths (growable columns, transferred as they are).
+ */
+export interface CounterState {
+  tokens: string[];
+  nTerms: number;
+  termA: Int32Array;
+  termB: Int32Array;
+  termField: Int32Array;
+  /** per candidate: documents it occurs in, -1 once evicted */
+  df: Int32Array;
+  named: [number, string][];
+  nDocs: number;
+  rowStart: Int32Array;
+  entryTerm: Int32Array;
+  entryCount: Uint16Array;
+  metaNames: string[];
+  metaStart: Int32Array;
+  metaEntry: Int32Array;
+}
+
+/**
  * One pass over a corpus, a document at a time (`add`), then the counts (`finish`). Tokens are
  * interned to ids and word unigrams and bigrams counted as (token id, token id and field) pairs
  * in a typed-array table, so no string is built per n-gram; longer n-grams and character
@@ -258,6 +281,111 @@ export class CorpusCounter {
     }
     this.pairs.retain((id) => df[id]! >= 0);
     if (this.live > this.maxCandidates / 2) this.evictBelow++;
+  }
+
+  /** Everything counted so far, for another thread's counter to absorb (this one is then spent). */
+  state(): CounterState {
+    this.rowStart.push(this.entryTerm.length);
+    this.metaStart.push(this.metaEntry.length);
+    return {
+      tokens: this.tokens,
+      nTerms: this.termA.length,
+      termA: this.termA.data,
+      termB: this.termB.data,
+      termField: this.termField.data,
+      df: this.df,
+      named: [...this.namedTerms],
+      nDocs: this.nDocs,
+      rowStart: this.rowStart.data,
+      entryTerm: this.entryTerm.data,
+      entryCount: this.entryCount.data,
+      metaNames: this.metaNames,
+      metaStart: this.metaStart.data,
+      metaEntry: this.metaEntry.data,
+    };
+  }
+
+  /**
+   * Append another counter's documents after this one's, as if this counter had read them too:
+   * its tokens and terms are found or made here, its document frequencies added. A term the other
+   * counter had evicted is no term (as an evicted term here); its entries are dropped.
+   */
+  absorb(o: CounterState): void {
+    if (this.params.dense) throw new Error('documents with dense vectors are counted on one thread');
+    const tok = new Int32Array(o.tokens.length);
+    o.tokens.forEach((t, i) => {
+      let id = this.tokenIds.get(t);
+      if (id === undefined) {
+        id = this.tokens.length;
+        this.tokens.push(t);
+        this.tokenIds.set(t, id);
+      }
+      tok[i] = id;
+    });
+    const named = new Map(o.named);
+    const term = new Int32Array(o.nTerms).fill(-1);
+    for (let w = 0; w < o.nTerms; w++) {
+      if (o.df[w]! < 0) continue;
+      const a = o.termA[w]!;
+      const b = o.termB[w]!;
+      const f = o.termField[w]!;
+      let id: number;
+      const name = named.get(w);
+      if (name !== undefined) {
+        const known = this.named.get(name);
+        this.curA = -1;
+        this.curB = -1;
+        this.curF = f;
+        id = known ?? this.newTerm();
+        if (known === undefined) {
+          this.named.set(name, id);
+          this.namedTerms.set(id, name);
+        }
+      } else if (b === f) {
+        this.curA = tok[a]!;
+        this.curB = f;
+        this.curF = f;
+        if (this.tokens.length > this.unigram[f]!.length) {
+          const u = new Int32Array(Math.max(this.tokens.length, this.unigram[f]!.length * 2)).fill(-1);
+          u.set(this.unigram[f]!);
+          this.unigram[f] = u;
+        }
+        id = this.unigram[f]![this.curA]!;
+        if (id < 0) {
+          id = this.newTerm();
+          this.unigram[f]![this.curA] = id;
+        }
+      } else {
+        this.curA = tok[a]!;
+        this.curB = (tok[(b - f) / 16 - 1]! + 1) * 16 + f;
+        this.curF = f;
+        id = this.pairs.getOrInsert(this.curA, this.curB, this.newTerm);
+      }
+      term[w] = id;
+      // a term evicted here and met again in the other's documents starts afresh, as in `add`
+      this.df[id] = Math.max(0, this.df[id]!) + o.df[w]!;
+    }
+    const meta = Int32Array.from(o.metaNames, (t) => {
+      let id = this.metaIds.get(t);
+      if (id === undefined) {
+        id = this.metaNames.length;
+        this.metaNames.push(t);
+        this.metaIds.set(t, id);
+      }
+      return id;
+    });
+    for (let d = 0; d < o.nDocs; d++) {
+      this.rowStart.push(this.entryTerm.length);
+      this.metaStart.push(this.metaEntry.length);
+      for (let e = o.rowStart[d]!; e < o.rowStart[d + 1]!; e++) {
+        const id = term[o.entryTerm[e]!]!;
+        if (id < 0) continue;
+        this.entryTerm.push(id);
+        this.entryCount.push(o.entryCount[e]!);
+      }
+      for (let e = o.metaStart[d]!; e < o.metaStart[d + 1]!; e++) this.metaEntry.push(meta[o.metaEntry[e]!]!);
+    }
+    this.nDocs += o.nDocs;
   }
 
   finish(): CorpusCounts {

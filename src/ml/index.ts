@@ -3,6 +3,7 @@ export * from './bias-correction.ts';
 export * from './blend.ts';
 export * from './calibration.ts';
 export * from './complement-nb.ts';
+export * from './counted-corpus.ts';
 export * from './ensemble.ts';
 export * from './file-ranker-model.ts';
 export * from './fitted-blend.ts';

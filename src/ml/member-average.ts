@@ -97,6 +97,18 @@ export function memberProba(
   return corrected(vectorized(members, lead, docs), K, biases);
 }
 
+/** The same from each member's rows already in its columns (one matrix per member, in order). */
+export function memberProbaOfRows(
+  members: readonly WeightedMember[],
+  K: number,
+  rows: CsrMatrix[],
+  biases: Float64Array | null = null,
+): Float64Array {
+  if (rows.length !== members.length) throw new Error('one matrix per member');
+  const parts = members.map(({ classifier: c, weight }, i) => ({ c, weight, X: rows[i]! }));
+  return corrected(parts, K, biases);
+}
+
 export function rankLabels(classes: readonly string[], p: ArrayLike<number>): RankedLabel[] {
   return classes
     .map((label, k) => ({ label, probability: p[k]! }))
@@ -211,6 +223,11 @@ export abstract class MemberAnswers {
   /** Calibrated probabilities, row-major n × K in the order of `classes`. */
   predictProba(docs: TokenizedDoc[]): Float64Array {
     return memberProba(this.members(), this.params.tokenizer, this.classes.length, docs, this.biases);
+  }
+
+  /** Calibrated probabilities of rows already vectorised, one matrix per member in its columns. */
+  predictProbaOfRows(rows: CsrMatrix[]): Float64Array {
+    return memberProbaOfRows(this.members(), this.classes.length, rows, this.biases);
   }
 
   /**

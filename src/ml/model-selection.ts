@@ -146,16 +146,19 @@ export function selectModel(
   const seconds = candidates.map(() => 0);
   const total = opts.folds * candidates.length;
   let done = 0;
+  // each vectorizer counts the documents once; every fold's vocabulary and idf then come from its
+  // own training rows of those counts (what counting them afresh gives), its held-out rows read in
+  // the fold's columns
+  const counted = vecList.map((v) => new TfidfVectorizer(v).count(docs));
   for (let f = 0; f < opts.folds; f++) {
     const trainIdx: number[] = [];
     const testIdx: number[] = [];
     for (let i = 0; i < y.length; i++) (folds[i] === f ? testIdx : trainIdx).push(i);
     const ytr = trainIdx.map((i) => y[i]!);
     vecList.forEach((vecParams, v) => {
-      const { vectorizer: vec, X: Xtr } = new TfidfVectorizer(vecParams).fitTransform(
-        trainIdx.map((i) => docs[i]!),
-      );
-      const Xte = vec.transform(testIdx.map((i) => docs[i]!));
+      const tfidf = new TfidfVectorizer(vecParams);
+      const { vectorizer: vec, X: Xtr, remap } = tfidf.fitRows(counted[v]!, trainIdx);
+      const Xte = tfidf.transformRows(counted[v]!, testIdx, vec, remap);
       candidates.forEach((cand, c) => {
         if (cand.vi !== v) return;
         const spec = cand.model;

@@ -153,10 +153,52 @@ export class TfidfVectorizer {
     return { vectorizer, X: this.matrix(counts, vectorizer, remap) };
   }
 
-  private count(docs: Iterable<TokenizedDoc>): CorpusCounts {
+  /** The counting pass alone: what `fitRows` and `transformRows` then read any part of. */
+  count(docs: Iterable<TokenizedDoc>): CorpusCounts {
     const counter = new CorpusCounter(this.params, this.maxCandidates);
     for (const doc of docs) counter.add(doc);
     return counter.finish();
+  }
+
+  /**
+   * Fit on some documents of a corpus counted once (`rows`, indices into it), and their matrix:
+   * what `fitTransform` on those documents alone gives, without tokenising or counting them again.
+   * Document frequencies and categorical values come from `rows` only, so terms met only in the
+   * other documents (a test window) are not in the vocabulary. The remap reads other rows of the
+   * same counts in the fitted columns (`transformRows`).
+   */
+  fitRows(
+    counts: CorpusCounts,
+    rows: ArrayLike<number>,
+  ): { vectorizer: FittedVectorizer; X: CsrMatrix; remap: Int32Array } {
+    const df = new Int32Array(counts.nTerms);
+    const metaSeen = new Uint8Array(counts.metaNames.length);
+    const { rowStart, entryTerm, metaStart, metaEntry } = counts;
+    for (let r = 0; r < rows.length; r++) {
+      const d = rows[r]!;
+      for (let e = rowStart[d]!; e < rowStart[d + 1]!; e++) df[entryTerm[e]!]!++;
+      for (let e = metaStart[d]!; e < metaStart[d + 1]!; e++) metaSeen[metaEntry[e]!] = 1;
+    }
+    // an evicted candidate's entries stay in the counts: it is no term, as in a fresh count
+    for (let id = 0; id < counts.nTerms; id++) if (counts.df[id]! < 0) df[id] = -1;
+    const own = {
+      ...counts,
+      nDocs: rows.length,
+      df,
+      metaNames: counts.metaNames.filter((_, m) => metaSeen[m] === 1),
+    };
+    const { vectorizer, remap } = this.build(own);
+    return { vectorizer, X: this.matrix(counts, vectorizer, remap, rows), remap };
+  }
+
+  /** Rows of counted documents in the columns of a vectorizer `fitRows` made on the same counts. */
+  transformRows(
+    counts: CorpusCounts,
+    rows: ArrayLike<number>,
+    vectorizer: FittedVectorizer,
+    remap: Int32Array,
+  ): CsrMatrix {
+    return this.matrix(counts, vectorizer, remap, rows);
   }
 
   private build(counts: CorpusCounts): { vectorizer: FittedVectorizer; remap: Int32Array } {
@@ -230,24 +272,37 @@ export class TfidfVectorizer {
     return { vectorizer: new FittedVectorizer(p, vocab, idf, termList, nText), remap };
   }
 
-  private matrix(counts: CorpusCounts, vec: FittedVectorizer, remap: Int32Array): CsrMatrix {
+  /** The tf-idf rows of documents `rows` (default: every one, in order). */
+  private matrix(
+    counts: CorpusCounts,
+    vec: FittedVectorizer,
+    remap: Int32Array,
+    rows?: ArrayLike<number>,
+  ): CsrMatrix {
     const p = this.params;
     const weight = p.fields.map((f) => f.weight);
-    const n = counts.nDocs;
+    const n = rows ? rows.length : counts.nDocs;
+    const docAt = rows ? (r: number) => rows[r]! : (r: number) => r;
     const { rowStart, entryTerm, entryCount, metaStart, metaEntry } = counts;
-    const metaCol = Int32Array.from(counts.metaNames, (t) => vec.vocabulary.get(t)!);
+    // a categorical value the fit never saw has no column
+    const metaCol = Int32Array.from(counts.metaNames, (t) => vec.vocabulary.get(t) ?? -1);
     // sized exactly first: on a million reports a doubling buffer would cost a copy of gigabytes
     const dims = p.dense?.dims ?? 0;
     const denseWeight = p.dense?.weight ?? 0;
     const denseStart = vec.denseStart;
-    let nnz = metaStart[n]! + n * dims;
-    for (let e = 0; e < rowStart[n]!; e++) if (remap[entryTerm[e]!]! >= 0) nnz++;
+    let nnz = n * dims;
+    for (let r = 0; r < n; r++) {
+      const d = docAt(r);
+      for (let e = rowStart[d]!; e < rowStart[d + 1]!; e++) if (remap[entryTerm[e]!]! >= 0) nnz++;
+      for (let e = metaStart[d]!; e < metaStart[d + 1]!; e++) if (metaCol[metaEntry[e]!]! >= 0) nnz++;
+    }
     // on shared memory, so that SVM worker threads read the matrix without a copy of it
     const indptr = new Int32Array(new SharedArrayBuffer((n + 1) * 4));
     const indices = new Int32Array(new SharedArrayBuffer(nnz * 4));
     const data = new Float32Array(new SharedArrayBuffer(nnz * 4));
     let q = 0;
-    for (let d = 0; d < n; d++) {
+    for (let r = 0; r < n; r++) {
+      const d = docAt(r);
       const start = q;
       let sq = 0;
       for (let e = rowStart[d]!; e < rowStart[d + 1]!; e++) {
@@ -264,14 +319,16 @@ export class TfidfVectorizer {
       const norm = sq > 0 ? 1 / Math.sqrt(sq) : 0;
       for (let k = start; k < q; k++) data[k] = data[k]! * norm;
       for (let e = metaStart[d]!; e < metaStart[d + 1]!; e++) {
-        indices[q] = metaCol[metaEntry[e]!]!;
+        const j = metaCol[metaEntry[e]!]!;
+        if (j < 0) continue;
+        indices[q] = j;
         data[q++] = p.metaWeight;
       }
       for (let i = 0; i < dims; i++) {
         indices[q] = denseStart + i;
         data[q++] = counts.dense![d * dims + i]! * denseWeight;
       }
-      indptr[d + 1] = q;
+      indptr[r + 1] = q;
     }
     return { nRows: n, nCols: vec.nFeatures, indptr, indices, data };
   }

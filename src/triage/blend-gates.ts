@@ -1,5 +1,6 @@
 import {
   type BlendSpec,
+  type CountedCorpus,
   compareBlendHeldOut,
   cvMetrics,
   type FitOptions,
@@ -57,20 +58,33 @@ export function tailScores(
   y: string[],
   params: TextClassifierParams,
   fitOptions: FitOptions,
+  /** the training reports counted once (`counted.rows[t]` is report t's row): read, not re-tokenised */
+  counted?: { corpus: CountedCorpus; rows: number[] },
 ): TailScores | null {
   const cut = Math.floor(n * 0.8);
   if (n - cut < 50 || new Set(y.slice(0, cut)).size < 2) return null;
-  const head = new TextClassifier(params, fitOptions).fit(stream(doc, 0, cut), y.slice(0, cut));
+  const useCounts = counted?.corpus.serves(params) === true;
+  const head = useCounts
+    ? counted!.corpus.fit(params, counted!.rows.slice(0, cut), y.slice(0, cut), fitOptions)
+    : new TextClassifier(params, fitOptions).fit(stream(doc, 0, cut), y.slice(0, cut));
   const index = new Map(head.classes.map((c, k) => [c, k]));
   const rows: number[] = [];
   for (let t = cut; t < n; t++) if (index.has(y[t]!)) rows.push(t);
   if (rows.length < 50) return null;
   const K = head.classes.length;
   const scores = new Float64Array(rows.length * K);
-  // scored a chunk at a time, so a large tail is never held as tokens
+  // scored a chunk at a time, so a large tail is never held as tokens or as one matrix
   for (let r = 0; r < rows.length; r += 1000) {
     const chunk = rows.slice(r, r + 1000);
-    scores.set(head.decision(chunk.map(doc)), r * K);
+    scores.set(
+      useCounts
+        ? counted!.corpus.decision(
+            head,
+            chunk.map((t) => counted!.rows[t]!),
+          )
+        : head.decision(chunk.map(doc)),
+      r * K,
+    );
   }
   return { codes: Int32Array.from(rows, (t) => index.get(y[t]!)!), scores, K, classes: head.classes };
 }

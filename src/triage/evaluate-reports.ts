@@ -181,7 +181,12 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
         continue;
       }
       const chunk = testIdx.slice(t, t + 500);
-      const p = fitted.predictProba(chunk.map(docOfTest));
+      // reports counted with the training side are read from the counts, not tokenised again
+      const counted = test === data ? data.lastCounted() : null;
+      const p =
+        counted?.answers(fitted) === true
+          ? counted.predictProba(fitted, chunk)
+          : fitted.predictProba(chunk.map(docOfTest));
       for (let r = 0; r < chunk.length; r++) rows.push(p.slice(r * K, (r + 1) * K));
       t += chunk.length;
       opts.onProgress?.(`split ${s + 1}/${splits.length}: predicting`, t, testIdx.length);
@@ -247,6 +252,7 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
           fitted: kept,
           ...(keptHeldOut ? { tailAnswers: keptHeldOut } : {}),
           validation: topAnswers(y, proba, K),
+          ...(data.lastCounted() ? { counted: { corpus: data.lastCounted()!, reports: data.reports } } : {}),
           window: {
             reports: windowReports,
             labels: allY.slice(allY.length - windowReports.length),

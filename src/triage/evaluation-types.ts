@@ -3,7 +3,7 @@ import type { ScoredAnswer } from '../evaluation/abstention.ts';
 import type { ClassificationMetrics } from '../evaluation/metrics.ts';
 import type { AtPrecision } from '../evaluation/precision-bar.ts';
 import type { PooledGroupFigures } from '../evaluation/protocol.ts';
-import type { CandidateScore, OnProgress, SelectionMetric, TextModel } from '../ml/index.ts';
+import type { CandidateScore, CountedCorpus, OnProgress, SelectionMetric, TextModel } from '../ml/index.ts';
 import type { ModelChoice } from './model-search.ts';
 import type { SentenceVectors } from './report-docs.ts';
 import type { LabelMap } from './tasks/label-map.ts';
@@ -158,4 +158,9 @@ export interface EvaluationResult extends EvaluationSummary {
   validation?: ScoredAnswer[];
   /** with `keepModel`: the last split's test reports, their labels and this model's answers */
   window?: { reports: BugReport[]; labels: string[]; predicted: string[] };
+  /**
+   * with `keepModel`, when the training side was large enough to be counted once: the counts of
+   * every report (in the order of `reports`), for the caller's fit on all of them
+   */
+  counted?: { corpus: CountedCorpus; reports: BugReport[] };
 }

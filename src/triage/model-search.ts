@@ -270,6 +270,11 @@ export function searchModel(
     return (t: number) => (whole ? data.tokens(train[t]!, spec) : data.fresh(train[t]!, spec));
   };
   const params = { ...selection.best, tokenizer: chosen };
+  // a large training set is tokenised and counted once, and its fits (the tail's, the training
+  // side's, and the caller's on every report) read the counts: each used to tokenise and count
+  // its reports again
+  const corpus = whole ? null : data.counted(params, opts.onProgress, opts.threads ?? 1);
+  const counted = corpus ? { corpus, rows: train } : undefined;
   // choosing a blend is part of the model search, timed with it
   const tBlend = performance.now();
   let members = blending ? blendOf(pool, trY, opts.seed, objective) : [];
@@ -278,7 +283,8 @@ export function searchModel(
   const tails = new Map<string, TailScores | null>();
   const tailOf = (p: TextClassifierParams) => {
     const key = JSON.stringify(p);
-    if (!tails.has(key)) tails.set(key, tailScores(docsBy(p.tokenizer), train.length, trY, p, fitOptions));
+    if (!tails.has(key))
+      tails.set(key, tailScores(docsBy(p.tokenizer), train.length, trY, p, fitOptions, counted));
     return tails.get(key)!;
   };
   if (opts.timeOrdered && members.length > 1) {
@@ -298,7 +304,9 @@ export function searchModel(
     members.length > 1
       ? fitBlend(members, (tokenizer) => stream(docsBy(tokenizer), 0, train.length), trY, fitOptions)
       : withTemperatures(
-          new TextClassifier(params, fitOptions).fit(stream(docsBy(chosen), 0, train.length), trY),
+          corpus
+            ? corpus.fit(params, train, trY, fitOptions)
+            : new TextClassifier(params, fitOptions).fit(stream(docsBy(chosen), 0, train.length), trY),
           [selection.temperature],
         );
   // kept tokens were made (and timed) before the fit; streamed ones are made inside it

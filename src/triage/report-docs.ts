@@ -1,7 +1,11 @@
 import type { BugReport } from '../domain/index.ts';
 import type { TrainTest } from '../evaluation/splits.ts';
 import {
+  CODE_TOKENIZER,
+  CountedCorpus,
+  type OnProgress,
   type RawDoc,
+  type TextClassifierParams,
   type TokenizedDoc,
   type TokenizerSpec,
   tokenizeDoc,
@@ -25,6 +29,15 @@ export interface Prepared {
   fresh: (i: number, spec: TokenizerSpec) => TokenizedDoc;
   /** let go of every kept token list */
   forget: () => void;
+  /**
+   * every report tokenised and counted once as `params` read text (made on first use and kept):
+   * what a large training set's fits share
+   */
+  counted: (params: TextClassifierParams, onProgress?: OnProgress, threads?: number) => CountedCorpus;
+  /** report i's raw fields, as `tokens` and `fresh` tokenise them (without a sentence vector) */
+  raw: (i: number) => RawDoc;
+  /** the counts `counted` made last, if any */
+  lastCounted: () => CountedCorpus | null;
   labels: string[];
   reports: BugReport[];
 }
@@ -97,7 +110,33 @@ export function prepare(
     return docs[i]!;
   };
   const fresh = (i: number, spec: TokenizerSpec): TokenizedDoc => cache.get(spec)?.[i] ?? make(i, spec);
-  return { reports: kept, labels, tokens, fresh, forget: () => cache.clear(), unlabelled };
+  let corpus: CountedCorpus | null = null;
+  const data: Prepared & { unlabelled: number } = {
+    reports: kept,
+    labels,
+    tokens,
+    fresh,
+    forget: () => cache.clear(),
+    unlabelled,
+    // the counts hold no labels: which reports a fit learns from is set by the rows it is given
+    counted: (params, onProgress, threads = 1) => {
+      if (corpus?.serves(params) && corpus.size === data.reports.length) return corpus;
+      const spec = params.tokenizer ?? CODE_TOKENIZER;
+      // a worker thread tokenises raw fields itself; sentence vectors stay on this one
+      const twoThreads = threads >= 2 && !opts.sentenceVectors ? { raw: data.raw } : undefined;
+      corpus = CountedCorpus.count(
+        params,
+        data.reports.length,
+        (i) => data.fresh(i, spec),
+        onProgress,
+        twoThreads,
+      );
+      return corpus;
+    },
+    raw: (i) => rawDocOf(kept[i]!, textFields, metaFields, copies),
+    lastCounted: () => corpus,
+  };
+  return data;
 }
 
 /**
@@ -146,6 +185,8 @@ export function lendReports(
   }
   data.labels.push(...extra.labels);
   const ownFresh = data.fresh;
+  const ownRaw = data.raw;
+  data.raw = (i) => (i < own ? ownRaw(i) : extra.raw(i - own));
   data.tokens = (i, spec) => (i < own ? ownTokens(i, spec) : extra.tokens(i - own, spec));
   data.fresh = (i, spec) => (i < own ? ownFresh(i, spec) : extra.fresh(i - own, spec));
   const ownForget = data.forget;

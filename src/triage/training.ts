@@ -2,6 +2,7 @@ import type { BugReport } from '../domain/index.ts';
 import { EightballError } from '../domain/index.ts';
 import {
   blendSpecs,
+  FittedTextClassifier,
   fitBlendRaw,
   type OnProgress,
   serializeClassifier,
@@ -277,15 +278,22 @@ export async function trainTask(
       yield sentenceVectors ? { ...doc, dense: sentenceVectors.of(r)! } : doc;
     }
   }
-  const final = withBiasesOf(
-    validated,
-    fitBlendRaw(
-      blendSpecs(validated),
-      raw,
-      kept.map((r) => labelOf(r)!),
-      { threads: opts.threads ?? 1 },
-    ),
-  );
+  const specs = blendSpecs(validated);
+  const fitOptions = { threads: opts.threads ?? 1 };
+  const keptY = kept.map((r) => labelOf(r)!);
+  const counted = result.counted;
+  // the counts of a large training side cover every report: read, not tokenised and counted again
+  const one = specs.length === 1 && counted?.corpus.serves(specs[0]!.params) ? specs[0]! : null;
+  const row = new Map(counted?.reports.map((r, i) => [r, i]) ?? []);
+  const rows = one ? kept.map((r) => row.get(r) ?? -1) : [];
+  let served: TextModel;
+  if (one && counted && !rows.includes(-1)) {
+    const c = counted.corpus.fit(one.params, rows, keptY, fitOptions);
+    served = new FittedTextClassifier(c.params, c.vectorizer, c.model, one.temperature);
+  } else served = fitBlendRaw(specs, raw, keptY, fitOptions);
+  // the counts are a gigabyte on a million reports: not kept past the last fit
+  result.counted = undefined;
+  const final = withBiasesOf(validated, served);
   opts.onProgress?.('fitting on all labelled reports', 1, 1);
 
   const metrics = {

@@ -125,6 +125,27 @@ describe('evaluateReports', () => {
     assert.ok(sampled.accuracy > 0.9, `accuracy ${sampled.accuracy}`);
   });
 
+  it('counts a large training set once: its fits read the counts, which cover every report', () => {
+    const time = {
+      label: 'component',
+      split: { kind: 'time' } as const,
+      model: 'svm' as const,
+      seed: 1,
+      keepModel: true,
+    };
+    const small = evaluateReports(corpus(120), time);
+    assert.equal(small.counted, undefined, 'a training set the search reads whole is not counted');
+    const large = evaluateReports(corpus(120), { ...time, selectionSample: 30 });
+    const counted = large.counted!;
+    assert.ok(counted, 'the counts are handed on');
+    assert.equal(counted.corpus.size, counted.reports.length);
+    // every labelled report, the rare class's one (dropped from the split) included
+    assert.equal(counted.reports.length, 121);
+    assert.equal(large.nTrain + large.nTest, 120);
+    assert.ok(counted.corpus.answers(large.fitted!), 'the training side was fitted on the counts');
+    assert.equal(large.accuracy, small.accuracy, 'the same model either way');
+  });
+
   it('keeps a model within its weight budget by keeping the most frequent features', () => {
     const time = { label: 'component', split: { kind: 'time' } as const, model: 'svm' as const, seed: 1 };
     const free = evaluateReports(corpus(120), { ...time, keepModel: true });

@@ -1,0 +1,44 @@
+// A worker thread of the parallel count: tokenises and counts the documents the main thread posts,
+// then hands its counts back (parallel-count.ts).
+import { type MessagePort, parentPort } from 'node:worker_threads';
+import { CorpusCounter } from './corpus-counter.ts';
+import type { VectorizerParams } from './terms.ts';
+import { type RawDoc, type TokenizerSpec, tokenizeDoc, tokenizerOptions } from './tokenizer-spec.ts';
+
+interface Start {
+  port: MessagePort;
+  params: VectorizerParams;
+  tokenizer: TokenizerSpec;
+  /** [documents counted, state: 0 counting, 1 done, 2 failed] */
+  ctrl: Int32Array;
+}
+
+parentPort?.once('message', ({ port, params, tokenizer, ctrl }: Start) => {
+  const counter = new CorpusCounter(params);
+  const options = tokenizerOptions(tokenizer);
+  const fail = () => {
+    Atomics.store(ctrl, 1, 2);
+    Atomics.notify(ctrl, 1);
+    port.close();
+  };
+  port.on('message', (m: { docs?: RawDoc[] }) => {
+    try {
+      if (m.docs) {
+        for (const d of m.docs) counter.add(tokenizeDoc(d, options));
+        Atomics.add(ctrl, 0, m.docs.length);
+        return;
+      }
+      const s = counter.state();
+      const arrays = [s.termA, s.termB, s.termField, s.df, s.rowStart, s.entryTerm, s.entryCount];
+      port.postMessage(
+        s,
+        [...arrays, s.metaStart, s.metaEntry].map((a) => a.buffer as ArrayBuffer),
+      );
+      Atomics.store(ctrl, 1, 1);
+      Atomics.notify(ctrl, 1);
+      port.close();
+    } catch {
+      fail();
+    }
+  });
+});

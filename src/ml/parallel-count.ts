@@ -1,0 +1,85 @@
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
+import { CorpusCounter, type CorpusCounts, type CounterState } from './corpus-counter.ts';
+import type { OnProgress } from './progress.ts';
+import type { VectorizerParams } from './terms.ts';
+import { type RawDoc, type TokenizerSpec, tokenizeDoc, tokenizerOptions } from './tokenizer-spec.ts';
+import { siblingModule, typeScriptWorker } from './ts-worker.ts';
+
+/** Documents posted to the worker at a time, between chunks the main thread counts itself. */
+const CHUNK = 2000;
+/** A worker that counts nothing for this long is given up on and its documents counted here. */
+const STALL_MS = 120_000;
+const WHAT = 'tokenising and counting the reports once';
+
+/**
+ * Tokenise and count `n` documents on two threads: the main thread the first half, a worker the
+ * second (posted to it a chunk at a time as the main thread goes), whose counts are then absorbed
+ * after the first half's, so the documents keep their order. Tokenising and counting are most of
+ * a large training's time and were on one thread. Should the worker fail or stall, its half is
+ * counted here: slower, never different.
+ */
+export function countOnTwoThreads(
+  params: VectorizerParams,
+  tokenizer: TokenizerSpec,
+  n: number,
+  raw: (i: number) => RawDoc,
+  onProgress?: OnProgress,
+): { counts: CorpusCounts; byWorker: number } {
+  const options = tokenizerOptions(tokenizer);
+  const counter = new CorpusCounter(params);
+  const half = Math.floor(n / 2);
+  const ctrl = new Int32Array(new SharedArrayBuffer(8));
+  const { port1, port2 } = new MessageChannel();
+  let worker: ReturnType<typeof typeScriptWorker> | null = null;
+  try {
+    worker = typeScriptWorker(siblingModule(import.meta.url, 'count-worker'));
+    worker.on('error', () => undefined);
+    worker.postMessage({ port: port2, params, tokenizer, ctrl }, [port2]);
+  } catch {
+    worker = null;
+  }
+  let posted = half;
+  for (let from = 0; from < half; from += CHUNK) {
+    if (worker && posted < n) {
+      const to = Math.min(n, posted + CHUNK);
+      const docs: RawDoc[] = [];
+      for (let i = posted; i < to; i++) docs.push(raw(i));
+      port1.postMessage({ docs });
+      posted = to;
+    }
+    for (let i = from; i < Math.min(half, from + CHUNK); i++) counter.add(tokenizeDoc(raw(i), options));
+    onProgress?.(WHAT, Math.min(n, 2 * (from + CHUNK)), n);
+  }
+  while (worker && posted < n) {
+    const to = Math.min(n, posted + CHUNK);
+    const docs: RawDoc[] = [];
+    for (let i = posted; i < to; i++) docs.push(raw(i));
+    port1.postMessage({ docs });
+    posted = to;
+  }
+  let state: CounterState | null = null;
+  if (worker) {
+    port1.postMessage({ end: true });
+    let seen = -1;
+    let since = performance.now();
+    for (;;) {
+      const s = Atomics.load(ctrl, 1);
+      if (s !== 0) {
+        if (s === 1) state = (receiveMessageOnPort(port1)?.message as CounterState | undefined) ?? null;
+        break;
+      }
+      const counted = Atomics.load(ctrl, 0);
+      if (counted !== seen) {
+        seen = counted;
+        since = performance.now();
+      } else if (performance.now() - since > STALL_MS) break;
+      Atomics.wait(ctrl, 1, 0, 1000);
+    }
+    void worker.terminate();
+  }
+  port1.close();
+  if (state) counter.absorb(state);
+  else for (let i = half; i < n; i++) counter.add(tokenizeDoc(raw(i), options));
+  onProgress?.(WHAT, n, n);
+  return { counts: counter.finish(), byWorker: state ? n - half : 0 };
+}

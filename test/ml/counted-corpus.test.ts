@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  CODE_TOKENIZER,
+  CountedCorpus,
+  type CsrMatrix,
+  createRng,
+  DEFAULT_VECTORIZER,
+  TextClassifier,
+  type TextClassifierParams,
+  TfidfVectorizer,
+  tokenizeDoc,
+  tokenizerOptions,
+} from '../../src/ml/index.ts';
+import { countOnTwoThreads } from '../../src/ml/parallel-count.ts';
+
+// three kinds of report, each with words of its own among shared ones, and an operating system
+const rng = createRng(11);
+const own = [
+  ['crash', 'segfault', 'core', 'dump', 'stack'],
+  ['slow', 'latency', 'timeout', 'cpu', 'memory'],
+  ['button', 'layout', 'font', 'colour', 'menu'],
+];
+const shared = ['the', 'when', 'after', 'update', 'server', 'client', 'open', 'file', 'error', 'user'];
+const pick = <T>(xs: T[]) => xs[Math.floor(rng() * xs.length)]!;
+const labels = ['crash', 'perf', 'ui'];
+const n = 600;
+const raw = Array.from({ length: n }, (_, i) => {
+  const k = Math.floor(rng() * 3);
+  const words = (m: number) =>
+    Array.from({ length: m }, () => (rng() < 0.45 ? pick(own[k]!) : pick(shared))).join(' ');
+  // the newest reports bring an operating system and words the older ones never had
+  const os = i >= 500 && i % 7 === 0 ? 'Haiku' : pick(['Linux', 'Windows', 'Mac']);
+  const extra = i >= 500 ? ' quasar' : '';
+  return {
+    label: labels[k]!,
+    doc: { text: { summary: words(6) + extra, description: words(30) }, meta: { opSys: [os] } },
+  };
+});
+const params: TextClassifierParams = {
+  vectorizer: { ...DEFAULT_VECTORIZER, metaFields: ['opSys'] },
+  model: { kind: 'svm', C: 1, classWeight: 'balanced' },
+  seed: 3,
+  tokenizer: CODE_TOKENIZER,
+};
+const docs = raw.map((r) => tokenizeDoc(r.doc, tokenizerOptions(CODE_TOKENIZER)));
+const train = Array.from({ length: 500 }, (_, i) => i);
+const test = Array.from({ length: 100 }, (_, i) => 500 + i);
+const y = train.map((i) => raw[i]!.label);
+
+const rowMaps = (X: CsrMatrix) =>
+  Array.from({ length: X.nRows }, (_, r) => {
+    const m = new Map<number, number>();
+    for (let p = X.indptr[r]!; p < X.indptr[r + 1]!; p++) m.set(X.indices[p]!, X.data[p]!);
+    return m;
+  });
+
+describe('a corpus counted once', () => {
+  const counted = CountedCorpus.count(params, n, (i) => docs[i]!);
+  const once = counted.fit(params, train, y);
+  const fresh = new TextClassifier(params).fit(
+    train.map((i) => docs[i]!),
+    y,
+  );
+
+  it('fits on its rows what a fresh fit on those reports alone learns', () => {
+    assert.deepEqual(once.vectorizer.terms, fresh.vectorizer.terms);
+    assert.deepEqual(Array.from(once.vectorizer.idf), Array.from(fresh.vectorizer.idf));
+    assert.ok(!once.vectorizer.terms.some((t) => t.includes('quasar')), 'a test-window word is no term');
+    assert.ok(!once.vectorizer.terms.includes('opSys=Haiku'), 'nor a test-window value');
+    let most = 0;
+    once.model.weights.forEach((w, j) => {
+      most = Math.max(most, Math.abs(w - fresh.model.weights[j]!));
+    });
+    assert.ok(most < 1e-3, `largest weight difference ${most}`);
+  });
+
+  it('reads other rows in the fitted columns as transform reads their text', () => {
+    const a = rowMaps(counted.matrix(once.vectorizer, test));
+    const b = rowMaps(once.vectorizer.transform(test.map((i) => docs[i]!)));
+    assert.equal(a.length, b.length);
+    a.forEach((m, r) => {
+      assert.deepEqual([...m.keys()].sort(), [...b[r]!.keys()].sort(), `row ${r}`);
+      for (const [j, v] of m) assert.ok(Math.abs(v - b[r]!.get(j)!) < 1e-6, `row ${r} column ${j}`);
+    });
+  });
+
+  it('answers counted rows with the probabilities the model gives their documents', () => {
+    const a = counted.predictProba(once, test);
+    const b = once.predictProba(test.map((i) => docs[i]!));
+    assert.equal(a.length, b.length);
+    for (let j = 0; j < a.length; j++) assert.ok(Math.abs(a[j]! - b[j]!) < 1e-6);
+    assert.ok(counted.answers(once));
+    assert.ok(!counted.answers(fresh), 'a model fitted elsewhere has no columns here');
+    assert.throws(() => counted.matrix(fresh.vectorizer, test), /not fitted on these counts/);
+  });
+
+  it('refuses a classifier that reads text another way', () => {
+    const unigrams = {
+      ...params,
+      vectorizer: {
+        ...params.vectorizer,
+        fields: params.vectorizer.fields.map((f) => ({ ...f, ngrams: [1, 1] as [number, number] })),
+      },
+    };
+    assert.equal(counted.serves(unigrams), false);
+    assert.throws(() => counted.fit(unigrams, train, y), /other vectorizer settings/);
+  });
+});
+
+describe('counting on two threads', () => {
+  it('gives the counts of one thread: the same vocabulary, idf and rows, in the same order', () => {
+    const many = Array.from({ length: 3000 }, (_, i) => raw[i % n]!.doc);
+    const vec = new TfidfVectorizer(params.vectorizer);
+    const one = vec.count(many.map((d) => tokenizeDoc(d, tokenizerOptions(CODE_TOKENIZER))));
+    const { counts: two, byWorker } = countOnTwoThreads(
+      params.vectorizer,
+      CODE_TOKENIZER,
+      many.length,
+      (i) => many[i]!,
+    );
+    assert.equal(byWorker, 1500, 'the worker counted the second half');
+    assert.equal(two.nDocs, one.nDocs);
+    const rows = Array.from({ length: many.length }, (_, i) => i);
+    const a = vec.fitRows(one, rows);
+    const b = vec.fitRows(two, rows);
+    assert.deepEqual(b.vectorizer.terms, a.vectorizer.terms);
+    assert.deepEqual(Array.from(b.vectorizer.idf), Array.from(a.vectorizer.idf));
+    const ra = rowMaps(a.X);
+    const rb = rowMaps(b.X);
+    ra.forEach((m, r) => {
+      assert.deepEqual([...rb[r]!.keys()].sort(), [...m.keys()].sort(), `row ${r}`);
+      for (const [j, v] of m) assert.ok(Math.abs(v - rb[r]!.get(j)!) < 1e-6);
+    });
+  });
+});

@@ -1,4 +1,7 @@
-// prototype: postings split into impact bins, walked best bound first under a budget
+// A tried alternative to the served similar-report search, kept to measure against it (bench/similar):
+// each term's postings in impact bins (half-octaves of the normalised weight), walked from the best
+// bound (query weight × the bin's largest) down until a budget of postings is spent. Not adopted:
+// bench/RESULTS.md, "Similar reports".
 
 import type { Neighbour } from '../../src/ml/similarity.ts';
 import type { CsrMatrix } from '../../src/ml/sparse.ts';

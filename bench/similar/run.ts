@@ -1,5 +1,7 @@
 // bench/similar: approximate similar-report search against exact cosine, recall@5 and latency.
 // Usage: npm run bench:similar -- [--generated N | --jira] [--queries 300]
+// Exact cosine over every report against the served search (the query's 64 heaviest terms) and a
+// tried alternative (postings in impact bins, walked best bound first under a budget of postings).
 import { SimilarityIndex } from '../../src/ml/similarity.ts';
 import { featureBudget } from '../../src/ml/text-classifier.ts';
 import { CODE_TOKENIZER, tokenizeDoc, tokenizerOptions } from '../../src/ml/tokenizer-spec.ts';

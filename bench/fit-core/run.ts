@@ -14,6 +14,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { timeSplit } from '../../src/evaluation/splits.ts';
 import { fitModel } from '../../src/ml/model-kinds.ts';
+import { countOnTwoThreads } from '../../src/ml/parallel-count.ts';
+import type { CsrMatrix } from '../../src/ml/sparse.ts';
 import { DEFAULT_VECTORIZER } from '../../src/ml/terms.ts';
 import { CODE_TOKENIZER, tokenizeDoc, tokenizerOptions } from '../../src/ml/tokenizer-spec.ts';
 import { TfidfVectorizer } from '../../src/ml/vectorizer.ts';
@@ -48,14 +50,29 @@ const best = (runs: Phases[]): Phases => runs.reduce((a, b) => (b.total < a.tota
 function eightball(threads: number): Phases & { features: number } {
   const runs: Phases[] = [];
   let features = 0;
+  const raw = (rep: (typeof train)[number]) => ({
+    text: { summary: rep.summary, description: rep.description },
+    meta: {},
+  });
   for (let r = 0; r < repeat; r++) {
     const t0 = performance.now();
-    const options = tokenizerOptions(CODE_TOKENIZER);
-    const docs = train.map((rep) =>
-      tokenizeDoc({ text: { summary: rep.summary, description: rep.description }, meta: {} }, options),
-    );
-    const t1 = performance.now();
-    const { X } = new TfidfVectorizer(DEFAULT_VECTORIZER).fitTransform(docs);
+    const vectorizer = new TfidfVectorizer(DEFAULT_VECTORIZER);
+    let X: CsrMatrix;
+    let t1: number;
+    if (threads >= 2) {
+      // as TextClassifier.fitRaw does on two threads: a worker tokenises and counts half the
+      // reports (tokenising and counting are one phase then, shown as "tokenise")
+      const { counts } = countOnTwoThreads(DEFAULT_VECTORIZER, CODE_TOKENIZER, train.length, (i) =>
+        raw(train[i]!),
+      );
+      t1 = performance.now();
+      X = vectorizer.fitCounts(counts).X;
+    } else {
+      const options = tokenizerOptions(CODE_TOKENIZER);
+      const docs = train.map((rep) => tokenizeDoc(raw(rep), options));
+      t1 = performance.now();
+      X = vectorizer.fitTransform(docs).X;
+    }
     features = X.nCols;
     const t2 = performance.now();
     fitModel({ kind: 'svm', C: 1, classWeight: 'balanced' }, X, y, 1, threads);

@@ -1,5 +1,6 @@
-// A worker thread of the parallel count: tokenises and counts the documents the main thread posts,
-// then hands its counts back (parallel-count.ts).
+// A worker thread of the parallel count: for each count the main thread starts (a port of its
+// own), tokenises and counts the documents posted on it, then hands its counts back
+// (parallel-count.ts). The thread is kept for the next count.
 import { type MessagePort, parentPort } from 'node:worker_threads';
 import { CorpusCounter } from './corpus-counter.ts';
 import type { VectorizerParams } from './terms.ts';
@@ -13,7 +14,7 @@ interface Start {
   ctrl: Int32Array;
 }
 
-parentPort?.once('message', ({ port, params, tokenizer, ctrl }: Start) => {
+parentPort?.on('message', ({ port, params, tokenizer, ctrl }: Start) => {
   const counter = new CorpusCounter(params);
   const options = tokenizerOptions(tokenizer);
   const fail = () => {

@@ -1,4 +1,4 @@
-import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type Worker } from 'node:worker_threads';
 import { CorpusCounter, type CorpusCounts, type CounterState } from './corpus-counter.ts';
 import type { OnProgress } from './progress.ts';
 import type { VectorizerParams } from './terms.ts';
@@ -10,6 +10,22 @@ const CHUNK = 2000;
 /** A worker that counts nothing for this long is given up on and its documents counted here. */
 const STALL_MS = 120_000;
 const WHAT = 'tokenising and counting the reports once';
+
+// kept between counts, as the SVM pool keeps its threads (a model search counts several times)
+let pooled: Worker | null = null;
+
+function countWorker(): Worker {
+  if (pooled) return pooled;
+  const w = typeScriptWorker(siblingModule(import.meta.url, 'count-worker'));
+  w.unref();
+  const drop = () => {
+    if (pooled === w) pooled = null;
+  };
+  w.on('error', drop);
+  w.on('exit', drop);
+  pooled = w;
+  return w;
+}
 
 /**
  * Tokenise and count `n` documents on two threads: the main thread the first half, a worker the
@@ -30,10 +46,9 @@ export function countOnTwoThreads(
   const half = Math.floor(n / 2);
   const ctrl = new Int32Array(new SharedArrayBuffer(8));
   const { port1, port2 } = new MessageChannel();
-  let worker: ReturnType<typeof typeScriptWorker> | null = null;
+  let worker: Worker | null = null;
   try {
-    worker = typeScriptWorker(siblingModule(import.meta.url, 'count-worker'));
-    worker.on('error', () => undefined);
+    worker = countWorker();
     worker.postMessage({ port: port2, params, tokenizer, ctrl }, [port2]);
   } catch {
     worker = null;
@@ -75,7 +90,11 @@ export function countOnTwoThreads(
       } else if (performance.now() - since > STALL_MS) break;
       Atomics.wait(ctrl, 1, 0, 1000);
     }
-    void worker.terminate();
+    // a worker that failed or stalled is not asked again
+    if (!state) {
+      pooled = null;
+      void worker.terminate();
+    }
   }
   port1.close();
   if (state) counter.absorb(state);

@@ -1,6 +1,7 @@
 import { FittedLinearModel } from './linear-model.ts';
 import { MemberAnswers } from './member-average.ts';
 import { describeModel, fitModel, type ModelSpec } from './model-kinds.ts';
+import { countOnTwoThreads } from './parallel-count.ts';
 
 export { describeModel, fitModel, type ModelSpec };
 
@@ -30,6 +31,9 @@ export const MAX_MODEL_WEIGHTS = 2 ** 25;
 export function featureBudget(nClasses: number, maxWeights = MAX_MODEL_WEIGHTS): number {
   return Math.max(1, Math.floor(maxWeights / Math.max(2, nClasses)));
 }
+
+/** Fewer raw documents are tokenised and counted on one thread: a worker would cost more. */
+const TWO_THREAD_DOCS = 2000;
 
 export interface TextClassifierParams {
   vectorizer: VectorizerParams;
@@ -82,6 +86,22 @@ export class TextClassifier {
    * classifier's `tokenize()` uses to answer, so training and serving cannot read text two ways.
    */
   fitRaw(docs: Iterable<RawDoc & { dense?: Float32Array }>, y: string[]): FittedTextClassifier {
+    if ((this.options.threads ?? 1) >= 2 && !this.params.vectorizer.dense) {
+      const raws = Array.isArray(docs) ? docs : [...docs];
+      // tokenising and counting are half of a fit: on two threads where there is enough to share
+      if (raws.length >= TWO_THREAD_DOCS && !raws.some((d) => d.dense)) {
+        const { counts } = countOnTwoThreads(
+          this.params.vectorizer,
+          this.params.tokenizer ?? CODE_TOKENIZER,
+          raws.length,
+          (i) => raws[i]!,
+        );
+        const { vectorizer: vec, X } = new TfidfVectorizer(this.params.vectorizer).fitCounts(counts);
+        const model = fitModel(this.params.model, X, y, this.params.seed, this.options.threads ?? 1);
+        return new FittedTextClassifier(this.params, vec, model, 1);
+      }
+      docs = raws;
+    }
     const options = tokenizerOptions(this.params.tokenizer);
     const tokens = function* () {
       for (const d of docs) {

@@ -148,7 +148,11 @@ export class TfidfVectorizer {
    * memory would hold as token lists.
    */
   fitTransform(docs: Iterable<TokenizedDoc>): { vectorizer: FittedVectorizer; X: CsrMatrix } {
-    const counts = this.count(docs);
+    return this.fitCounts(this.count(docs));
+  }
+
+  /** Fit on counts already made (every document of them), and their matrix. */
+  fitCounts(counts: CorpusCounts): { vectorizer: FittedVectorizer; X: CsrMatrix } {
     const { vectorizer, remap } = this.build(counts);
     return { vectorizer, X: this.matrix(counts, vectorizer, remap) };
   }

@@ -133,4 +133,21 @@ describe('counting on two threads', () => {
       for (const [j, v] of m) assert.ok(Math.abs(v - rb[r]!.get(j)!) < 1e-6);
     });
   });
+
+  it('lets a fit from raw fields on two threads learn what one thread learns', () => {
+    const many = Array.from({ length: 3000 }, (_, i) => raw[i % n]!);
+    const ys = many.map((r) => r.label);
+    const one = new TextClassifier(params, { threads: 1 }).fitRaw(
+      many.map((r) => r.doc),
+      ys,
+    );
+    const two = new TextClassifier(params, { threads: 2 }).fitRaw(
+      many.map((r) => r.doc),
+      ys,
+    );
+    assert.deepEqual(two.vectorizer.terms, one.vectorizer.terms);
+    const a = one.predictRaw(raw.slice(0, 50).map((r) => r.doc));
+    const b = two.predictRaw(raw.slice(0, 50).map((r) => r.doc));
+    for (let j = 0; j < a.length; j++) assert.ok(Math.abs(a[j]! - b[j]!) < 1e-3);
+  });
 });

@@ -8,10 +8,10 @@ import type { SimilarItem, SimilarityBasis } from './similar-search.ts';
 /** Reports tokenised between two yields to the event loop: a batch costs about 40 ms. */
 const BATCH = 200;
 /**
- * The query's heaviest terms that walk their postings. Measured against exact cosine on the five
- * Apache Jira projects' 32,719 reports (300 queries, 5 neighbours): 32 terms find 0.897 of exact's
- * neighbours, 64 find 0.953, every term 0.975 (terms in a quarter of the reports skipped) at about
- * 1.5 times 64's time. A measurement of the search, no test set's accuracy.
+ * The query's heaviest terms that walk their postings, chosen by recall against exact cosine and
+ * time (a measurement of the search, no test set's accuracy). `npm run bench:similar` measures it:
+ * on the five Apache Jira projects' 32,719 reports 64 terms find 0.890 of exact's 5 neighbours at
+ * half exact's time, on 200,000 generated reports 0.835 at a tenth (bench/RESULTS.md).
  */
 const QUERY_TERMS = 64;
 

@@ -3,7 +3,7 @@
 // bound (query weight × the bin's largest) down until a budget of postings is spent. Not adopted:
 // bench/RESULTS.md, "Similar reports".
 
-import type { Neighbour } from '../../src/ml/similarity.ts';
+import { bestTouched, type Neighbour } from '../../src/ml/similarity.ts';
 import type { CsrMatrix } from '../../src/ml/sparse.ts';
 
 const NB = 16;
@@ -90,22 +90,6 @@ export class ImpactIndex {
       walked += rows.length - stop;
     }
     this.lastWalked = walked;
-    const best: Neighbour[] = [];
-    for (let t = 0; t < nTouched; t++) {
-      const item = touched[t]!;
-      const score = scores[item]!;
-      scores[item] = 0;
-      if (score <= minScore) continue;
-      if (best.length === k && score <= best[k - 1]!.score) continue;
-      let at = best.length;
-      while (
-        at > 0 &&
-        (best[at - 1]!.score < score || (best[at - 1]!.score === score && best[at - 1]!.item > item))
-      )
-        at--;
-      best.splice(at, 0, { item, score });
-      if (best.length > k) best.pop();
-    }
-    return best;
+    return bestTouched(scores, touched, nTouched, k, minScore);
   }
 }

@@ -54,24 +54,20 @@ export function countOnTwoThreads(
     worker = null;
   }
   let posted = half;
-  for (let from = 0; from < half; from += CHUNK) {
-    if (worker && posted < n) {
-      const to = Math.min(n, posted + CHUNK);
-      const docs: RawDoc[] = [];
-      for (let i = posted; i < to; i++) docs.push(raw(i));
-      port1.postMessage({ docs });
-      posted = to;
-    }
-    for (let i = from; i < Math.min(half, from + CHUNK); i++) counter.add(tokenizeDoc(raw(i), options));
-    onProgress?.(WHAT, Math.min(n, 2 * (from + CHUNK)), n);
-  }
-  while (worker && posted < n) {
+  // the worker's next chunk, posted as the main thread goes so that its inbox stays short
+  const post = () => {
     const to = Math.min(n, posted + CHUNK);
     const docs: RawDoc[] = [];
     for (let i = posted; i < to; i++) docs.push(raw(i));
     port1.postMessage({ docs });
     posted = to;
+  };
+  for (let from = 0; from < half; from += CHUNK) {
+    if (worker && posted < n) post();
+    for (let i = from; i < Math.min(half, from + CHUNK); i++) counter.add(tokenizeDoc(raw(i), options));
+    onProgress?.(WHAT, Math.min(n, 2 * (from + CHUNK)), n);
   }
+  while (worker && posted < n) post();
   let state: CounterState | null = null;
   if (worker) {
     port1.postMessage({ end: true });

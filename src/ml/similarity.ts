@@ -84,23 +84,36 @@ export class SimilarityIndex {
         scores[item]! += q * values[t]!;
       }
     }
-    // keep the k best in a small sorted buffer rather than sorting every touched item
-    const best: Neighbour[] = [];
-    for (let t = 0; t < nTouched; t++) {
-      const item = touched[t]!;
-      const score = scores[item]!;
-      scores[item] = 0;
-      if (score <= minScore) continue;
-      if (best.length === k && score <= best[k - 1]!.score) continue;
-      let at = best.length;
-      while (
-        at > 0 &&
-        (best[at - 1]!.score < score || (best[at - 1]!.score === score && best[at - 1]!.item > item))
-      )
-        at--;
-      best.splice(at, 0, { item, score });
-      if (best.length > k) best.pop();
-    }
-    return best;
+    return bestTouched(scores, touched, nTouched, k, minScore);
   }
+}
+
+/**
+ * The `k` best of the touched items' accumulated scores, best first (ties by item), each score
+ * reset to 0 for the next query: kept in a small sorted buffer rather than sorting every item.
+ */
+export function bestTouched(
+  scores: Float64Array,
+  touched: Int32Array,
+  nTouched: number,
+  k: number,
+  minScore: number,
+): Neighbour[] {
+  const best: Neighbour[] = [];
+  for (let t = 0; t < nTouched; t++) {
+    const item = touched[t]!;
+    const score = scores[item]!;
+    scores[item] = 0;
+    if (score <= minScore) continue;
+    if (best.length === k && score <= best[k - 1]!.score) continue;
+    let at = best.length;
+    while (
+      at > 0 &&
+      (best[at - 1]!.score < score || (best[at - 1]!.score === score && best[at - 1]!.item > item))
+    )
+      at--;
+    best.splice(at, 0, { item, score });
+    if (best.length > k) best.pop();
+  }
+  return best;
 }

@@ -1,30 +1,8 @@
+import { Column, int32, uint16 } from './column.ts';
 import { IntPairTable } from './int-pair-table.ts';
 import { denseOf, metaTermsOf, type TokenizedDoc, termsOf, type VectorizerParams } from './terms.ts';
 
 export const MAX_CANDIDATES = 4_000_000;
-
-/** A growable typed array: the vectorizer's per-term and per-entry columns. */
-class Column<T extends Int32Array | Uint16Array> {
-  data: T;
-  length = 0;
-  constructor(
-    private readonly make: (n: number) => T,
-    capacity = 1024,
-  ) {
-    this.data = make(capacity);
-  }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const d = this.make(Math.ceil(this.data.length * 1.5) + 16);
-      d.set(this.data);
-      this.data = d;
-    }
-    this.data[this.length++] = v;
-  }
-}
-
-const int32 = (n: number) => new Int32Array(n);
-const uint16 = (n: number) => new Uint16Array(n);
 
 /** Term counts of a corpus: every distinct term once, and each document as (term, count) runs. */
 export interface CorpusCounts {
@@ -52,22 +30,24 @@ export interface CorpusCounts {
  * its candidate terms as token ids, and its documents' entries. The typed arrays may be longer
  * than their `n*` lengths (growable columns, transferred as they are).
  */
-export interface CounterState {
+export interface CounterState
+  extends Pick<
+    CorpusCounts,
+    | 'nDocs'
+    | 'df'
+    | 'nTerms'
+    | 'rowStart'
+    | 'entryTerm'
+    | 'entryCount'
+    | 'metaNames'
+    | 'metaStart'
+    | 'metaEntry'
+  > {
   tokens: string[];
-  nTerms: number;
   termA: Int32Array;
   termB: Int32Array;
   termField: Int32Array;
-  /** per candidate: documents it occurs in, -1 once evicted */
-  df: Int32Array;
   named: [number, string][];
-  nDocs: number;
-  rowStart: Int32Array;
-  entryTerm: Int32Array;
-  entryCount: Uint16Array;
-  metaNames: string[];
-  metaStart: Int32Array;
-  metaEntry: Int32Array;
 }
 
 /**

@@ -1,0 +1,22 @@
+/** A growable typed array: the vectorizer's per-term and per-entry columns. */
+export class Column<T extends Int32Array | Uint16Array> {
+  data: T;
+  length = 0;
+  constructor(
+    private readonly make: (n: number) => T,
+    capacity = 1024,
+  ) {
+    this.data = make(capacity);
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const d = this.make(Math.ceil(this.data.length * 1.5) + 16);
+      d.set(this.data);
+      this.data = d;
+    }
+    this.data[this.length++] = v;
+  }
+}
+
+export const int32 = (n: number) => new Int32Array(n);
+export const uint16 = (n: number) => new Uint16Array(n);

@@ -75,16 +75,21 @@ function argmaxRow(p: Float64Array, o: number, K: number): number {
   return best;
 }
 
-/** Points of a curve thinned to at most `max`, keeping the first and last. */
-function thin(points: CurvePoint[], max = 150): CurvePoint[] {
-  if (points.length <= max) return points;
-  const step = (points.length - 1) / (max - 1);
-  const out: CurvePoint[] = [];
-  for (let i = 0; i < max; i++) out.push(points[Math.round(i * step)]!);
-  return out;
+/** A curve's `m` points (`xs`, `ys`, `ts`) thinned to at most `max`, keeping the first and last. */
+function thinned(xs: Float64Array, ys: Float64Array, ts: Float64Array, m: number, max = 150): CurvePoint[] {
+  const at = (i: number): CurvePoint => ({ x: xs[i]!, y: ys[i]!, threshold: ts[i]! });
+  if (m <= max) return Array.from({ length: m }, (_, i) => at(i));
+  const step = (m - 1) / (max - 1);
+  return Array.from({ length: max }, (_, i) => at(Math.round(i * step)));
 }
 
-/** ROC and precision-recall of one class against the rest. */
+/**
+ * ROC and precision-recall of one class against the rest. The positives' and negatives' scores
+ * are sorted apart as numbers and walked down together, one step per distinct score, and only the
+ * points a chart keeps become objects: a comparator sort of every index and a point object per
+ * step were most of `train`'s metrics on a 250,000-report window (60 classes: seconds, and a
+ * gigabyte of short-lived objects).
+ */
 export function binaryCurves(
   scores: Float64Array,
   positive: Uint8Array,
@@ -94,9 +99,25 @@ export function binaryCurves(
   for (let i = 0; i < n; i++) P += positive[i]!;
   const N = n - P;
   if (P === 0 || N === 0) return { roc: [], pr: [], auc: null, ap: null };
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
-  const roc: CurvePoint[] = [{ x: 0, y: 0, threshold: Number.POSITIVE_INFINITY }];
-  const pr: CurvePoint[] = [];
+  const pos = new Float64Array(P);
+  const neg = new Float64Array(N);
+  for (let i = 0, a = 0, b = 0; i < n; i++) {
+    if (positive[i]) pos[a++] = scores[i]!;
+    else neg[b++] = scores[i]!;
+  }
+  pos.sort();
+  neg.sort();
+  // roc has the (0, 0) point first; each step adds one point to each curve
+  const rx = new Float64Array(n + 1);
+  const ry = new Float64Array(n + 1);
+  const rt = new Float64Array(n + 1);
+  const px = new Float64Array(n);
+  const py = new Float64Array(n);
+  const pt = new Float64Array(n);
+  rt[0] = Number.POSITIVE_INFINITY;
+  let steps = 0;
+  let a = P - 1;
+  let b = N - 1;
   let tp = 0;
   let fp = 0;
   let auc = 0;
@@ -104,24 +125,36 @@ export function binaryCurves(
   let prevRecall = 0;
   let prevFpr = 0;
   let prevTpr = 0;
-  for (let t = 0; t < n; t++) {
-    const i = order[t]!;
-    if (positive[i]) tp++;
-    else fp++;
-    // ties: only close a step where the score changes
-    if (t + 1 < n && scores[order[t + 1]!] === scores[i]) continue;
+  while (a >= 0 || b >= 0) {
+    // the next score down, and every report that has it: ties close one step
+    const s = a < 0 ? neg[b]! : b < 0 ? pos[a]! : Math.max(pos[a]!, neg[b]!);
+    // a score that is not a number sorts last, so the first step takes every one of them
+    const nan = Number.isNaN(s);
+    while (a >= 0 && (pos[a] === s || (nan && Number.isNaN(pos[a]!)))) {
+      tp++;
+      a--;
+    }
+    while (b >= 0 && (neg[b] === s || (nan && Number.isNaN(neg[b]!)))) {
+      fp++;
+      b--;
+    }
     const tpr = tp / P;
     const fpr = fp / N;
     auc += ((fpr - prevFpr) * (tpr + prevTpr)) / 2;
     const precision = tp / (tp + fp);
     ap += (tpr - prevRecall) * precision;
-    roc.push({ x: fpr, y: tpr, threshold: scores[i]! });
-    pr.push({ x: tpr, y: precision, threshold: scores[i]! });
+    rx[steps + 1] = fpr;
+    ry[steps + 1] = tpr;
+    rt[steps + 1] = s;
+    px[steps] = tpr;
+    py[steps] = precision;
+    pt[steps] = s;
+    steps++;
     prevFpr = fpr;
     prevTpr = tpr;
     prevRecall = tpr;
   }
-  return { roc: thin(roc), pr: thin(pr), auc, ap };
+  return { roc: thinned(rx, ry, rt, steps + 1), pr: thinned(px, py, pt, steps), auc, ap };
 }
 
 const COVERAGE_THRESHOLDS = [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95];

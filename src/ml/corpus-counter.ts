@@ -1,54 +1,11 @@
 import { Column, int32, uint16 } from './column.ts';
+import type { CorpusCounts, CounterState } from './corpus-counts.ts';
 import { IntPairTable } from './int-pair-table.ts';
 import { denseOf, metaTermsOf, type TokenizedDoc, termsOf, type VectorizerParams } from './terms.ts';
 
+export type { CorpusCounts, CounterState } from './corpus-counts.ts';
+
 export const MAX_CANDIDATES = 4_000_000;
-
-/** Term counts of a corpus: every distinct term once, and each document as (term, count) runs. */
-export interface CorpusCounts {
-  nDocs: number;
-  /** per candidate term: documents it occurs in, or -1 once evicted */
-  df: Int32Array;
-  nTerms: number;
-  nameOf: (term: number) => string;
-  fieldOf: (term: number) => number;
-  /** per document, where its entries start in `entryTerm`/`entryCount` (n + 1 offsets) */
-  rowStart: Int32Array;
-  entryTerm: Int32Array;
-  /** occurrences in the document, capped at 65535 (sublinear tf makes the cap immaterial) */
-  entryCount: Uint16Array;
-  /** categorical values (`os=Linux`) by id, and each document's ids */
-  metaNames: string[];
-  metaStart: Int32Array;
-  metaEntry: Int32Array;
-  /** with `dense`: each document's vector, n × dims */
-  dense: Float32Array | null;
-}
-
-/**
- * What a counter on another thread hands back to be absorbed (`CorpusCounter.absorb`): its tokens,
- * its candidate terms as token ids, and its documents' entries. The typed arrays may be longer
- * than their `n*` lengths (growable columns, transferred as they are).
- */
-export interface CounterState
-  extends Pick<
-    CorpusCounts,
-    | 'nDocs'
-    | 'df'
-    | 'nTerms'
-    | 'rowStart'
-    | 'entryTerm'
-    | 'entryCount'
-    | 'metaNames'
-    | 'metaStart'
-    | 'metaEntry'
-  > {
-  tokens: string[];
-  termA: Int32Array;
-  termB: Int32Array;
-  termField: Int32Array;
-  named: [number, string][];
-}
 
 /**
  * One pass over a corpus, a document at a time (`add`), then the counts (`finish`). Tokens are
@@ -263,6 +220,22 @@ export class CorpusCounter {
     if (this.live > this.maxCandidates / 2) this.evictBelow++;
   }
 
+  /**
+   * Make room for `nDocs` documents in all, each taking as many entries as those counted so far
+   * did on average, and a tenth more: a corpus whose size is known grows its columns once. More
+   * than that is still taken, by growing as before.
+   */
+  reserveFor(nDocs: number, margin = 1.1): void {
+    if (this.nDocs === 0) return;
+    const scale = (nDocs / this.nDocs) * margin;
+    const entries = Math.ceil(this.entryTerm.length * scale);
+    this.entryTerm.reserve(entries);
+    this.entryCount.reserve(entries);
+    this.rowStart.reserve(nDocs + 1);
+    this.metaEntry.reserve(Math.ceil(this.metaEntry.length * scale));
+    this.metaStart.reserve(nDocs + 1);
+  }
+
   /** Everything counted so far, for another thread's counter to absorb (this one is then spent). */
   state(): CounterState {
     this.rowStart.push(this.entryTerm.length);
@@ -354,6 +327,13 @@ export class CorpusCounter {
       }
       return id;
     });
+    // at most every one of its entries joins these: room for them made once
+    const entries = this.entryTerm.length + o.rowStart[o.nDocs]!;
+    this.entryTerm.reserve(entries);
+    this.entryCount.reserve(entries);
+    this.rowStart.reserve(this.rowStart.length + o.nDocs + 1);
+    this.metaEntry.reserve(this.metaEntry.length + o.metaStart[o.nDocs]!);
+    this.metaStart.reserve(this.metaStart.length + o.nDocs + 1);
     for (let d = 0; d < o.nDocs; d++) {
       this.rowStart.push(this.entryTerm.length);
       this.metaStart.push(this.metaEntry.length);

@@ -23,11 +23,22 @@ export class CountedCorpus {
   private readonly remaps = new WeakMap<FittedVectorizer, Int32Array>();
   private readonly vectorizer: TfidfVectorizer;
 
+  private held: CorpusCounts | null;
+  readonly size: number;
+
   private constructor(
     readonly params: TextClassifierParams,
-    readonly counts: CorpusCounts,
+    counts: CorpusCounts,
   ) {
     this.vectorizer = new TfidfVectorizer(params.vectorizer);
+    this.held = counts;
+    this.size = counts.nDocs;
+  }
+
+  /** The counts, unless a last fit let them go. */
+  get counts(): CorpusCounts {
+    if (!this.held) throw new Error('these counts were let go after their last fit');
+    return this.held;
   }
 
   /**
@@ -61,10 +72,6 @@ export class CountedCorpus {
     return new CountedCorpus(params, new TfidfVectorizer(params.vectorizer).count(docs()));
   }
 
-  get size(): number {
-    return this.counts.nDocs;
-  }
-
   /** Whether a classifier of `params` reads text exactly as these counts were made. */
   serves(params: TextClassifierParams): boolean {
     return (
@@ -73,16 +80,22 @@ export class CountedCorpus {
     );
   }
 
-  /** A classifier of `params` fitted on counted documents `rows` with labels `y` (in that order). */
+  /**
+   * A classifier of `params` fitted on counted documents `rows` with labels `y` (in that order).
+   * With `last`, the counts are let go once the fit's matrix is made, before the model is fitted:
+   * on a million reports they are a gigabyte the solver's peak need not carry.
+   */
   fit(
     params: TextClassifierParams,
     rows: ArrayLike<number>,
     y: string[],
     options: FitOptions = {},
+    last = false,
   ): FittedTextClassifier {
     if (!this.serves(params)) throw new Error('these counts were made with other vectorizer settings');
     const { vectorizer, X, remap } = this.vectorizer.fitRows(this.counts, rows);
-    this.remaps.set(vectorizer, remap);
+    if (last) this.held = null;
+    else this.remaps.set(vectorizer, remap);
     const model = fitModel(params.model, X, y, params.seed, options.threads ?? 1);
     return new FittedTextClassifier(params, vectorizer, model, 1);
   }

@@ -23,6 +23,7 @@ import { evaluationJson, evaluationReportData } from './evaluation-report.ts';
 import { trainFilesTask } from './files-training.ts';
 import { withBiasesOf } from './held-out.ts';
 import { evaluateMultilabelTask, trainMultilabelTask } from './multilabel-training.ts';
+import { PackedReports } from './packed-reports.ts';
 import { encodeReports, loadSentenceEncoder } from './sentence-encoder.ts';
 import { storedMetrics } from './stored-metrics.ts';
 import { getTask, type TaskDefinition, type TaskName, taskSettings } from './tasks/index.ts';
@@ -75,7 +76,11 @@ export interface TrainOutcome {
   model: string;
 }
 
-/** The stored reports with a label for the task (corrections first), read a page at a time. */
+/**
+ * The stored reports with a label for the task (corrections first), read a page at a time, their
+ * text packed (`PackedReports`: a million reports' summaries and descriptions as strings are most
+ * of what `train` held before it fitted anything).
+ */
 export async function labelledReports(
   store: Store,
   task: TaskDefinition,
@@ -91,6 +96,7 @@ export async function labelledReports(
   const corrections = await correctionsByReport(store.db, task.name);
   const reports: BugReport[] = [];
   const labels: string[][] = [];
+  const packed = new PackedReports();
   let scanned = 0;
   for await (const { id, report } of iterateStoredReports(store.db)) {
     scanned++;
@@ -100,7 +106,7 @@ export async function labelledReports(
         ? labelsOfCorrection(task, corrected)
         : task.labelsOf(report, settings.labelSource);
     if (l === null) continue;
-    reports.push(report);
+    reports.push(packed.add(report));
     labels.push(l);
     if (scanned % 5000 === 0) onProgress?.('reading reports', scanned, 0);
   }
@@ -288,7 +294,8 @@ export async function trainTask(
   const rows = one ? kept.map((r) => row.get(r) ?? -1) : [];
   let served: TextModel;
   if (one && counted && !rows.includes(-1)) {
-    const c = counted.corpus.fit(one.params, rows, keptY, fitOptions);
+    // the last fit these counts serve: let go before the solver runs
+    const c = counted.corpus.fit(one.params, rows, keptY, fitOptions, true);
     served = new FittedTextClassifier(c.params, c.vectorizer, c.model, one.temperature);
   } else served = fitBlendRaw(specs, raw, keptY, fitOptions);
   // the counts are a gigabyte on a million reports: not kept past the last fit

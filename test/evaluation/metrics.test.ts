@@ -11,6 +11,56 @@ describe('binary curves', () => {
     assert.ok(Math.abs(c.ap! - (0.5 + 1 / 3)) < 1e-12);
     assert.deepEqual(c.roc.at(-1), { x: 1, y: 1, threshold: 0.1 });
   });
+  it('step once per distinct score, as a walk down every report sorted by score does', () => {
+    // a reference from the definition: at each distinct score, every report at or above it
+    const reference = (scores: number[], pos: number[]) => {
+      const P = pos.filter((v) => v === 1).length;
+      const N = pos.length - P;
+      const steps = [...new Set(scores)].sort((a, b) => b - a);
+      let auc = 0;
+      let ap = 0;
+      let prev = { x: 0, y: 0 };
+      const roc = [{ x: 0, y: 0, threshold: Number.POSITIVE_INFINITY }];
+      for (const s of steps) {
+        const tp = scores.filter((v, i) => v >= s && pos[i] === 1).length;
+        const fp = scores.filter((v, i) => v >= s && pos[i] === 0).length;
+        const pt = { x: fp / N, y: tp / P };
+        auc += ((pt.x - prev.x) * (pt.y + prev.y)) / 2;
+        ap += (pt.y - prev.y) * (tp / (tp + fp));
+        roc.push({ ...pt, threshold: s });
+        prev = pt;
+      }
+      return { auc, ap, roc };
+    };
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (const n of [5, 60, 400]) {
+      // scores on a coarse grid, so that ties are common, positives likelier at high scores
+      const scores = Array.from({ length: n }, () => Math.round(rand() * 20) / 20);
+      const pos = scores.map((s) => (rand() < s ? 1 : 0));
+      if (!pos.includes(1) || !pos.includes(0)) pos[0] = pos[0] === 1 ? 0 : 1;
+      const got = binaryCurves(Float64Array.from(scores), Uint8Array.from(pos));
+      const want = reference(scores, pos);
+      assert.ok(Math.abs(got.auc! - want.auc) < 1e-12, `AUC on ${n}`);
+      assert.ok(Math.abs(got.ap! - want.ap) < 1e-12, `AP on ${n}`);
+      assert.ok(got.roc.length <= 150);
+      assert.deepEqual(got.roc[0], want.roc[0]);
+      assert.deepEqual(got.roc.at(-1), want.roc.at(-1));
+      if (want.roc.length <= 150) assert.deepEqual(got.roc, want.roc);
+    }
+  });
+  it('end on scores that are not numbers, taking them as one step at the top', () => {
+    const c = binaryCurves(
+      Float64Array.from([Number.NaN, 0.5, Number.NaN, 0.2]),
+      Uint8Array.from([1, 1, 0, 0]),
+    );
+    assert.equal(c.roc.length, 4);
+    // NaN (one +, one -), then 0.5 (+), then 0.2 (-)
+    assert.ok(Math.abs(c.auc! - 0.625) < 1e-12);
+  });
   it('have no AUC when one side is absent', () => {
     assert.equal(binaryCurves(Float64Array.from([0.2, 0.3]), Uint8Array.from([1, 1])).auc, null);
   });

@@ -314,7 +314,8 @@ export class TfidfVectorizer {
         const j = remap[id]!;
         if (j < 0) continue;
         const c = entryCount[e]!;
-        const tf = p.sublinearTf ? 1 + Math.log(c) : c;
+        // most terms occur once in a report: 1 + log 1 is 1, without the logarithm
+        const tf = c === 1 ? 1 : p.sublinearTf ? 1 + Math.log(c) : c;
         const v = tf * vec.idf[j]! * weight[counts.fieldOf(id)]!;
         indices[q] = j;
         data[q++] = v;

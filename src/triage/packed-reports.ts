@@ -1,5 +1,5 @@
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
-import type { BugReport, TriageFields } from '../domain/index.ts';
+import type { BugReport } from '../domain/index.ts';
 
 /** Node 20 has it; the TypeScript library this project targets does not declare it yet. */
 type WellFormedString = string & { isWellFormed(): boolean };
@@ -123,30 +123,11 @@ const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, st
  * A report whose summary and description live packed in a `PackedTexts`: read like any report's,
  * decoded when read. Its other fields are the report's own values.
  */
+// every field of a report but its text, declared once (in `BugReport`); the class sets them all
+// biome-ignore lint/correctness/noUnusedVariables: merged into the class below
+interface PackedReport extends Omit<BugReport, 'summary' | 'description'> {}
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the constructor sets every merged field
 class PackedReport implements BugReport {
-  source: string;
-  externalId: string;
-  url: string | null;
-  product: string | null;
-  component: string | null;
-  severity: string | null;
-  type: string | null;
-  priority: string | null;
-  platform: string | null;
-  opSys: string | null;
-  version: string | null;
-  keywords: string[];
-  status: string | null;
-  resolution: string | null;
-  reporter: string | null;
-  assignee: string | null;
-  createdAt: string | null;
-  updatedAt: string | null;
-  labels: Record<string, string>;
-  filed: TriageFields;
-  filedKnown: boolean;
-  raw: unknown;
-
   constructor(
     r: BugReport,
     private readonly texts: PackedTexts,

@@ -28,7 +28,7 @@ export class ComplementNb {
     // in their order and the totals in row order: every sum is the one a walk in row order makes
     const fc = new Float64Array(K * d);
     const total = new Float64Array(d);
-    for (let p = 0; p < X.indptr[X.nRows]!; p++) {
+    for (let p = X.indptr[0]!; p < X.indptr[X.nRows]!; p++) {
       const v = X.data[p]!;
       if (v < 0) throw new Error('complement naive Bayes takes counts or weights of at least 0');
       total[X.indices[p]!]! += v;

@@ -37,10 +37,6 @@ export class PackedTexts {
     return at;
   }
 
-  get size(): number {
-    return this.count;
-  }
-
   /** The text added as number `at`. */
   get(at: number): string {
     if (at < 0 || at >= this.count) throw new RangeError(`no text ${at} (${this.count} kept)`);
@@ -189,10 +185,5 @@ export class PackedReports {
     const at = this.texts.add(r.summary);
     this.texts.add(r.description);
     return Object.freeze(new PackedReport(r, this.texts, at, this.intern));
-  }
-
-  /** Bytes the packed text takes. */
-  get textBytes(): number {
-    return this.texts.bytes;
   }
 }

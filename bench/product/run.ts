@@ -256,7 +256,7 @@ for (let i = 0; i < served.length; i++) {
   // the query is itself stored: the served list may hold it, and neither side counts it
   const others = served[i]!.filter((id) => id !== q.id);
   const exact = index
-    .query(Q, 0, others.length + 1, 0.05, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY)
+    .queryAll(Q, 0, others.length + 1, 0.05)
     .map((h) => ids[h.item]!)
     .filter((id) => id !== q.id)
     .slice(0, others.length);

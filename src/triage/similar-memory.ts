@@ -7,14 +7,6 @@ import type { SimilarItem, SimilarityBasis } from './similar-search.ts';
 
 /** Reports tokenised between two yields to the event loop: a batch costs about 40 ms. */
 const BATCH = 200;
-/**
- * The query's heaviest terms that walk their postings, chosen by recall against exact cosine and
- * time (a measurement of the search, no test set's accuracy). `npm run bench:similar` measures it:
- * on the five Apache Jira projects' 32,719 reports 64 terms find 0.890 of exact's 5 neighbours at
- * half exact's time, on 200,000 generated reports 0.835 at a tenth (bench/RESULTS.md).
- */
-const QUERY_TERMS = 64;
-
 export interface SimilarityStatus {
   indexed: number;
   /** every stored report is in (new ones keep arriving as they are stored) */
@@ -153,7 +145,7 @@ export class MemorySimilarity {
     const Q = basis.model.vectorizer.transform([{ text: tokens.text, meta: {} }], false);
     // more neighbours than asked for, so that filtering by tracker and product still leaves k
     const hits = this.index
-      .query(Q, 0, (k + 1) * 8, 0.05, QUERY_TERMS)
+      .query(Q, 0, (k + 1) * 8, 0.05)
       .filter((hit) => this.items[hit.item]!.id !== where.excludeId)
       .filter((hit) => !where.source || this.items[hit.item]!.source === where.source);
     const own = where.product ? hits.filter((hit) => this.products[hit.item] === where.product) : [];

@@ -1,7 +1,8 @@
 // bench/similar: approximate similar-report search against exact cosine, recall@5 and latency.
-// Usage: npm run bench:similar -- [--generated N | --jira] [--queries 300]
-// Exact cosine by a walk of every posting the query touches, against the served search (exact too,
-// its walk cut short by bounds: SimilarityIndex.query) and a tried approximate alternative
+// Usage: npm run bench:similar -- [--generated N | --jira] [--queries 300] [--impact]
+// Exact cosine by a walk of every posting the query touches, against the exact bounded search
+// (SimilarityIndex.query, no budget), the served one (the same walk stopped after a budget of
+// postings, its leading candidates scored in full) and, with --impact, a tried alternative
 // (postings in impact bins, walked best bound first under a budget of postings).
 import { SimilarityIndex } from '../../src/ml/similarity.ts';
 import { featureBudget } from '../../src/ml/text-classifier.ts';
@@ -41,6 +42,10 @@ for (let s = 0; s < n; s += 5000) {
   exact.add(X);
   impact.add(X);
 }
+global.gc?.();
+log(
+  `heap after indexing ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB, array buffers ${(process.memoryUsage().arrayBuffers / 2 ** 20).toFixed(0)} MiB`,
+);
 const qs = Array.from({ length: nq }, (_, i) => Math.floor(((i + 0.5) * n) / nq));
 const Qs = qs.map((i) => vec.transform([docs[i]!], false));
 const truth = Qs.map((Q, i) =>
@@ -74,7 +79,16 @@ const measure = (name: string, f: (Q: (typeof Qs)[number]) => { item: number }[]
   );
 };
 measure('exact, every posting', (Q) => exact.queryAll(Q, 0, 48, 0.05));
-measure('exact, bounded (served, 48)', (Q) => exact.query(Q, 0, 48, 0.05));
+measure('exact, bounded (48)', (Q) => exact.query(Q, 0, 48, 0.05));
 measure('exact, bounded (6)', (Q) => exact.query(Q, 0, 6, 0.05));
-for (const b of [50_000, 100_000, 200_000, 400_000, 800_000])
-  measure(`impact, budget ${b}`, (Q) => impact.query(Q, 0, 48, 0.05, b));
+measure('budget 50000/300 (served, 48)', (Q) =>
+  exact.query(Q, 0, 48, 0.05, { postings: 50_000, candidates: 300 }),
+);
+for (const postings of [20_000, 50_000, 100_000])
+  for (const candidates of [100, 300])
+    measure(`budget ${postings}/${candidates}, k 6`, (Q) =>
+      exact.query(Q, 0, 6, 0.05, { postings, candidates }),
+    );
+if (process.argv.includes('--impact'))
+  for (const b of [50_000, 100_000, 200_000, 400_000, 800_000])
+    measure(`impact, budget ${b}`, (Q) => impact.query(Q, 0, 48, 0.05, b));

@@ -33,6 +33,15 @@ class Postings {
   }
 }
 
+/**
+ * An approximate search's limits: walk at most `postings` postings (whole terms, the strongest
+ * first), then score exactly the `candidates` items leading at that point.
+ */
+export interface SearchBudget {
+  postings: number;
+  candidates: number;
+}
+
 interface QueryTerm {
   p: Postings;
   q: number;
@@ -41,18 +50,117 @@ interface QueryTerm {
 /** relative slack on a bound, so float rounding in the order of the sums never prunes a winner */
 const SLACK = 1 + 1e-6;
 
+/** steps of a galloping lookup of one item in a long posting list, against a walk of one posting */
+const LOOKUP_COST = 8;
+
+/** more than the terms of any row (features are below 2³¹, so feature × this stays exact) */
+const POSITIONS = 2 ** 21;
+
+/** entries per block of the forward store: a block is never copied to grow */
+const BLOCK_BITS = 20;
+const BLOCK = 1 << BLOCK_BITS;
+
+/**
+ * Each item's own terms (ascending) and weights, in blocks that never move: what scores an item
+ * exactly against a query without looking it up in every posting list.
+ */
+class ForwardStore {
+  private readonly blocks: { features: Int32Array; values: Float32Array }[] = [];
+  private used = BLOCK;
+  /** where item i's entries start (block × BLOCK + offset) and how many */
+  private starts = new Int32Array(1024);
+  private lengths = new Int32Array(1024);
+
+  private keys = new Float64Array(64);
+
+  /** Row r of X, divided by `scale`, as item `item`'s entries in ascending order of feature. */
+  append(item: number, X: CsrMatrix, r: number, scale: number): void {
+    const start = X.indptr[r]!;
+    const n = X.indptr[r + 1]! - start;
+    if (this.keys.length < n) this.keys = new Float64Array(n * 2);
+    // feature and position in one exact double, sorted natively (a comparator per row costs more)
+    const keys = this.keys.subarray(0, n);
+    for (let t = 0; t < n; t++) keys[t] = X.indices[start + t]! * POSITIONS + t;
+    keys.sort();
+    if (this.used + n > BLOCK) {
+      this.blocks.push({ features: new Int32Array(BLOCK), values: new Float32Array(BLOCK) });
+      this.used = 0;
+    }
+    if (item >= this.starts.length) {
+      const starts = new Int32Array(this.starts.length * 2);
+      starts.set(this.starts);
+      this.starts = starts;
+      const lengths = new Int32Array(this.lengths.length * 2);
+      lengths.set(this.lengths);
+      this.lengths = lengths;
+    }
+    const b = this.blocks.length - 1;
+    const block = this.blocks[b]!;
+    for (let t = 0; t < n; t++) {
+      const at = keys[t]! % POSITIONS;
+      block.features[this.used + t] = X.indices[start + at]!;
+      block.values[this.used + t] = X.data[start + at]! / scale;
+    }
+    this.starts[item] = b * BLOCK + this.used;
+    this.lengths[item] = n;
+    this.used += n;
+    this.total += n;
+  }
+
+  private total = 0;
+
+  /** the mean number of terms of the `n` items stored */
+  meanLength(n: number): number {
+    return n === 0 ? 0 : this.total / n;
+  }
+
+  /** Σ weights[f] × item's weight of f, over the item's terms in ascending order of f. */
+  dot(item: number, weights: Float64Array): number {
+    const at = this.starts[item]!;
+    const block = this.blocks[at >>> BLOCK_BITS]!;
+    const from = at & (BLOCK - 1);
+    const to = from + this.lengths[item]!;
+    const features = block.features;
+    const values = block.values;
+    let s = 0;
+    for (let t = from; t < to; t++) {
+      const w = weights[features[t]!]!;
+      if (w !== 0) s += w * values[t]!;
+    }
+    return s;
+  }
+}
+
+/**
+ * An approximate search's limits: walk at most `postings` postings (whole terms, the strongest
+ * first), then score exactly the `candidates` items leading at that point.
+ */
+export interface SearchBudget {
+  postings: number;
+  candidates: number;
+}
+
+interface QueryTerm {
+  feature: number;
+  p: Postings;
+  q: number;
+}
+
 /**
  * Nearest items by cosine similarity of sparse vectors, through an inverted index, exactly: the
- * same neighbours as a walk of every posting the query touches, found with far fewer. The query's
- * terms are taken by what they can add (query weight × the term's largest weight), and once what
- * the terms left could add to an item not yet seen (the smaller of the sum of those bounds and,
- * by Cauchy-Schwarz, the norm of the query's rest) is below the k-th best score so far, no new
- * item can enter: the rest only complete the scores of the items still in reach, looked up in
- * their postings by galloping search rather than walking them (a common word's list holds most of
- * the collection; bug reports share many of them).
+ * same neighbours and scores as a walk of every posting the query touches, found with far fewer.
+ * The query's terms are taken by what they can add (query weight × the term's largest weight);
+ * once what the terms left could add to an item not yet seen (the smaller of the sum of those
+ * bounds and, by Cauchy-Schwarz, the norm of the query's rest) is below the k-th best partial
+ * score, no new item can enter, and the items seen whose partial score plus that reach can still
+ * make the k best are scored in full from their own terms (a common word's list holds most of
+ * the collection: looking each item's few terms up costs far less than walking those lists).
+ * With a budget, the walk stops after that many postings and the leading items are scored in
+ * full: approximate, and bounded in time however long the query.
  */
 export class SimilarityIndex {
   private readonly postings: (Postings | undefined)[] = [];
+  private readonly forward = new ForwardStore();
   private n = 0;
 
   get size(): number {
@@ -76,13 +184,16 @@ export class SimilarityIndex {
         }
         p.push(this.n, X.data[j]! / norm);
       }
+      this.forward.append(this.n, X, r, norm);
       this.n++;
     }
   }
 
   private scores = new Float64Array(0);
   private touched = new Int32Array(0);
+  private weights = new Float64Array(0);
 
+  /** The query's terms the index knows, by ascending feature (the order every score is summed in). */
   private terms(Q: CsrMatrix, row: number): QueryTerm[] {
     const start = Q.indptr[row]!;
     const end = Q.indptr[row + 1]!;
@@ -92,9 +203,9 @@ export class SimilarityIndex {
     const terms: QueryTerm[] = [];
     for (let j = start; j < end; j++) {
       const p = this.postings[Q.indices[j]!];
-      if (p && Q.data[j] !== 0) terms.push({ p, q: Q.data[j]! / norm });
+      if (p && Q.data[j] !== 0) terms.push({ feature: Q.indices[j]!, p, q: Q.data[j]! / norm });
     }
-    return terms;
+    return terms.sort((a, b) => a.feature - b.feature);
   }
 
   /** dense accumulators reused across queries: a Map per query costs more than the arithmetic */
@@ -108,39 +219,39 @@ export class SimilarityIndex {
 
   /**
    * The `k` most similar items to row `row` of Q, best first (ties by item), each above
-   * `minScore`; items with no shared feature never appear.
+   * `minScore`; items with no shared feature never appear. Exact unless a `budget` cuts it short.
    */
-  query(Q: CsrMatrix, row: number, k: number, minScore = 0): Neighbour[] {
+  query(Q: CsrMatrix, row: number, k: number, minScore = 0, budget?: SearchBudget): Neighbour[] {
     const terms = this.terms(Q, row);
     // the bounds hold for non-negative weights (tf-idf's); anything else is walked whole
     if (k <= 0 || terms.some((t) => t.q < 0 || t.p.negative)) return this.walkAll(terms, k, minScore);
-    terms.sort((a, b) => b.q * b.p.max - a.q * a.p.max);
-    const m = terms.length;
+    const byReach = [...terms].sort((a, b) => b.q * b.p.max - a.q * a.p.max);
+    const m = byReach.length;
     // what terms i.. can add to an item none of them has been added to yet
     const reach = new Float64Array(m + 1);
     let sum = 0;
     let squares = 0;
     for (let i = m - 1; i >= 0; i--) {
-      sum += terms[i]!.q * terms[i]!.p.max;
-      squares += terms[i]!.q * terms[i]!.q;
+      sum += byReach[i]!.q * byReach[i]!.p.max;
+      squares += byReach[i]!.q * byReach[i]!.q;
       reach[i] = Math.min(sum, Math.sqrt(squares)) * SLACK;
     }
     const { scores, touched } = this.accumulators();
     let nTouched = 0;
     let best = 0;
-    let floor = minScore;
     let walked = 0;
     let recheckAt = 0;
     let i = 0;
     for (; i < m; i++) {
       if (reach[i]! <= minScore) break;
+      if (budget && walked >= budget.postings) break;
       // the k-th best is at most the best: only worth finding once the rest could not beat that
       if (reach[i]! < best && walked >= recheckAt) {
-        floor = Math.max(minScore, kthLargestTouched(scores, touched, nTouched, k));
+        const floor = Math.max(minScore, kthLargestTouched(scores, touched, nTouched, k));
         if (reach[i]! < floor) break;
         recheckAt = walked + nTouched;
       }
-      const { p, q } = terms[i]!;
+      const { p, q } = byReach[i]!;
       const rows = p.rows;
       const values = p.values;
       for (let t = 0; t < p.length; t++) {
@@ -152,39 +263,78 @@ export class SimilarityIndex {
       }
       walked += p.length;
     }
-    if (i === m) return bestTouched(scores, touched, nTouched, k, minScore);
-    return this.complete(terms, reach, i, touched.subarray(0, nTouched), k, minScore);
+    let seen = touched.subarray(0, nTouched);
+    // a budget's search scores only the leading items; an exact one, every item still in reach
+    if (budget) seen = this.leading(seen, Math.max(k, budget.candidates));
+    return this.complete(terms, byReach, reach, i, seen, k, minScore);
   }
 
   /**
-   * Terms `from`.. added to the items in `seen` that can still reach the k-th best; the others
-   * (and every item not seen) cannot, and are dropped as the floor rises.
+   * The items of `seen` still in reach of the k best completed, term by term from `from` while
+   * that costs less than scoring each in full from its own terms, then scored in full; the floor
+   * rises as they complete, and the items that fall below it are dropped.
    */
   private complete(
     terms: QueryTerm[],
+    byReach: QueryTerm[],
     reach: Float64Array,
     from: number,
     seen: Int32Array,
     k: number,
     minScore: number,
   ): Neighbour[] {
-    const scores = this.scores;
     let live = this.prune(seen, reach[from]!, k, minScore);
-    live.sort();
     let prunedAt = reach[from]!;
-    for (let i = from; i < terms.length && live.length > 0; i++) {
-      const { p, q } = terms[i]!;
-      addByLookup(scores, live, p, q);
+    let sorted = false;
+    for (let i = from; i < byReach.length && live.length > 0; i++) {
+      if (i === from || prunedAt === reach[i]) {
+        // what completing the rest term by term costs against scoring each item in full
+        let rest = 0;
+        for (let j = i; j < byReach.length; j++)
+          rest += Math.min(byReach[j]!.p.length, live.length * LOOKUP_COST);
+        if (live.length * this.forward.meanLength(this.n) <= rest) break;
+      }
+      if (!sorted) {
+        live.sort();
+        sorted = true;
+      }
+      const { p, q } = byReach[i]!;
+      addByLookup(this.scores, live, p, q);
       // pruning costs a pass over the items: worth it once the reach has shrunk by a good part
       if (live.length > k && reach[i + 1]! < prunedAt * 0.7) {
         live = this.prune(live, reach[i + 1]!, k, minScore);
         prunedAt = reach[i + 1]!;
       }
     }
-    return bestTouched(scores, live, live.length, k, minScore);
+    return this.rescore(terms, live, k, minScore);
   }
 
-  /** The items of `items` whose score with `reach` more can still make the k best, in order. */
+  /** The items scored in full from their own terms, and the k best of them. */
+  private rescore(terms: QueryTerm[], items: Int32Array, k: number, minScore: number): Neighbour[] {
+    if (this.weights.length < this.postings.length) this.weights = new Float64Array(this.postings.length);
+    const weights = this.weights;
+    for (const t of terms) weights[t.feature] = t.q;
+    const scores = this.scores;
+    for (let c = 0; c < items.length; c++) scores[items[c]!] = this.forward.dot(items[c]!, weights);
+    for (const t of terms) weights[t.feature] = 0;
+    return bestTouched(scores, items, items.length, k, minScore);
+  }
+
+  /** The `c` items of `items` scored highest so far (ties may add a few), the rest reset to 0. */
+  private leading(items: Int32Array, c: number): Int32Array {
+    if (items.length <= c) return items;
+    const scores = this.scores;
+    const floor = kthLargestTouched(scores, items, items.length, c);
+    let kept = 0;
+    for (let t = 0; t < items.length; t++) {
+      const item = items[t]!;
+      if (scores[item]! >= floor) items[kept++] = item;
+      else scores[item] = 0;
+    }
+    return items.subarray(0, kept);
+  }
+
+  /** The items of `items` whose score with `reach` more can still make the k best (the rest reset). */
   private prune(items: Int32Array, reach: number, k: number, minScore: number): Int32Array {
     const scores = this.scores;
     const floor = Math.max(minScore, kthLargestTouched(scores, items, items.length, k));

@@ -78,6 +78,33 @@ describe('the similarity index', () => {
     assert.deepEqual(index.query(unknown, 0, 5), []);
   });
 
+  it('under a budget, returns exact cosines of the items it finds, and every neighbour when the budget is ample', () => {
+    const X = zipfRows(3000, 2000, 17);
+    const index = new SimilarityIndex();
+    index.add(X);
+    const rng = createRng(9);
+    let found = 0;
+    let asked = 0;
+    for (let q = 0; q < 100; q++) {
+      const Q = row(X, Math.floor(rng() * X.nRows));
+      const exact = new Map(index.queryAll(Q, 0, X.nRows, 0).map((h) => [h.item, h.score]));
+      const tight = index.query(Q, 0, 6, 0.05, { postings: 3000, candidates: 20 });
+      assert.ok(tight.length <= 6);
+      for (const h of tight) assert.ok(Math.abs(h.score - exact.get(h.item)!) < 1e-9, `item ${h.item}`);
+      for (let i = 1; i < tight.length; i++) assert.ok(tight[i - 1]!.score >= tight[i]!.score);
+      const truth = index.queryAll(Q, 0, 6, 0.05).map((h) => h.item);
+      found += truth.filter((item) => tight.some((h) => h.item === item)).length;
+      asked += truth.length;
+      const ample = index.query(Q, 0, 6, 0.05, { postings: Number.POSITIVE_INFINITY, candidates: X.nRows });
+      assert.deepEqual(
+        ample.map((h) => h.item),
+        truth,
+      );
+    }
+    // a budget that walks a fraction of the postings still finds most neighbours, not all
+    assert.ok(found / asked > 0.5 && found / asked < 1, `recall ${found / asked}`);
+  });
+
   it('agrees with the walk on real reports vectorised as the served model does', {
     skip: skipUnlessShared('jira/apache/HDFS.jsonl'),
   }, async () => {

@@ -1,135 +1,15 @@
+import { ForwardStore } from './forward-store.ts';
+import { addByLookup, Postings } from './postings.ts';
 import type { CsrMatrix } from './sparse.ts';
 import { bestTouched, kthLargestTouched, type Neighbour } from './top-scores.ts';
 
 export { bestTouched, type Neighbour };
-
-/** One term's items (ascending, as they were added) and their weights in unit-length vectors. */
-class Postings {
-  rows = new Int32Array(4);
-  values = new Float32Array(4);
-  length = 0;
-  /** the largest weight: with the query's weight, the most this term can add to any score */
-  max = 0;
-  /** a weight below zero (the bounds then do not hold) */
-  negative = false;
-
-  push(row: number, value: number): void {
-    if (this.length === this.rows.length) {
-      const size = Math.ceil(this.length * 1.5) + 4;
-      const rows = new Int32Array(size);
-      rows.set(this.rows);
-      const values = new Float32Array(size);
-      values.set(this.values);
-      this.rows = rows;
-      this.values = values;
-    }
-    this.rows[this.length] = row;
-    // stored as it will be read, so the bound and the sum see the same number
-    this.values[this.length] = value;
-    const v = this.values[this.length]!;
-    if (v > this.max) this.max = v;
-    if (v < 0) this.negative = true;
-    this.length++;
-  }
-}
-
-/**
- * An approximate search's limits: walk at most `postings` postings (whole terms, the strongest
- * first), then score exactly the `candidates` items leading at that point.
- */
-export interface SearchBudget {
-  postings: number;
-  candidates: number;
-}
-
-interface QueryTerm {
-  p: Postings;
-  q: number;
-}
 
 /** relative slack on a bound, so float rounding in the order of the sums never prunes a winner */
 const SLACK = 1 + 1e-6;
 
 /** steps of a galloping lookup of one item in a long posting list, against a walk of one posting */
 const LOOKUP_COST = 8;
-
-/** more than the terms of any row (features are below 2³¹, so feature × this stays exact) */
-const POSITIONS = 2 ** 21;
-
-/** entries per block of the forward store: a block is never copied to grow */
-const BLOCK_BITS = 20;
-const BLOCK = 1 << BLOCK_BITS;
-
-/**
- * Each item's own terms (ascending) and weights, in blocks that never move: what scores an item
- * exactly against a query without looking it up in every posting list.
- */
-class ForwardStore {
-  private readonly blocks: { features: Int32Array; values: Float32Array }[] = [];
-  private used = BLOCK;
-  /** where item i's entries start (block × BLOCK + offset) and how many */
-  private starts = new Int32Array(1024);
-  private lengths = new Int32Array(1024);
-
-  private keys = new Float64Array(64);
-
-  /** Row r of X, divided by `scale`, as item `item`'s entries in ascending order of feature. */
-  append(item: number, X: CsrMatrix, r: number, scale: number): void {
-    const start = X.indptr[r]!;
-    const n = X.indptr[r + 1]! - start;
-    if (this.keys.length < n) this.keys = new Float64Array(n * 2);
-    // feature and position in one exact double, sorted natively (a comparator per row costs more)
-    const keys = this.keys.subarray(0, n);
-    for (let t = 0; t < n; t++) keys[t] = X.indices[start + t]! * POSITIONS + t;
-    keys.sort();
-    if (this.used + n > BLOCK) {
-      this.blocks.push({ features: new Int32Array(BLOCK), values: new Float32Array(BLOCK) });
-      this.used = 0;
-    }
-    if (item >= this.starts.length) {
-      const starts = new Int32Array(this.starts.length * 2);
-      starts.set(this.starts);
-      this.starts = starts;
-      const lengths = new Int32Array(this.lengths.length * 2);
-      lengths.set(this.lengths);
-      this.lengths = lengths;
-    }
-    const b = this.blocks.length - 1;
-    const block = this.blocks[b]!;
-    for (let t = 0; t < n; t++) {
-      const at = keys[t]! % POSITIONS;
-      block.features[this.used + t] = X.indices[start + at]!;
-      block.values[this.used + t] = X.data[start + at]! / scale;
-    }
-    this.starts[item] = b * BLOCK + this.used;
-    this.lengths[item] = n;
-    this.used += n;
-    this.total += n;
-  }
-
-  private total = 0;
-
-  /** the mean number of terms of the `n` items stored */
-  meanLength(n: number): number {
-    return n === 0 ? 0 : this.total / n;
-  }
-
-  /** Σ weights[f] × item's weight of f, over the item's terms in ascending order of f. */
-  dot(item: number, weights: Float64Array): number {
-    const at = this.starts[item]!;
-    const block = this.blocks[at >>> BLOCK_BITS]!;
-    const from = at & (BLOCK - 1);
-    const to = from + this.lengths[item]!;
-    const features = block.features;
-    const values = block.values;
-    let s = 0;
-    for (let t = from; t < to; t++) {
-      const w = weights[features[t]!]!;
-      if (w !== 0) s += w * values[t]!;
-    }
-    return s;
-  }
-}
 
 /**
  * An approximate search's limits: walk at most `postings` postings (whole terms, the strongest
@@ -286,8 +166,11 @@ export class SimilarityIndex {
     let live = this.prune(seen, reach[from]!, k, minScore);
     let prunedAt = reach[from]!;
     let sorted = false;
+    // the choice below is weighed again each time the items left have changed
+    let weigh = true;
     for (let i = from; i < byReach.length && live.length > 0; i++) {
-      if (i === from || prunedAt === reach[i]) {
+      if (weigh) {
+        weigh = false;
         // what completing the rest term by term costs against scoring each item in full
         let rest = 0;
         for (let j = i; j < byReach.length; j++)
@@ -304,6 +187,7 @@ export class SimilarityIndex {
       if (live.length > k && reach[i + 1]! < prunedAt * 0.7) {
         live = this.prune(live, reach[i + 1]!, k, minScore);
         prunedAt = reach[i + 1]!;
+        weigh = true;
       }
     }
     return this.rescore(terms, live, k, minScore);
@@ -363,51 +247,5 @@ export class SimilarityIndex {
       }
     }
     return bestTouched(scores, touched, nTouched, k, minScore);
-  }
-}
-
-/**
- * Add `q` × each item's weight in `p` to its score, for the items of `items` (ascending): each is
- * found by galloping from the last one found, so a short list of items costs a few steps per item
- * in a long posting list, and a long one about a walk of it.
- */
-function addByLookup(scores: Float64Array, items: Int32Array, p: Postings, q: number): void {
-  const rows = p.rows;
-  const len = p.length;
-  // many items against the list: a walk of it, adding to the ones still scored (the dropped and
-  // the unseen are at 0), costs less than looking each one up
-  if (items.length * 8 > len) {
-    const values = p.values;
-    for (let t = 0; t < len; t++) {
-      const item = rows[t]!;
-      if (scores[item] !== 0) scores[item]! += q * values[t]!;
-    }
-    return;
-  }
-  let pos = 0;
-  for (let c = 0; c < items.length && pos < len; c++) {
-    const item = items[c]!;
-    if (rows[pos]! < item) {
-      // rows[lo] < item; find the first row at or after item
-      let lo = pos;
-      let step = 1;
-      let hi = pos + 1;
-      while (hi < len && rows[hi]! < item) {
-        lo = hi;
-        step *= 2;
-        hi = lo + step;
-      }
-      if (hi > len) hi = len;
-      while (hi - lo > 1) {
-        const mid = (lo + hi) >>> 1;
-        if (rows[mid]! < item) lo = mid;
-        else hi = mid;
-      }
-      pos = hi;
-    }
-    if (pos < len && rows[pos] === item) {
-      scores[item]! += q * p.values[pos]!;
-      pos++;
-    }
   }
 }

@@ -19,6 +19,8 @@ export interface Dataset {
   opts: Omit<EvaluateOptions, 'model' | 'seed'>;
   /** one measurement per group (NLBSE'24's repositories are data sets of their own) */
   perGroup?: boolean;
+  /** each group also learns from the others' training reports: only rules about pooling run here */
+  pooled?: boolean;
 }
 
 /** The oldest 75% by filing time: the training side of the benchmark's time split. */
@@ -50,6 +52,20 @@ export const DATASETS: Dataset[] = [
       objective: objectiveForLabel('type'),
     },
     perGroup: true,
+  },
+  {
+    name: "NLBSE'24 pooled",
+    kind: 'category',
+    load: file(nlbse),
+    opts: {
+      label: 'type',
+      split: { kind: 'kfold', k: 5 },
+      groupBy: 'product',
+      poolGroups: true,
+      objective: objectiveForLabel('type'),
+    },
+    perGroup: true,
+    pooled: true,
   },
   {
     name: 'Mozilla bug vs not a bug',

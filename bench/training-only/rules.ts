@@ -9,6 +9,8 @@ export interface Rule {
   kinds: readonly DatasetKind[];
   before: Partial<EvaluateOptions>;
   after: Partial<EvaluateOptions>;
+  /** a rule about pooled groups: judged on the pooled data sets only (and they on no other rule) */
+  pooled?: boolean;
 }
 
 export const RULES: Rule[] = [
@@ -70,5 +72,29 @@ export const RULES: Rule[] = [
     kinds: ['component', 'category'],
     before: { blend: false },
     after: { blend: true },
+  },
+  {
+    name: 'own-copies',
+    description:
+      "with pooled groups, each text field also as a copy only the group's own reports fill, instead of the pooled text alone",
+    kinds: ['category'],
+    before: { ownCopies: false },
+    after: { ownCopies: true },
+    pooled: true,
+  },
+  {
+    name: 'title-weight',
+    description: 'a title word weighs twice a body word, instead of the same',
+    kinds: ['component', 'category'],
+    before: { weights: { title: 1 } },
+    after: {},
+  },
+  {
+    name: 'meta-weight',
+    description:
+      'a categorical value (`os=Linux`) weighs 0.3 beside the text, instead of 1 as a one-hot column would',
+    kinds: ['component', 'category'],
+    before: { weights: { meta: 1 } },
+    after: {},
   },
 ];

@@ -1,7 +1,8 @@
 // bench/training-only: a rule (a feature, a default, an objective) judged on training data alone,
 // leave-one-data-set-out, so that choosing it is not choosing on the benchmark's test sets.
 // Usage: npm run bench:training-only -- --rule NAME[,NAME] [--only NAME,...] [--json FILE]
-//   rules: see rules.ts (topk, bias, topk-only, macro-f1, missing, chars, blend)
+//   rules: see rules.ts (topk, bias, topk-only, macro-f1, missing, chars, char-search, blend, own-copies,
+//   title-weight, meta-weight)
 // Each data set is cut to its benchmark's training side (the oldest 75% by filing time; NLBSE'24's
 // training file) and split again inside it (time, or 5-fold). A rule is adopted for a data set only
 // if it won on most of the others, and stands only if, decided that way, it wins on most data sets
@@ -41,7 +42,7 @@ for (const rule of RULES.filter((r) => ruleNames.includes(r.name))) {
   );
   const rows: (RuleMeasurement & { kind: string; beforeShown: string; afterShown: string })[] = [];
   for (const d of DATASETS) {
-    if (!rule.kinds.includes(d.kind)) continue;
+    if (!rule.kinds.includes(d.kind) || (rule.pooled ?? false) !== (d.pooled ?? false)) continue;
     if (only && !only.some((o) => d.name.includes(o))) continue;
     if (!loaded.has(d.name)) loaded.set(d.name, await d.load());
     const reports = loaded.get(d.name)!;

@@ -142,6 +142,7 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
       ...(opts.blend !== undefined ? { blend: opts.blend } : {}),
       ...(opts.charNgrams ? { charNgrams: opts.charNgrams } : {}),
       ...(opts.charSearch ? { charSearch: true } : {}),
+      ...(opts.weights ? { weights: opts.weights } : {}),
       progressPrefix: `split ${s + 1}/${splits.length}: `,
       ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
       ...(opts.missing ? { missing: opts.missing } : {}),

@@ -4,7 +4,7 @@ import type { ClassificationMetrics } from '../evaluation/metrics.ts';
 import type { AtPrecision } from '../evaluation/precision-bar.ts';
 import type { PooledGroupFigures } from '../evaluation/protocol.ts';
 import type { CandidateScore, CountedCorpus, OnProgress, SelectionMetric, TextModel } from '../ml/index.ts';
-import type { ModelChoice } from './model-search.ts';
+import type { FieldWeights, ModelChoice } from './model-search.ts';
 import type { SentenceVectors } from './report-docs.ts';
 import type { LabelMap } from './tasks/label-map.ts';
 
@@ -72,6 +72,8 @@ export interface EvaluateOptions {
   charNgrams?: [number, number];
   /** the model search also tries word + character 2-5-grams, and keeps them where they win */
   charSearch?: boolean;
+  /** a title word's and a categorical value's weight, where not the defaults' (bench/training-only) */
+  weights?: FieldWeights;
   /** sees each split's texts and labels: lets a benchmark run another library on the same split */
   onSplit?: (train: SplitItem[], test: SplitItem[]) => void;
   onProgress?: OnProgress;

@@ -54,6 +54,12 @@ export const SMALL_DATA = 5000;
 /** the character n-grams the search may add (scikit-learn's char_wb range in the tuned baseline) */
 const CHAR_NGRAMS: [number, number] = [2, 5];
 
+/** How much a title word and a categorical value weigh, where not as DEFAULT_VECTORIZER says. */
+export interface FieldWeights {
+  title?: number;
+  meta?: number;
+}
+
 /** How the automatic classifier searches: what `evaluate` and `train` both pass. */
 export interface SearchOptions {
   model: ModelChoice;
@@ -74,6 +80,8 @@ export interface SearchOptions {
    * them): cross-validation says whether this tracker's misspellings and identifiers pay for them
    */
   charSearch?: boolean;
+  /** other weights than the defaults' (a title word 2, a categorical value 0.3): what bench/training-only judges them by */
+  weights?: FieldWeights;
   /** threads an SVM fit may use (default 1) */
   threads?: number;
   /** what a blank categorical field is (default: nothing; `feature`: a `<missing>` value, as before 0.1) */
@@ -185,8 +193,12 @@ export function searchModel(
     ...DEFAULT_VECTORIZER,
     maxFeatures: featureBudget(K, opts.maxModelWeights),
     metaFields,
+    metaWeight: opts.weights?.meta ?? DEFAULT_VECTORIZER.metaWeight,
     ...(opts.missing ? { missing: opts.missing } : {}),
     fields: DEFAULT_VECTORIZER.fields
+      .map((f) =>
+        f.name === 'summary' && opts.weights?.title !== undefined ? { ...f, weight: opts.weights.title } : f,
+      )
       .flatMap((f) => (copies ? [f, { ...f, name: OWN + f.name }] : [f]))
       .map((f) => ({ ...f, charNgrams: opts.charNgrams ?? null })),
   };

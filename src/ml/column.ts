@@ -1,5 +1,5 @@
 /** A growable typed array: the vectorizer's per-term and per-entry columns. */
-export class Column<T extends Int32Array | Uint16Array> {
+export class Column<T extends Int32Array | Uint16Array | Uint8Array> {
   data: T;
   length = 0;
   constructor(
@@ -32,3 +32,4 @@ export class Column<T extends Int32Array | Uint16Array> {
 
 export const int32 = (n: number) => new Int32Array(n);
 export const uint16 = (n: number) => new Uint16Array(n);
+export const uint8 = (n: number) => new Uint8Array(n);

@@ -1,5 +1,6 @@
-import { Column, int32, uint16 } from './column.ts';
+import { Column, int32 } from './column.ts';
 import type { CorpusCounts, CounterState } from './corpus-counts.ts';
+import { EntryReader, EntryWriter } from './entry-codec.ts';
 import { IntPairTable } from './int-pair-table.ts';
 import { denseOf, metaTermsOf, type TokenizedDoc, termsOf, type VectorizerParams } from './terms.ts';
 
@@ -38,8 +39,7 @@ export class CorpusCounter {
   private curB = 0;
   private curF = 0;
   private readonly rowStart = new Column(int32, 1 << 12);
-  private readonly entryTerm = new Column(int32, 1 << 16);
-  private readonly entryCount = new Column(uint16, 1 << 16);
+  private readonly entries = new EntryWriter();
   private readonly metaIds = new Map<string, number>();
   private readonly metaNames: string[] = [];
   private readonly metaStart = new Column(int32, 1 << 12);
@@ -85,7 +85,8 @@ export class CorpusCounter {
       this.dense.set(v, this.nDocs * denseSpec.dims);
     }
     this.nDocs++;
-    this.rowStart.push(this.entryTerm.length);
+    this.rowStart.push(this.entries.length);
+    this.entries.beginDoc();
     this.metaStart.push(this.metaEntry.length);
     const fields = this.params.fields;
     for (let f = 0; f < fields.length; f++) this.countField(f, doc.text[fields[f]!.name] ?? []);
@@ -174,8 +175,7 @@ export class CorpusCounter {
       let e = k + 1;
       while (e < m && run[e] === id) e++;
       df[id]!++;
-      this.entryTerm.push(id);
-      this.entryCount.push(Math.min(e - k, 65535));
+      this.entries.push(id, Math.min(e - k, 65535));
       k = e;
     }
   }
@@ -228,9 +228,7 @@ export class CorpusCounter {
   reserveFor(nDocs: number, margin = 1.1): void {
     if (this.nDocs === 0) return;
     const scale = (nDocs / this.nDocs) * margin;
-    const entries = Math.ceil(this.entryTerm.length * scale);
-    this.entryTerm.reserve(entries);
-    this.entryCount.reserve(entries);
+    this.entries.reserve(Math.ceil(this.entries.length * scale));
     this.rowStart.reserve(nDocs + 1);
     this.metaEntry.reserve(Math.ceil(this.metaEntry.length * scale));
     this.metaStart.reserve(nDocs + 1);
@@ -238,7 +236,7 @@ export class CorpusCounter {
 
   /** Everything counted so far, for another thread's counter to absorb (this one is then spent). */
   state(): CounterState {
-    this.rowStart.push(this.entryTerm.length);
+    this.rowStart.push(this.entries.length);
     this.metaStart.push(this.metaEntry.length);
     return {
       tokens: this.tokens,
@@ -250,8 +248,7 @@ export class CorpusCounter {
       named: [...this.namedTerms],
       nDocs: this.nDocs,
       rowStart: this.rowStart.data,
-      entryTerm: this.entryTerm.data,
-      entryCount: this.entryCount.data,
+      entries: this.entries.bytes,
       metaNames: this.metaNames,
       metaStart: this.metaStart.data,
       metaEntry: this.metaEntry.data,
@@ -327,21 +324,21 @@ export class CorpusCounter {
       }
       return id;
     });
-    // at most every one of its entries joins these: room for them made once
-    const entries = this.entryTerm.length + o.rowStart[o.nDocs]!;
-    this.entryTerm.reserve(entries);
-    this.entryCount.reserve(entries);
+    // about as many bytes as its entries took (here the terms' differences can be larger): room
+    // made once, with a margin
+    this.entries.reserve(this.entries.length + Math.ceil(o.rowStart[o.nDocs]! * 1.15));
     this.rowStart.reserve(this.rowStart.length + o.nDocs + 1);
     this.metaEntry.reserve(this.metaEntry.length + o.metaStart[o.nDocs]!);
     this.metaStart.reserve(this.metaStart.length + o.nDocs + 1);
+    const reader = new EntryReader();
     for (let d = 0; d < o.nDocs; d++) {
-      this.rowStart.push(this.entryTerm.length);
+      this.rowStart.push(this.entries.length);
+      this.entries.beginDoc();
       this.metaStart.push(this.metaEntry.length);
-      for (let e = o.rowStart[d]!; e < o.rowStart[d + 1]!; e++) {
-        const id = term[o.entryTerm[e]!]!;
-        if (id < 0) continue;
-        this.entryTerm.push(id);
-        this.entryCount.push(o.entryCount[e]!);
+      const m = reader.read(o.entries, o.rowStart[d]!, o.rowStart[d + 1]!);
+      for (let k = 0; k < m; k++) {
+        const id = term[reader.term[k]!]!;
+        if (id >= 0) this.entries.push(id, reader.count[k]!);
       }
       for (let e = o.metaStart[d]!; e < o.metaStart[d + 1]!; e++) this.metaEntry.push(meta[o.metaEntry[e]!]!);
     }
@@ -349,7 +346,7 @@ export class CorpusCounter {
   }
 
   finish(): CorpusCounts {
-    this.rowStart.push(this.entryTerm.length);
+    this.rowStart.push(this.entries.length);
     this.metaStart.push(this.metaEntry.length);
     const { fields } = this.params;
     const { namedTerms, termField, termB, termA, tokens } = this;
@@ -368,8 +365,7 @@ export class CorpusCounter {
       nameOf,
       fieldOf: (id) => termField.data[id]!,
       rowStart: this.rowStart.data,
-      entryTerm: this.entryTerm.data,
-      entryCount: this.entryCount.data,
+      entries: this.entries.bytes,
       metaNames: this.metaNames,
       metaStart: this.metaStart.data,
       metaEntry: this.metaEntry.data,

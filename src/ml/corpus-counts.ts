@@ -6,11 +6,13 @@ export interface CorpusCounts {
   nTerms: number;
   nameOf: (term: number) => string;
   fieldOf: (term: number) => number;
-  /** per document, where its entries start in `entryTerm`/`entryCount` (n + 1 offsets) */
+  /** per document, where its entries start in `entries`, in bytes (n + 1 offsets) */
   rowStart: Int32Array;
-  entryTerm: Int32Array;
-  /** occurrences in the document, capped at 65535 (sublinear tf makes the cap immaterial) */
-  entryCount: Uint16Array;
+  /**
+   * every document's (term, occurrences) entries, encoded (entry-codec.ts: `EntryReader` decodes
+   * a document's); occurrences capped at 65535 (sublinear tf makes the cap immaterial)
+   */
+  entries: Uint8Array;
   /** categorical values (`os=Linux`) by id, and each document's ids */
   metaNames: string[];
   metaStart: Int32Array;
@@ -27,15 +29,7 @@ export interface CorpusCounts {
 export interface CounterState
   extends Pick<
     CorpusCounts,
-    | 'nDocs'
-    | 'df'
-    | 'nTerms'
-    | 'rowStart'
-    | 'entryTerm'
-    | 'entryCount'
-    | 'metaNames'
-    | 'metaStart'
-    | 'metaEntry'
+    'nDocs' | 'df' | 'nTerms' | 'rowStart' | 'entries' | 'metaNames' | 'metaStart' | 'metaEntry'
   > {
   tokens: string[];
   termA: Int32Array;

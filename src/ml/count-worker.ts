@@ -30,7 +30,7 @@ parentPort?.on('message', ({ port, params, tokenizer, ctrl }: Start) => {
         return;
       }
       const s = counter.state();
-      const arrays = [s.termA, s.termB, s.termField, s.df, s.rowStart, s.entryTerm, s.entryCount];
+      const arrays = [s.termA, s.termB, s.termField, s.df, s.rowStart, s.entries];
       port.postMessage(
         s,
         [...arrays, s.metaStart, s.metaEntry].map((a) => a.buffer as ArrayBuffer),

@@ -1,4 +1,5 @@
 import { CorpusCounter, type CorpusCounts, MAX_CANDIDATES } from './corpus-counter.ts';
+import { EntryReader } from './entry-codec.ts';
 import { CsrBuilder, type CsrMatrix } from './sparse.ts';
 import {
   DEFAULT_VECTORIZER,
@@ -177,10 +178,13 @@ export class TfidfVectorizer {
   ): { vectorizer: FittedVectorizer; X: CsrMatrix; remap: Int32Array } {
     const df = new Int32Array(counts.nTerms);
     const metaSeen = new Uint8Array(counts.metaNames.length);
-    const { rowStart, entryTerm, metaStart, metaEntry } = counts;
+    const { rowStart, entries, metaStart, metaEntry } = counts;
+    const reader = new EntryReader();
     for (let r = 0; r < rows.length; r++) {
       const d = rows[r]!;
-      for (let e = rowStart[d]!; e < rowStart[d + 1]!; e++) df[entryTerm[e]!]!++;
+      const m = reader.read(entries, rowStart[d]!, rowStart[d + 1]!);
+      const term = reader.term;
+      for (let k = 0; k < m; k++) df[term[k]!]!++;
       for (let e = metaStart[d]!; e < metaStart[d + 1]!; e++) metaSeen[metaEntry[e]!] = 1;
     }
     // an evicted candidate's entries stay in the counts: it is no term, as in a fresh count
@@ -287,7 +291,8 @@ export class TfidfVectorizer {
     const weight = p.fields.map((f) => f.weight);
     const n = rows ? rows.length : counts.nDocs;
     const docAt = rows ? (r: number) => rows[r]! : (r: number) => r;
-    const { rowStart, entryTerm, entryCount, metaStart, metaEntry } = counts;
+    const { rowStart, entries, metaStart, metaEntry } = counts;
+    const reader = new EntryReader();
     // a categorical value the fit never saw has no column
     const metaCol = Int32Array.from(counts.metaNames, (t) => vec.vocabulary.get(t) ?? -1);
     // sized exactly first: on a million reports a doubling buffer would cost a copy of gigabytes
@@ -297,7 +302,9 @@ export class TfidfVectorizer {
     let nnz = n * dims;
     for (let r = 0; r < n; r++) {
       const d = docAt(r);
-      for (let e = rowStart[d]!; e < rowStart[d + 1]!; e++) if (remap[entryTerm[e]!]! >= 0) nnz++;
+      const m = reader.read(entries, rowStart[d]!, rowStart[d + 1]!);
+      const term = reader.term;
+      for (let k = 0; k < m; k++) if (remap[term[k]!]! >= 0) nnz++;
       for (let e = metaStart[d]!; e < metaStart[d + 1]!; e++) if (metaCol[metaEntry[e]!]! >= 0) nnz++;
     }
     // on shared memory, so that SVM worker threads read the matrix without a copy of it
@@ -309,11 +316,13 @@ export class TfidfVectorizer {
       const d = docAt(r);
       const start = q;
       let sq = 0;
-      for (let e = rowStart[d]!; e < rowStart[d + 1]!; e++) {
-        const id = entryTerm[e]!;
+      const m = reader.read(entries, rowStart[d]!, rowStart[d + 1]!);
+      const { term, count } = reader;
+      for (let k = 0; k < m; k++) {
+        const id = term[k]!;
         const j = remap[id]!;
         if (j < 0) continue;
-        const c = entryCount[e]!;
+        const c = count[k]!;
         // most terms occur once in a report: 1 + log 1 is 1, without the logarithm
         const tf = c === 1 ? 1 : p.sublinearTf ? 1 + Math.log(c) : c;
         const v = tf * vec.idf[j]! * weight[counts.fieldOf(id)]!;

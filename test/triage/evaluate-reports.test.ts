@@ -146,6 +146,31 @@ describe('evaluateReports', () => {
     assert.equal(large.accuracy, small.accuracy, 'the same model either way');
   });
 
+  it('weighs a title word and a categorical value as told, the defaults otherwise', () => {
+    const time = { label: 'component', split: { kind: 'time' } as const, model: 'svm' as const, seed: 1 };
+    const params = (weights?: { title?: number; meta?: number }) =>
+      evaluateReports(corpus(120), { ...time, keepModel: true, ...(weights ? { weights } : {}) }).fitted!
+        .vectorizer.params;
+    const plain = params();
+    assert.deepEqual(
+      plain.fields.map((f) => [f.name, f.weight]),
+      [
+        ['summary', 2],
+        ['description', 1],
+      ],
+    );
+    assert.equal(plain.metaWeight, 0.3);
+    const told = params({ title: 1, meta: 1 });
+    assert.deepEqual(
+      told.fields.map((f) => [f.name, f.weight]),
+      [
+        ['summary', 1],
+        ['description', 1],
+      ],
+    );
+    assert.equal(told.metaWeight, 1);
+  });
+
   it('keeps a model within its weight budget by keeping the most frequent features', () => {
     const time = { label: 'component', split: { kind: 'time' } as const, model: 'svm' as const, seed: 1 };
     const free = evaluateReports(corpus(120), { ...time, keepModel: true });

@@ -1,7 +1,7 @@
 import { roundToHalf } from './half-float.ts';
 import { encodeLabels, FittedLinearModel } from './linear-model.ts';
 import type { ModelKind } from './model-kind.ts';
-import type { CsrMatrix } from './sparse.ts';
+import { type CsrMatrix, type RowSource, rowsOf } from './sparse.ts';
 
 export interface ComplementNbParams {
   alpha: number;
@@ -19,19 +19,28 @@ export class ComplementNb {
   }
 
   fit(X: CsrMatrix, y: string[]): FittedLinearModel {
+    return this.fitRows(rowsOf(X), y);
+  }
+
+  /** Fitted from rows read one at a time (twice each): what `fit` on their matrix gives, to the bit. */
+  fitRows(X: RowSource, y: string[]): FittedLinearModel {
     const { classes, codes } = encodeLabels(y);
     const K = classes.length;
     const d = X.nCols;
-    // per class, then feature: a report's features all land in its class's row, and the reports
-    // are walked a class at a time, so the row being filled stays in cache (feature by class, a
-    // million reports' entries missed the cache at almost every one). A class's reports are walked
-    // in their order and the totals in row order: every sum is the one a walk in row order makes
-    const fc = new Float64Array(K * d);
+    // a class at a time: its reports' features summed into one row (it stays in cache; feature by
+    // class, a million reports' entries missed the cache at almost every one), then that class's
+    // weights made from it. A class's reports are walked in their order and its total over the
+    // features in feature order: every sum is the one a walk in row order makes. One row instead
+    // of a class-by-feature table: 60 classes × 700,000 features held 336 MB beside the matrix
     const total = new Float64Array(d);
-    for (let p = X.indptr[0]!; p < X.indptr[X.nRows]!; p++) {
-      const v = X.data[p]!;
-      if (v < 0) throw new Error('complement naive Bayes takes counts or weights of at least 0');
-      total[X.indices[p]!]! += v;
+    for (let i = 0; i < X.nRows; i++) {
+      X.read(i);
+      const { indices, data } = X;
+      for (let p = X.from; p < X.to; p++) {
+        const v = data[p]!;
+        if (v < 0) throw new Error('complement naive Bayes takes counts or weights of at least 0');
+        total[indices[p]!]! += v;
+      }
     }
     const start = new Int32Array(K + 1);
     for (let i = 0; i < X.nRows; i++) start[codes[i]! + 1]!++;
@@ -39,38 +48,27 @@ export class ComplementNb {
     const byClass = new Int32Array(X.nRows);
     const next = start.slice(0, K);
     for (let i = 0; i < X.nRows; i++) byClass[next[codes[i]!]!++] = i;
-    for (let k = 0; k < K; k++) {
-      const row = k * d;
-      for (let r = start[k]!; r < start[k + 1]!; r++) {
-        const i = byClass[r]!;
-        for (let p = X.indptr[i]!; p < X.indptr[i + 1]!; p++) fc[row + X.indices[p]!]! += X.data[p]!;
-      }
-    }
-    const W = new Float32Array(d * K);
-    const sums = new Float64Array(K);
-    // each class's sum runs over the features in order, whichever loop is outside
-    for (let k = 0; k < K; k++) {
-      const row = k * d;
-      for (let j = 0; j < d; j++) sums[k]! += total[j]! - fc[row + j]! + this.params.alpha;
-    }
-    const logSums = sums.map(Math.log);
+    const alpha = this.params.alpha;
     // most features never occur in most classes: their complement is the feature's whole count,
     // one logarithm per feature instead of one per class (33,000 rows × 559,240 features × 60
     // classes: 1.5 s → 1.2 s)
-    const whole = total.map((t) => t + this.params.alpha);
+    const whole = total.map((t) => t + alpha);
     const logWhole = whole.map(Math.log);
-    // a tile of features at a time: its class rows are read in order and its weights (feature by
-    // class) stay in cache while every class fills them
-    const TILE = 1024;
-    for (let j0 = 0; j0 < d; j0 += TILE) {
-      const j1 = Math.min(d, j0 + TILE);
-      for (let k = 0; k < K; k++) {
-        const row = k * d;
-        const ls = logSums[k]!;
-        for (let j = j0; j < j1; j++) {
-          const f = fc[row + j]!;
-          W[j * K + k] = ls - (f === 0 ? logWhole[j]! : Math.log(whole[j]! - f));
-        }
+    const W = new Float32Array(d * K);
+    const fc = new Float64Array(d);
+    for (let k = 0; k < K; k++) {
+      fc.fill(0);
+      for (let r = start[k]!; r < start[k + 1]!; r++) {
+        X.read(byClass[r]!);
+        const { indices, data } = X;
+        for (let p = X.from; p < X.to; p++) fc[indices[p]!]! += data[p]!;
+      }
+      let sum = 0;
+      for (let j = 0; j < d; j++) sum += total[j]! - fc[j]! + alpha;
+      const ls = Math.log(sum);
+      for (let j = 0; j < d; j++) {
+        const f = fc[j]!;
+        W[j * K + k] = ls - (f === 0 ? logWhole[j]! : Math.log(whole[j]! - f));
       }
     }
     return new FittedLinearModel('nb', classes, d, roundToHalf(W), new Float32Array(K));
@@ -86,6 +84,7 @@ export const NB_KIND: ModelKind<NbSpec> = {
   kind: 'nb',
   describe: (s) => `nb(alpha=${s.alpha})`,
   fit: (s, X, y) => new ComplementNb({ alpha: s.alpha }).fit(X, y),
+  fitRows: (s, rows, y) => new ComplementNb({ alpha: s.alpha }).fitRows(rows, y),
   // it counts: a feature below 0 has no meaning to it
   acceptsNegative: false,
 };

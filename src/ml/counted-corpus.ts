@@ -1,6 +1,6 @@
 import type { CorpusCounts } from './corpus-counter.ts';
 import type { TextModel } from './fitted-blend.ts';
-import { fitModel } from './model-kinds.ts';
+import { fitModel, fitModelFromRows, fitsFromRows } from './model-kinds.ts';
 import { countOnTwoThreads } from './parallel-count.ts';
 import type { OnProgress } from './progress.ts';
 import type { CsrMatrix } from './sparse.ts';
@@ -82,8 +82,9 @@ export class CountedCorpus {
 
   /**
    * A classifier of `params` fitted on counted documents `rows` with labels `y` (in that order).
-   * With `last`, the counts are let go once the fit's matrix is made, before the model is fitted:
-   * on a million reports they are a gigabyte the solver's peak need not carry.
+   * With `last`, the counts are let go once the fit's matrix is made, before the model is fitted
+   * (a model that fits from rows read one at a time needs no matrix, and reads the counts while
+   * it fits: they go after it).
    */
   fit(
     params: TextClassifierParams,
@@ -93,10 +94,19 @@ export class CountedCorpus {
     last = false,
   ): FittedTextClassifier {
     if (!this.serves(params)) throw new Error('these counts were made with other vectorizer settings');
+    const threads = options.threads ?? 1;
+    if (fitsFromRows(params.model)) {
+      // its rows made as it reads them, from the counts: no matrix of a million rows beside them
+      const { vectorizer, source, remap } = this.vectorizer.fitRowSource(this.counts, rows);
+      const model = fitModelFromRows(params.model, source, y, params.seed, threads);
+      if (last) this.held = null;
+      else this.remaps.set(vectorizer, remap);
+      return new FittedTextClassifier(params, vectorizer, model, 1);
+    }
     const { vectorizer, X, remap } = this.vectorizer.fitRows(this.counts, rows);
     if (last) this.held = null;
     else this.remaps.set(vectorizer, remap);
-    const model = fitModel(params.model, X, y, params.seed, options.threads ?? 1);
+    const model = fitModel(params.model, X, y, params.seed, threads);
     return new FittedTextClassifier(params, vectorizer, model, 1);
   }
 

@@ -7,6 +7,37 @@ export interface CsrMatrix {
   readonly data: Float32Array;
 }
 
+/**
+ * Rows read one at a time, in any order, without a matrix of them all: after `read(i)`, row i's
+ * entries are `indices`/`data` [from, to), until the next read. A model that passes over its rows
+ * a few times (complement NB) fits from it what it would fit from the matrix.
+ */
+export interface RowSource {
+  readonly nRows: number;
+  readonly nCols: number;
+  read(i: number): void;
+  from: number;
+  to: number;
+  indices: Int32Array;
+  data: Float32Array;
+}
+
+/** A matrix's rows as a row source (its own arrays, no copy). */
+export function rowsOf(X: CsrMatrix): RowSource {
+  return {
+    nRows: X.nRows,
+    nCols: X.nCols,
+    indices: X.indices,
+    data: X.data,
+    from: 0,
+    to: 0,
+    read(i) {
+      this.from = X.indptr[i]!;
+      this.to = X.indptr[i + 1]!;
+    },
+  };
+}
+
 /** Grows a CSR matrix row by row without knowing its size in advance. */
 export class CsrBuilder {
   private indices: Int32Array;

@@ -1,6 +1,7 @@
 import { CorpusCounter, type CorpusCounts, MAX_CANDIDATES } from './corpus-counter.ts';
 import { EntryReader } from './entry-codec.ts';
-import { CsrBuilder, type CsrMatrix } from './sparse.ts';
+import { RowFiller } from './row-filler.ts';
+import { CsrBuilder, type CsrMatrix, type RowSource } from './sparse.ts';
 import {
   DEFAULT_VECTORIZER,
   denseOf,
@@ -176,6 +177,27 @@ export class TfidfVectorizer {
     counts: CorpusCounts,
     rows: ArrayLike<number>,
   ): { vectorizer: FittedVectorizer; X: CsrMatrix; remap: Int32Array } {
+    const { vectorizer, remap } = this.fitVocabulary(counts, rows);
+    return { vectorizer, X: this.matrix(counts, vectorizer, remap, rows), remap };
+  }
+
+  /**
+   * What `fitRows` fits, with the rows as a source read one at a time instead of a matrix (a model
+   * that fits from rows then holds no matrix of them all): the same values to the bit.
+   */
+  fitRowSource(
+    counts: CorpusCounts,
+    rows: ArrayLike<number>,
+  ): { vectorizer: FittedVectorizer; source: RowSource; remap: Int32Array } {
+    const { vectorizer, remap } = this.fitVocabulary(counts, rows);
+    return { vectorizer, source: new RowFiller(this.params, counts, vectorizer, remap).rows(rows), remap };
+  }
+
+  /** The vocabulary, idf and categorical values of counted documents `rows`. */
+  private fitVocabulary(
+    counts: CorpusCounts,
+    rows: ArrayLike<number>,
+  ): { vectorizer: FittedVectorizer; remap: Int32Array } {
     const df = new Int32Array(counts.nTerms);
     const metaSeen = new Uint8Array(counts.metaNames.length);
     const { rowStart, entries, metaStart, metaEntry } = counts;
@@ -195,8 +217,7 @@ export class TfidfVectorizer {
       df,
       metaNames: counts.metaNames.filter((_, m) => metaSeen[m] === 1),
     };
-    const { vectorizer, remap } = this.build(own);
-    return { vectorizer, X: this.matrix(counts, vectorizer, remap, rows), remap };
+    return this.build(own);
   }
 
   /** Rows of counted documents in the columns of a vectorizer `fitRows` made on the same counts. */
@@ -287,61 +308,19 @@ export class TfidfVectorizer {
     remap: Int32Array,
     rows?: ArrayLike<number>,
   ): CsrMatrix {
-    const p = this.params;
-    const weight = p.fields.map((f) => f.weight);
     const n = rows ? rows.length : counts.nDocs;
     const docAt = rows ? (r: number) => rows[r]! : (r: number) => r;
-    const { rowStart, entries, metaStart, metaEntry } = counts;
-    const reader = new EntryReader();
-    // a categorical value the fit never saw has no column
-    const metaCol = Int32Array.from(counts.metaNames, (t) => vec.vocabulary.get(t) ?? -1);
+    const filler = new RowFiller(this.params, counts, vec, remap);
     // sized exactly first: on a million reports a doubling buffer would cost a copy of gigabytes
-    const dims = p.dense?.dims ?? 0;
-    const denseWeight = p.dense?.weight ?? 0;
-    const denseStart = vec.denseStart;
-    let nnz = n * dims;
-    for (let r = 0; r < n; r++) {
-      const d = docAt(r);
-      const m = reader.read(entries, rowStart[d]!, rowStart[d + 1]!);
-      const term = reader.term;
-      for (let k = 0; k < m; k++) if (remap[term[k]!]! >= 0) nnz++;
-      for (let e = metaStart[d]!; e < metaStart[d + 1]!; e++) if (metaCol[metaEntry[e]!]! >= 0) nnz++;
-    }
+    let nnz = 0;
+    for (let r = 0; r < n; r++) nnz += filler.size(docAt(r));
     // on shared memory, so that SVM worker threads read the matrix without a copy of it
     const indptr = new Int32Array(new SharedArrayBuffer((n + 1) * 4));
     const indices = new Int32Array(new SharedArrayBuffer(nnz * 4));
     const data = new Float32Array(new SharedArrayBuffer(nnz * 4));
     let q = 0;
     for (let r = 0; r < n; r++) {
-      const d = docAt(r);
-      const start = q;
-      let sq = 0;
-      const m = reader.read(entries, rowStart[d]!, rowStart[d + 1]!);
-      const { term, count } = reader;
-      for (let k = 0; k < m; k++) {
-        const id = term[k]!;
-        const j = remap[id]!;
-        if (j < 0) continue;
-        const c = count[k]!;
-        // most terms occur once in a report: 1 + log 1 is 1, without the logarithm
-        const tf = c === 1 ? 1 : p.sublinearTf ? 1 + Math.log(c) : c;
-        const v = tf * vec.idf[j]! * weight[counts.fieldOf(id)]!;
-        indices[q] = j;
-        data[q++] = v;
-        sq += v * v;
-      }
-      const norm = sq > 0 ? 1 / Math.sqrt(sq) : 0;
-      for (let k = start; k < q; k++) data[k] = data[k]! * norm;
-      for (let e = metaStart[d]!; e < metaStart[d + 1]!; e++) {
-        const j = metaCol[metaEntry[e]!]!;
-        if (j < 0) continue;
-        indices[q] = j;
-        data[q++] = p.metaWeight;
-      }
-      for (let i = 0; i < dims; i++) {
-        indices[q] = denseStart + i;
-        data[q++] = counts.dense![d * dims + i]! * denseWeight;
-      }
+      q = filler.fill(docAt(r), indices, data, q);
       indptr[r + 1] = q;
     }
     return { nRows: n, nCols: vec.nFeatures, indptr, indices, data };

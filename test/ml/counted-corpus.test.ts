@@ -95,6 +95,36 @@ describe('a corpus counted once', () => {
     assert.throws(() => counted.matrix(fresh.vectorizer, test), /not fitted on these counts/);
   });
 
+  it('makes, row by row, the rows of its matrix, and fits naive Bayes from them to the bit', () => {
+    const vec = new TfidfVectorizer(params.vectorizer);
+    const { X } = vec.fitRows(counted.counts, train);
+    const { source } = vec.fitRowSource(counted.counts, train);
+    assert.equal(source.nRows, X.nRows);
+    assert.equal(source.nCols, X.nCols);
+    // out of order, as a fit a class at a time reads them
+    for (const r of [7, 0, 499, 250, 7]) {
+      source.read(r);
+      assert.deepEqual(
+        Array.from(source.indices.subarray(source.from, source.to)),
+        Array.from(X.indices.subarray(X.indptr[r]!, X.indptr[r + 1]!)),
+        `row ${r}`,
+      );
+      assert.deepEqual(
+        Array.from(source.data.subarray(source.from, source.to)),
+        Array.from(X.data.subarray(X.indptr[r]!, X.indptr[r + 1]!)),
+        `row ${r}`,
+      );
+    }
+    const nb = { ...params, model: { kind: 'nb' as const, alpha: 0.3 } };
+    const fromRows = CountedCorpus.count(nb, n, (i) => docs[i]!).fit(nb, train, y);
+    const fromMatrix = new TextClassifier(nb).fit(
+      train.map((i) => docs[i]!),
+      y,
+    );
+    assert.deepEqual(fromRows.vectorizer.terms, fromMatrix.vectorizer.terms);
+    assert.deepEqual(Array.from(fromRows.model.weights), Array.from(fromMatrix.model.weights));
+  });
+
   it('refuses a classifier that reads text another way', () => {
     const unigrams = {
       ...params,

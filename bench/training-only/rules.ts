@@ -97,4 +97,12 @@ export const RULES: Rule[] = [
     before: { weights: { meta: 1 } },
     after: {},
   },
+  {
+    name: 'meta-search',
+    description:
+      'the model search also tries categorical values at weight 1 (cross-validated, kept where they win)',
+    kinds: ['component', 'category'],
+    before: {},
+    after: { metaSearch: true },
+  },
 ];

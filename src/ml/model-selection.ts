@@ -221,5 +221,10 @@ function ngramLabel(v: VectorizerParams): string {
 }
 
 export function describeCandidate(c: { vectorizer: VectorizerParams; model: ModelSpec }): string {
-  return `${describeModel(c.model)} ngrams ${ngramLabel(c.vectorizer)}`;
+  // a categorical value's weight is named only where it is not the default's
+  const meta =
+    c.vectorizer.metaFields.length > 0 && c.vectorizer.metaWeight !== DEFAULT_VECTORIZER.metaWeight
+      ? `, metadata ×${c.vectorizer.metaWeight}`
+      : '';
+  return `${describeModel(c.model)} ngrams ${ngramLabel(c.vectorizer)}${meta}`;
 }

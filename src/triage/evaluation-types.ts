@@ -72,6 +72,8 @@ export interface EvaluateOptions {
   charNgrams?: [number, number];
   /** the model search also tries word + character 2-5-grams, and keeps them where they win */
   charSearch?: boolean;
+  /** the model search also tries categorical values at weight 1, and keeps them where they win */
+  metaSearch?: boolean;
   /** a title word's and a categorical value's weight, where not the defaults' (bench/training-only) */
   weights?: FieldWeights;
   /** sees each split's texts and labels: lets a benchmark run another library on the same split */

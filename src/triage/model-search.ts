@@ -51,6 +51,9 @@ const SENTENCE_WEIGHT = 0.3;
  */
 export const SMALL_DATA = 5000;
 
+/** the weight `metaSearch` also tries for a categorical value (the default's is 0.3) */
+const META_SEARCH_WEIGHT = 1;
+
 /** the character n-grams the search may add (scikit-learn's char_wb range in the tuned baseline) */
 const CHAR_NGRAMS: [number, number] = [2, 5];
 
@@ -80,6 +83,8 @@ export interface SearchOptions {
    * them): cross-validation says whether this tracker's misspellings and identifiers pay for them
    */
   charSearch?: boolean;
+  /** also try each vectorizer with categorical values at weight 1 (a one-hot column's), kept where they win */
+  metaSearch?: boolean;
   /** other weights than the defaults' (a title word 2, a categorical value 0.3): what bench/training-only judges them by */
   weights?: FieldWeights;
   /** threads an SVM fit may use (default 1) */
@@ -212,8 +217,13 @@ export function searchModel(
     ...v,
     fields: v.fields.map((f) => ({ ...f, charNgrams: CHAR_NGRAMS })),
   });
-  const plainVectorizers =
+  const textVectorizers =
     opts.charSearch && !opts.charNgrams ? [...wordVectorizers, withChars(vectorizer)] : wordVectorizers;
+  // categorical values also at a one-hot column's weight, where the search is asked to try it
+  const plainVectorizers =
+    opts.metaSearch && metaFields.length > 0
+      ? textVectorizers.flatMap((v) => [v, { ...v, metaWeight: META_SEARCH_WEIGHT }])
+      : textVectorizers;
   const sv = opts.sentenceVectors;
   // with sentence vectors, each vectorizer is tried with and without them: cross-validation says
   // whether the encoder's English helps this tracker's reports

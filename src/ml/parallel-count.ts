@@ -10,6 +10,8 @@ const CHUNK = 2000;
 /** A worker that counts nothing for this long is given up on and its documents counted here. */
 const STALL_MS = 120_000;
 const WHAT = 'tokenising and counting the reports once';
+/** Documents counted by the worker past which it is let go, not kept for the next count. */
+const LET_GO_AFTER = 100_000;
 
 // kept between counts, as the SVM pool keeps its threads (a model search counts several times)
 let pooled: Worker | null = null;
@@ -91,8 +93,10 @@ export function countOnTwoThreads(
       } else if (performance.now() - since > STALL_MS) break;
       Atomics.wait(ctrl, 1, 0, 1000);
     }
-    // a worker that failed or stalled is not asked again
-    if (!state) {
+    // a worker that failed or stalled is not asked again; nor one that counted a large corpus: its
+    // counter's tables stay in its heap until it next collects, which an idle thread may not do
+    // for the rest of a train (a million reports: hundreds of megabytes held)
+    if (!state || n - half >= LET_GO_AFTER) {
       pooled = null;
       void worker.terminate();
     }

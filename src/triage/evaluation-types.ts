@@ -4,8 +4,9 @@ import type { ClassificationMetrics } from '../evaluation/metrics.ts';
 import type { AtPrecision } from '../evaluation/precision-bar.ts';
 import type { PooledGroupFigures } from '../evaluation/protocol.ts';
 import type { CandidateScore, CountedCorpus, OnProgress, SelectionMetric, TextModel } from '../ml/index.ts';
-import type { FieldWeights, ModelChoice } from './model-search.ts';
+import type { ModelChoice } from './model-search.ts';
 import type { SentenceVectors } from './report-docs.ts';
+import type { FieldWeights } from './search-vectorizers.ts';
 import type { LabelMap } from './tasks/label-map.ts';
 
 /** What `evaluateReports` is asked and what it answers (evaluate-reports.ts). */

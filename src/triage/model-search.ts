@@ -2,7 +2,6 @@ import type { ScoredAnswer } from '../evaluation/abstention.ts';
 import {
   type CandidateScore,
   CODE_TOKENIZER,
-  DEFAULT_VECTORIZER,
   describeCandidate,
   type FitOptions,
   FittedBlend,
@@ -32,36 +31,12 @@ import {
   tailTemperature,
 } from './blend-gates.ts';
 import { biasesFor, type HeldOut, heldOutAnswers, heldOutOfTails } from './held-out.ts';
-import { OWN, type Prepared, type SentenceVectors } from './report-docs.ts';
+import type { Prepared, SentenceVectors } from './report-docs.ts';
+import { type FieldWeights, SMALL_DATA, searchVectorizers } from './search-vectorizers.ts';
 
 export type ModelChoice = 'auto' | 'svm' | 'logreg' | 'nb';
 
-/**
- * How much the sentence vectors weigh beside the text block (norm 1): chosen by 5-fold
- * cross-validation on NLBSE'24's training issues, each repository's own, in a scikit-learn
- * experiment (logistic regression on word 1-2-gram TF-IDF plus the vectors; mean macro-F1 with
- * weight 0.2: 0.760, 0.3: 0.764, 0.5: 0.760, without: 0.743)
- */
-const SENTENCE_WEIGHT = 0.3;
-
-/**
- * Training reports up to which data counts as small: the model search also tries n-gram ranges
- * and tokenizers, and its candidates may be blended (the pool is varied then; every member is
- * fitted and asked, so a blend costs its members' fits and predictions together).
- */
-export const SMALL_DATA = 5000;
-
-/** the weight `metaSearch` also tries for a categorical value (the default's is 0.3) */
-const META_SEARCH_WEIGHT = 1;
-
-/** the character n-grams the search may add (scikit-learn's char_wb range in the tuned baseline) */
-const CHAR_NGRAMS: [number, number] = [2, 5];
-
-/** How much a title word and a categorical value weigh, where not as DEFAULT_VECTORIZER says. */
-export interface FieldWeights {
-  title?: number;
-  meta?: number;
-}
+export { SMALL_DATA };
 
 /** How the automatic classifier searches: what `evaluate` and `train` both pass. */
 export interface SearchOptions {
@@ -175,8 +150,6 @@ export function searchModel(
   /** `tail`: the newest fifth of the training reports by a model of the older four fifths */
   heldOutFrom: 'tail' | 'out-of-fold' | null;
 } {
-  const { metaFields } = opts;
-  const copies = opts.ownCopies;
   const fitOptions: FitOptions = { threads: opts.threads ?? 1 };
   let selectionSeconds = 0;
   let fitSeconds = 0;
@@ -194,45 +167,7 @@ export function searchModel(
   const selY = sample.map((i) => data.labels[i]!);
   const trY = train.map((i) => data.labels[i]!);
   const K = new Set(trY).size;
-  const vectorizer = {
-    ...DEFAULT_VECTORIZER,
-    maxFeatures: featureBudget(K, opts.maxModelWeights),
-    metaFields,
-    metaWeight: opts.weights?.meta ?? DEFAULT_VECTORIZER.metaWeight,
-    ...(opts.missing ? { missing: opts.missing } : {}),
-    fields: DEFAULT_VECTORIZER.fields
-      .map((f) =>
-        f.name === 'summary' && opts.weights?.title !== undefined ? { ...f, weight: opts.weights.title } : f,
-      )
-      .flatMap((f) => (copies ? [f, { ...f, name: OWN + f.name }] : [f]))
-      .map((f) => ({ ...f, charNgrams: opts.charNgrams ?? null })),
-  };
-  const unigrams = {
-    ...vectorizer,
-    fields: vectorizer.fields.map((f) => ({ ...f, ngrams: [1, 1] as [number, number] })),
-  };
-  // n-gram range is part of the search where the data is small enough for it to pay
-  const wordVectorizers = train.length <= SMALL_DATA ? [vectorizer, unigrams] : [vectorizer];
-  const withChars = (v: typeof vectorizer) => ({
-    ...v,
-    fields: v.fields.map((f) => ({ ...f, charNgrams: CHAR_NGRAMS })),
-  });
-  const textVectorizers =
-    opts.charSearch && !opts.charNgrams ? [...wordVectorizers, withChars(vectorizer)] : wordVectorizers;
-  // categorical values also at a one-hot column's weight, where the search is asked to try it
-  const plainVectorizers =
-    opts.metaSearch && metaFields.length > 0
-      ? textVectorizers.flatMap((v) => [v, { ...v, metaWeight: META_SEARCH_WEIGHT }])
-      : textVectorizers;
-  const sv = opts.sentenceVectors;
-  // with sentence vectors, each vectorizer is tried with and without them: cross-validation says
-  // whether the encoder's English helps this tracker's reports
-  const vectorizers = sv
-    ? plainVectorizers.flatMap((v) => [
-        v,
-        { ...v, dense: { encoder: sv.encoder, dims: sv.dims, weight: SENTENCE_WEIGHT } },
-      ])
-    : plainVectorizers;
+  const vectorizers = searchVectorizers(opts, featureBudget(K, opts.maxModelWeights), train.length);
   const specs = candidatesFor(opts.model, train.length, K);
   const t0 = performance.now();
   const blending = (opts.blend ?? true) && whole && train.length <= SMALL_DATA;

@@ -146,52 +146,6 @@ describe('evaluateReports', () => {
     assert.equal(large.accuracy, small.accuracy, 'the same model either way');
   });
 
-  it('weighs a title word and a categorical value as told, the defaults otherwise', () => {
-    const time = { label: 'component', split: { kind: 'time' } as const, model: 'svm' as const, seed: 1 };
-    const params = (weights?: { title?: number; meta?: number }) =>
-      evaluateReports(corpus(120), { ...time, keepModel: true, ...(weights ? { weights } : {}) }).fitted!
-        .vectorizer.params;
-    const plain = params();
-    assert.deepEqual(
-      plain.fields.map((f) => [f.name, f.weight]),
-      [
-        ['summary', 2],
-        ['description', 1],
-      ],
-    );
-    assert.equal(plain.metaWeight, 0.3);
-    const told = params({ title: 1, meta: 1 });
-    assert.deepEqual(
-      told.fields.map((f) => [f.name, f.weight]),
-      [
-        ['summary', 1],
-        ['description', 1],
-      ],
-    );
-    assert.equal(told.metaWeight, 1);
-  });
-
-  it('tries categorical values at weight 1 too when asked, and names the weight where it is not the default', () => {
-    const time = {
-      label: 'component',
-      split: { kind: 'time' } as const,
-      model: 'svm' as const,
-      seed: 1,
-      metaFields: ['opSys'],
-    };
-    const plain = evaluateReports(corpus(120), time);
-    assert.ok(plain.candidates.every((c) => c.vectorizer.metaWeight === 0.3));
-    assert.ok(plain.candidates.every((c) => !c.description.includes('metadata')));
-    const searched = evaluateReports(corpus(120), { ...time, metaSearch: true });
-    assert.equal(searched.candidates.length, 2 * plain.candidates.length);
-    const heavy = searched.candidates.filter((c) => c.vectorizer.metaWeight === 1);
-    assert.equal(heavy.length, plain.candidates.length);
-    assert.ok(
-      heavy.every((c) => c.description.endsWith('metadata ×1')),
-      heavy[0]?.description,
-    );
-  });
-
   it('keeps a model within its weight budget by keeping the most frequent features', () => {
     const time = { label: 'component', split: { kind: 'time' } as const, model: 'svm' as const, seed: 1 };
     const free = evaluateReports(corpus(120), { ...time, keepModel: true });

@@ -39,34 +39,26 @@ const file = (path: string, labelsPath?: string) => async () =>
 
 const nlbse = 'github/nlbse2024/issues_train.csv';
 
+/** NLBSE'24's training file, each repository a data set (pooled: learning from all five). */
+const nlbseBy = (pooled: boolean): Dataset => ({
+  name: pooled ? "NLBSE'24 pooled" : "NLBSE'24",
+  kind: 'category',
+  // the benchmark's test issues are issues_test.csv: the training file is all this reads
+  load: file(nlbse),
+  opts: {
+    label: 'type',
+    split: { kind: 'kfold', k: 5 },
+    groupBy: 'product',
+    ...(pooled ? { poolGroups: true } : {}),
+    objective: objectiveForLabel('type'),
+  },
+  perGroup: true,
+  ...(pooled ? { pooled: true } : {}),
+});
+
 export const DATASETS: Dataset[] = [
-  {
-    name: "NLBSE'24",
-    kind: 'category',
-    // the benchmark's test issues are issues_test.csv: the training file is all this reads
-    load: file(nlbse),
-    opts: {
-      label: 'type',
-      split: { kind: 'kfold', k: 5 },
-      groupBy: 'product',
-      objective: objectiveForLabel('type'),
-    },
-    perGroup: true,
-  },
-  {
-    name: "NLBSE'24 pooled",
-    kind: 'category',
-    load: file(nlbse),
-    opts: {
-      label: 'type',
-      split: { kind: 'kfold', k: 5 },
-      groupBy: 'product',
-      poolGroups: true,
-      objective: objectiveForLabel('type'),
-    },
-    perGroup: true,
-    pooled: true,
-  },
+  nlbseBy(false),
+  nlbseBy(true),
   {
     name: 'Mozilla bug vs not a bug',
     kind: 'category',

@@ -1,8 +1,7 @@
 // bench/training-only: a rule (a feature, a default, an objective) judged on training data alone,
 // leave-one-data-set-out, so that choosing it is not choosing on the benchmark's test sets.
 // Usage: npm run bench:training-only -- --rule NAME[,NAME] [--only NAME,...] [--json FILE]
-//   rules: see rules.ts (topk, bias, topk-only, macro-f1, missing, chars, char-search, blend, own-copies,
-//   title-weight, meta-weight, meta-search)
+//   rules: see rules.ts (run with no --rule to list them)
 // Each data set is cut to its benchmark's training side (the oldest 75% by filing time; NLBSE'24's
 // training file) and split again inside it (time, or 5-fold). A rule is adopted for a data set only
 // if it won on most of the others, and stands only if, decided that way, it wins on most data sets

@@ -1,14 +1,41 @@
-/** One term's postings: what the similarity index walks, and looks items up in. */
+/**
+ * One term's postings, grouped by impact: what a search walks best first under a budget, and
+ * what an exact search walks whole.
+ */
 
-/** One term's items (ascending, as they were added) and their weights in unit-length vectors. */
-export class Postings {
-  rows = new Int32Array(4);
-  values = new Float32Array(4);
+/** bins of half an octave of weight: bin b holds weights in (2^-(b+1)/2, 2^-b/2] (the last, less) */
+export const BINS = 24;
+const BIN_MAX = Float64Array.from({ length: BINS }, (_, b) => 2 ** (-b / 2));
+
+/**
+ * A list this long or shorter is one unit, walked whole: splitting it costs more (a bin is two
+ * arrays and an object) than walking it saves, and most terms of a vocabulary are this rare.
+ */
+export const SPLIT_AT = 64;
+
+/** The largest weight bin `b` can hold. */
+export function binMax(b: number): number {
+  return BIN_MAX[b]!;
+}
+
+/** The bin of a weight of magnitude |v| ≤ 1 (a larger one goes to the first bin). */
+export function binOf(v: number): number {
+  const a = Math.abs(v);
+  if (a >= 1) return 0;
+  if (a === 0) return BINS - 1;
+  return Math.min(BINS - 1, Math.floor(-Math.log2(a) * 2));
+}
+
+/** Items (ascending, as they were added) and their weights. */
+export class PostingList {
+  rows: Int32Array;
+  values: Float32Array;
   length = 0;
-  /** the largest weight: with the query's weight, the most this term can add to any score */
-  max = 0;
-  /** a weight below zero (the bounds then do not hold) */
-  negative = false;
+
+  constructor(capacity = 4) {
+    this.rows = new Int32Array(capacity);
+    this.values = new Float32Array(capacity);
+  }
 
   push(row: number, value: number): void {
     if (this.length === this.rows.length) {
@@ -21,57 +48,70 @@ export class Postings {
       this.values = values;
     }
     this.rows[this.length] = row;
-    // stored as it will be read, so the bound and the sum see the same number
     this.values[this.length] = value;
-    const v = this.values[this.length]!;
-    if (v > this.max) this.max = v;
-    if (v < 0) this.negative = true;
     this.length++;
   }
 }
 
 /**
- * Add `q` × each item's weight in `p` to its score, for the items of `items` (ascending): each is
- * found by galloping from the last one found, so a short list of items costs a few steps per item
- * in a long posting list, and a long one about a walk of it.
+ * A term's postings: one list while the term is rare, then one list per bin of weight, so that a
+ * search can walk a common term's few heavy postings without its many light ones.
  */
-export function addByLookup(scores: Float64Array, items: Int32Array, p: Postings, q: number): void {
-  const rows = p.rows;
-  const len = p.length;
-  // many items against the list: a walk of it, adding to the ones still scored (the dropped and
-  // the unseen are at 0), costs less than looking each one up
-  if (items.length * 8 > len) {
-    const values = p.values;
-    for (let t = 0; t < len; t++) {
-      const item = rows[t]!;
-      if (scores[item] !== 0) scores[item]! += q * values[t]!;
+export class TermPostings {
+  /** while short: every posting; null once split into bins */
+  private whole: PostingList | null = new PostingList();
+  private bins: (PostingList | undefined)[] | null = null;
+  length = 0;
+  /** the largest weight: with the query's weight, the most this term can add to any score */
+  max = 0;
+  /** a weight below zero (the bounds then do not hold) */
+  negative = false;
+
+  push(row: number, value: number): void {
+    // stored as it will be read, so the bound and the sum see the same number
+    const v = Math.fround(value);
+    if (v > this.max) this.max = v;
+    if (v < 0) this.negative = true;
+    this.length++;
+    if (this.whole) {
+      this.whole.push(row, v);
+      if (this.whole.length > SPLIT_AT) this.split();
+      return;
     }
-    return;
+    this.binFor(binOf(v)).push(row, v);
   }
-  let pos = 0;
-  for (let c = 0; c < items.length && pos < len; c++) {
-    const item = items[c]!;
-    if (rows[pos]! < item) {
-      // rows[lo] < item; find the first row at or after item
-      let lo = pos;
-      let step = 1;
-      let hi = pos + 1;
-      while (hi < len && rows[hi]! < item) {
-        lo = hi;
-        step *= 2;
-        hi = lo + step;
-      }
-      if (hi > len) hi = len;
-      while (hi - lo > 1) {
-        const mid = (lo + hi) >>> 1;
-        if (rows[mid]! < item) lo = mid;
-        else hi = mid;
-      }
-      pos = hi;
+
+  private binFor(b: number): PostingList {
+    const bins = this.bins!;
+    let list = bins[b];
+    if (!list) {
+      list = new PostingList();
+      bins[b] = list;
     }
-    if (pos < len && rows[pos] === item) {
-      scores[item]! += q * p.values[pos]!;
-      pos++;
+    return list;
+  }
+
+  private split(): void {
+    const whole = this.whole!;
+    this.whole = null;
+    this.bins = [];
+    for (let t = 0; t < whole.length; t++)
+      this.binFor(binOf(whole.values[t]!)).push(whole.rows[t]!, whole.values[t]!);
+  }
+
+  /**
+   * Each list of the term with the most a posting of it weighs (every posting once, over all of
+   * them; each list's items ascending).
+   */
+  forEachList(f: (list: PostingList, max: number) => void): void {
+    if (this.whole) {
+      f(this.whole, this.max);
+      return;
+    }
+    const bins = this.bins!;
+    for (let b = 0; b < bins.length; b++) {
+      const list = bins[b];
+      if (list) f(list, Math.min(this.max, BIN_MAX[b]!));
     }
   }
 }

@@ -1,54 +1,65 @@
 import { ForwardStore } from './forward-store.ts';
-import { addByLookup, Postings } from './postings.ts';
+import { type PostingList, TermPostings } from './postings.ts';
 import type { CsrMatrix } from './sparse.ts';
 import { bestTouched, kthLargestTouched, type Neighbour } from './top-scores.ts';
 
 export { bestTouched, type Neighbour };
 
-/** relative slack on a bound, so float rounding in the order of the sums never prunes a winner */
-const SLACK = 1 + 1e-6;
-
-/** steps of a galloping lookup of one item in a long posting list, against a walk of one posting */
-const LOOKUP_COST = 8;
-
 /**
- * An approximate search's limits: walk at most `postings` postings (whole terms, the strongest
- * first), then score exactly the `candidates` items leading at that point.
+ * An approximate search's limits: walk at most `postings` postings (the heaviest lists first),
+ * then score exactly the `candidates` items leading at that point.
  */
 export interface SearchBudget {
   postings: number;
   candidates: number;
 }
 
+export interface SearchOptions {
+  /** only items scoring above this (default 0) */
+  minScore?: number;
+  /** approximate, bounded in time; without it the search is exact */
+  budget?: SearchBudget | undefined;
+  /** only items added in this group (`add`'s groups), e.g. one tracker's reports */
+  group?: number | undefined;
+}
+
 interface QueryTerm {
   feature: number;
-  p: Postings;
+  p: TermPostings;
   q: number;
 }
 
+/** Growable Int32Array. */
+function grown(a: Int32Array, need: number): Int32Array {
+  if (need <= a.length) return a;
+  const b = new Int32Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+
 /**
- * Nearest items by cosine similarity of sparse vectors, through an inverted index, exactly: the
- * same neighbours and scores as a walk of every posting the query touches, found with far fewer.
- * The query's terms are taken by what they can add (query weight × the term's largest weight);
- * once what the terms left could add to an item not yet seen (the smaller of the sum of those
- * bounds and, by Cauchy-Schwarz, the norm of the query's rest) is below the k-th best partial
- * score, no new item can enter, and the items seen whose partial score plus that reach can still
- * make the k best are scored in full from their own terms (a common word's list holds most of
- * the collection: looking each item's few terms up costs far less than walking those lists).
- * With a budget, the walk stops after that many postings and the leading items are scored in
- * full: approximate, and bounded in time however long the query.
+ * Nearest items by cosine similarity of sparse vectors, through an inverted index. Exact: a walk
+ * of every posting the query touches. Under a budget: the query's terms' postings, grouped by
+ * impact (`postings.ts`), are walked heaviest first (query weight × the most a list's posting
+ * weighs) until the budget is spent, and the items leading then are scored in full from a
+ * forward store of their own terms. Cosine's neighbours share the query's heavy terms with
+ * weight, so their heavy postings find them long before the light postings of common words
+ * would; the full scores are summed in the order of the walk (ascending feature), so a found
+ * item's score is the exact search's to the bit.
  */
 export class SimilarityIndex {
-  private readonly postings: (Postings | undefined)[] = [];
+  private readonly postings: (TermPostings | undefined)[] = [];
   private readonly forward = new ForwardStore();
+  private groups: Int32Array = new Int32Array(1024);
   private n = 0;
 
   get size(): number {
     return this.n;
   }
 
-  /** Add every row of X, in order, as items `size`, `size + 1`, ... */
-  add(X: CsrMatrix): void {
+  /** Add every row of X, in order, as items `size`, `size + 1`, ..., row r in group `groups[r]` (else 0). */
+  add(X: CsrMatrix, groups?: ArrayLike<number>): void {
+    this.groups = grown(this.groups, this.n + X.nRows);
     for (let r = 0; r < X.nRows; r++) {
       const start = X.indptr[r]!;
       const end = X.indptr[r + 1]!;
@@ -59,12 +70,13 @@ export class SimilarityIndex {
         const f = X.indices[j]!;
         let p = this.postings[f];
         if (!p) {
-          p = new Postings();
+          p = new TermPostings();
           this.postings[f] = p;
         }
         p.push(this.n, X.data[j]! / norm);
       }
       this.forward.append(this.n, X, r, norm);
+      this.groups[this.n] = groups?.[r] ?? 0;
       this.n++;
     }
   }
@@ -101,96 +113,55 @@ export class SimilarityIndex {
    * The `k` most similar items to row `row` of Q, best first (ties by item), each above
    * `minScore`; items with no shared feature never appear. Exact unless a `budget` cuts it short.
    */
-  query(Q: CsrMatrix, row: number, k: number, minScore = 0, budget?: SearchBudget): Neighbour[] {
+  query(Q: CsrMatrix, row: number, k: number, opts: SearchOptions = {}): Neighbour[] {
+    const { minScore = 0, budget, group } = opts;
     const terms = this.terms(Q, row);
-    // the bounds hold for non-negative weights (tf-idf's); anything else is walked whole
-    if (k <= 0 || terms.some((t) => t.q < 0 || t.p.negative)) return this.walkAll(terms, k, minScore);
-    const byReach = [...terms].sort((a, b) => b.q * b.p.max - a.q * a.p.max);
-    const m = byReach.length;
-    // what terms i.. can add to an item none of them has been added to yet
-    const reach = new Float64Array(m + 1);
-    let sum = 0;
-    let squares = 0;
-    for (let i = m - 1; i >= 0; i--) {
-      sum += byReach[i]!.q * byReach[i]!.p.max;
-      squares += byReach[i]!.q * byReach[i]!.q;
-      reach[i] = Math.min(sum, Math.sqrt(squares)) * SLACK;
-    }
+    // the bounds that order the walk hold for non-negative weights (tf-idf's); else walk it all
+    if (!budget || k <= 0 || terms.some((t) => t.q < 0 || t.p.negative))
+      return this.walk(terms, k, minScore, group);
+    const lists: PostingList[] = [];
+    const qs: number[] = [];
+    const bounds: number[] = [];
+    for (const { p, q } of terms)
+      p.forEachList((list, max) => {
+        lists.push(list);
+        qs.push(q);
+        bounds.push(q * max);
+      });
+    const order = Int32Array.from(lists.keys()).sort((a, b) => bounds[b]! - bounds[a]!);
     const { scores, touched } = this.accumulators();
     let nTouched = 0;
-    let best = 0;
-    let walked = 0;
-    let recheckAt = 0;
-    let i = 0;
-    for (; i < m; i++) {
-      if (reach[i]! <= minScore) break;
-      if (budget && walked >= budget.postings) break;
-      // the k-th best is at most the best: only worth finding once the rest could not beat that
-      if (reach[i]! < best && walked >= recheckAt) {
-        const floor = Math.max(minScore, kthLargestTouched(scores, touched, nTouched, k));
-        if (reach[i]! < floor) break;
-        recheckAt = walked + nTouched;
-      }
-      const { p, q } = byReach[i]!;
-      const rows = p.rows;
-      const values = p.values;
-      for (let t = 0; t < p.length; t++) {
+    let left = budget.postings;
+    for (let u = 0; u < order.length && left > 0; u++) {
+      const list = lists[order[u]!]!;
+      // a list past what is left is passed over for the lighter, shorter ones after it
+      if (list.length > left) continue;
+      const q = qs[order[u]!]!;
+      const rows = list.rows;
+      const values = list.values;
+      for (let t = 0; t < list.length; t++) {
         const item = rows[t]!;
         if (scores[item] === 0) touched[nTouched++] = item;
-        const s = scores[item]! + q * values[t]!;
-        scores[item] = s;
-        if (s > best) best = s;
+        scores[item]! += q * values[t]!;
       }
-      walked += p.length;
+      left -= list.length;
     }
-    let seen = touched.subarray(0, nTouched);
-    // a budget's search scores only the leading items; an exact one, every item still in reach
-    if (budget) seen = this.leading(seen, Math.max(k, budget.candidates));
-    return this.complete(terms, byReach, reach, i, seen, k, minScore);
+    if (group !== undefined) nTouched = this.keepGroup(touched, nTouched, group);
+    const leading = this.leading(touched.subarray(0, nTouched), Math.max(k, budget.candidates));
+    return this.rescore(terms, leading, k, minScore);
   }
 
-  /**
-   * The items of `seen` still in reach of the k best completed, term by term from `from` while
-   * that costs less than scoring each in full from its own terms, then scored in full; the floor
-   * rises as they complete, and the items that fall below it are dropped.
-   */
-  private complete(
-    terms: QueryTerm[],
-    byReach: QueryTerm[],
-    reach: Float64Array,
-    from: number,
-    seen: Int32Array,
-    k: number,
-    minScore: number,
-  ): Neighbour[] {
-    let live = this.prune(seen, reach[from]!, k, minScore);
-    let prunedAt = reach[from]!;
-    let sorted = false;
-    // the choice below is weighed again each time the items left have changed
-    let weigh = true;
-    for (let i = from; i < byReach.length && live.length > 0; i++) {
-      if (weigh) {
-        weigh = false;
-        // what completing the rest term by term costs against scoring each item in full
-        let rest = 0;
-        for (let j = i; j < byReach.length; j++)
-          rest += Math.min(byReach[j]!.p.length, live.length * LOOKUP_COST);
-        if (live.length * this.forward.meanLength(this.n) <= rest) break;
-      }
-      if (!sorted) {
-        live.sort();
-        sorted = true;
-      }
-      const { p, q } = byReach[i]!;
-      addByLookup(this.scores, live, p, q);
-      // pruning costs a pass over the items: worth it once the reach has shrunk by a good part
-      if (live.length > k && reach[i + 1]! < prunedAt * 0.7) {
-        live = this.prune(live, reach[i + 1]!, k, minScore);
-        prunedAt = reach[i + 1]!;
-        weigh = true;
-      }
+  /** The items of `items` in `group` moved to its front (the rest reset): how many there are. */
+  private keepGroup(items: Int32Array, n: number, group: number): number {
+    const scores = this.scores;
+    const groups = this.groups;
+    let kept = 0;
+    for (let t = 0; t < n; t++) {
+      const item = items[t]!;
+      if (groups[item] === group) items[kept++] = item;
+      else scores[item] = 0;
     }
-    return this.rescore(terms, live, k, minScore);
+    return kept;
   }
 
   /** The items scored in full from their own terms, and the k best of them. */
@@ -218,34 +189,25 @@ export class SimilarityIndex {
     return items.subarray(0, kept);
   }
 
-  /** The items of `items` whose score with `reach` more can still make the k best (the rest reset). */
-  private prune(items: Int32Array, reach: number, k: number, minScore: number): Int32Array {
-    const scores = this.scores;
-    const floor = Math.max(minScore, kthLargestTouched(scores, items, items.length, k));
-    let kept = 0;
-    for (let t = 0; t < items.length; t++) {
-      const item = items[t]!;
-      if (scores[item]! + reach >= floor && scores[item]! + reach > minScore) items[kept++] = item;
-      else scores[item] = 0;
-    }
-    return items.subarray(0, kept);
+  /** Every posting of every query term, no bound: the definition a budgeted `query` is held to. */
+  queryAll(Q: CsrMatrix, row: number, k: number, minScore = 0, group?: number): Neighbour[] {
+    return this.walk(this.terms(Q, row), k, minScore, group);
   }
 
-  /** Every posting of every query term, no bound: the definition `query` is held to. */
-  queryAll(Q: CsrMatrix, row: number, k: number, minScore = 0): Neighbour[] {
-    return this.walkAll(this.terms(Q, row), k, minScore);
-  }
-
-  private walkAll(terms: QueryTerm[], k: number, minScore: number): Neighbour[] {
+  private walk(terms: QueryTerm[], k: number, minScore: number, group: number | undefined): Neighbour[] {
     const { scores, touched } = this.accumulators();
     let nTouched = 0;
-    for (const { p, q } of terms) {
-      for (let t = 0; t < p.length; t++) {
-        const item = p.rows[t]!;
-        if (scores[item] === 0) touched[nTouched++] = item;
-        scores[item]! += q * p.values[t]!;
-      }
-    }
+    for (const { p, q } of terms)
+      p.forEachList((list) => {
+        const rows = list.rows;
+        const values = list.values;
+        for (let t = 0; t < list.length; t++) {
+          const item = rows[t]!;
+          if (scores[item] === 0) touched[nTouched++] = item;
+          scores[item]! += q * values[t]!;
+        }
+      });
+    if (group !== undefined) nTouched = this.keepGroup(touched, nTouched, group);
     return bestTouched(scores, touched, nTouched, k, minScore);
   }
 }

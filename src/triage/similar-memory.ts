@@ -6,14 +6,13 @@ import { docOf } from './dataset.ts';
 import type { SimilarItem, SimilarityBasis } from './similar-search.ts';
 
 /**
- * How far one search walks before it scores its leading candidates in full, as a share of the
- * reports indexed (a fixed number of postings finds less the larger the store): chosen by
- * bench:similar (recall@5 against exact cosine and latency; no labels read). On 200,000 generated
- * reports a quarter (50,000 postings) and 300 candidates found 0.97 of the exact neighbours in a
- * quarter of an exact walk's time (a tenth: 0.89; a half: 0.996); on the five Jira projects
- * (32,719) the floor of 50,000 found all; on a million generated, a fixed 50,000 found 0.746.
+ * How far one search walks before it scores its leading candidates in full: chosen by
+ * bench:similar alone (recall@5 against exact cosine and latency on generated reports; no labels
+ * read). Walking the heaviest postings first, 50,000 postings and 300 candidates found 0.999 of
+ * exact's neighbours at 200,000 reports and 0.979 at a million (a fiftieth of the reports: 0.955
+ * there); past a million the budget grows with the store, as a twentieth of the reports indexed.
  */
-const budgetFor = (indexed: number) => ({ postings: Math.max(50_000, indexed / 4), candidates: 300 });
+export const budgetFor = (indexed: number) => ({ postings: Math.max(50_000, indexed / 20), candidates: 300 });
 
 /** Reports tokenised between two yields to the event loop: a batch costs about 40 ms. */
 const BATCH = 200;
@@ -34,6 +33,8 @@ export class MemorySimilarity {
   private readonly items: Omit<SimilarItem, 'similarity'>[] = [];
   /** each item's product, to keep a product's reports among themselves */
   private readonly products: (string | null)[] = [];
+  /** each tracker (source) a number: the index's group, so one tracker's search walks only its own */
+  private readonly sources = new Map<string, number>();
   /** every id up to this one is indexed or was looked at (the catch-up's mark) */
   private caughtUpTo = 0;
   /** ids added by `addAll` above the mark, so the catch-up does not add them twice */
@@ -133,11 +134,21 @@ export class MemorySimilarity {
     if (reports.length === 0) return;
     const basis = this.basis;
     const docs = reports.map(({ report }) => basis.model.tokenize(docOf(report, basis.textFields, [])));
-    this.index.add(basis.model.vectorizer.transform(docs, false));
+    const groups = reports.map(({ report }) => this.sourceGroup(report.source));
+    this.index.add(basis.model.vectorizer.transform(docs, false), groups);
     for (const { id, report: r } of reports) {
       this.items.push({ id, source: r.source, externalId: r.externalId, summary: r.summary, url: r.url });
       this.products.push(r.product);
     }
+  }
+
+  private sourceGroup(source: string): number {
+    let g = this.sources.get(source);
+    if (g === undefined) {
+      g = this.sources.size;
+      this.sources.set(source, g);
+    }
+    return g;
   }
 
   /**
@@ -152,12 +163,14 @@ export class MemorySimilarity {
     where: { excludeId?: number | undefined; source?: string | undefined; product: string | null },
   ): SimilarItem[] {
     if (k <= 0 || basis.modelId !== this.modelId) return [];
+    // a tracker none of whose reports is indexed has no similar reports (others' are not its own)
+    const group = where.source ? this.sources.get(where.source) : undefined;
+    if (where.source && group === undefined) return [];
     const Q = basis.model.vectorizer.transform([{ text: tokens.text, meta: {} }], false);
-    // more neighbours than asked for, so that filtering by tracker and product still leaves k
+    // more neighbours than asked for, so that preferring the report's product still leaves k
     const hits = this.index
-      .query(Q, 0, (k + 1) * 8, 0.05, budgetFor(this.index.size))
-      .filter((hit) => this.items[hit.item]!.id !== where.excludeId)
-      .filter((hit) => !where.source || this.items[hit.item]!.source === where.source);
+      .query(Q, 0, (k + 1) * 8, { minScore: 0.05, budget: budgetFor(this.index.size), group })
+      .filter((hit) => this.items[hit.item]!.id !== where.excludeId);
     const own = where.product ? hits.filter((hit) => this.products[hit.item] === where.product) : [];
     return (own.length > 0 ? own : hits)
       .slice(0, k)

@@ -62,7 +62,9 @@ export class IndexedSimilarity {
     const index = new SimilarityIndex();
     index.add(this.vectors(basis, hits));
     const Q = basis.model.vectorizer.transform([{ text: tokens.text, meta: {} }], false);
-    const ranked = index.query(Q, 0, (k + 1) * 8, 0.05).map((h) => ({ hit: hits[h.item]!, score: h.score }));
+    const ranked = index
+      .query(Q, 0, (k + 1) * 8, { minScore: 0.05 })
+      .map((h) => ({ hit: hits[h.item]!, score: h.score }));
     const own = report.product ? ranked.filter((r) => r.hit.product === report.product) : [];
     return (own.length > 0 ? own : ranked).slice(0, k).map(({ hit, score }) => ({
       id: hit.id,

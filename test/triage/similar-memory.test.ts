@@ -68,4 +68,34 @@ describe('similar reports from the in-memory index of every stored report', () =
     const ids = (await p.classify(twin)).similar.map((s) => s.id);
     assert.equal(ids.filter((id) => id === here).length, 1);
   });
+
+  it("answers a stored report with its own tracker's reports only, the nearer ones of another left out", async () => {
+    const p = new Predictor(store, { refreshMs: 0 });
+    await p.similarReady();
+    const oldestSource = 'bugzilla:test';
+    // the outlier's twin in a second tracker: nearer to the query than anything but the outlier
+    await upsertReports(store.db, [
+      makeReport({
+        source: 'jira:other',
+        externalId: 'OTHER-1',
+        summary: 'kerning ligature typography wrong',
+        description: 'font kerning of ligature glyphs broken',
+        product: 'Core',
+      }),
+    ]);
+    const other = (await reportIdOf(store.db, 'jira:other', 'OTHER-1'))!;
+    p.remember(other, (await getReportById(store.db, other))!.report);
+    const pooled = (await p.classify(query)).similar.map((s) => s.id);
+    assert.ok(pooled.includes(other) && pooled.includes(oldest), `pooled: ${pooled}`);
+    const own = await p.classify(query, { source: oldestSource });
+    assert.ok(own.similar.length > 0);
+    assert.ok(own.similar.every((s) => s.source === oldestSource));
+    assert.equal(own.similar[0]!.id, oldest);
+    const theirs = await p.classify(query, { source: 'jira:other' });
+    assert.deepEqual(
+      theirs.similar.map((s) => s.id),
+      [other],
+    );
+    assert.deepEqual((await p.classify(query, { source: 'github:nobody' })).similar, []);
+  });
 });

@@ -1,5 +1,5 @@
 import { ForwardStore } from './forward-store.ts';
-import { type PostingList, TermPostings } from './postings.ts';
+import { PostingStore } from './postings.ts';
 import type { CsrMatrix } from './sparse.ts';
 import { bestTouched, kthLargestTouched, type Neighbour } from './top-scores.ts';
 
@@ -25,7 +25,6 @@ export interface SearchOptions {
 
 interface QueryTerm {
   feature: number;
-  p: TermPostings;
   q: number;
 }
 
@@ -48,7 +47,7 @@ function grown(a: Int32Array, need: number): Int32Array {
  * item's score is the exact search's to the bit.
  */
 export class SimilarityIndex {
-  private readonly postings: (TermPostings | undefined)[] = [];
+  private readonly postings = new PostingStore();
   private readonly forward = new ForwardStore();
   private groups: Int32Array = new Int32Array(1024);
   private n = 0;
@@ -66,15 +65,7 @@ export class SimilarityIndex {
       let norm = 0;
       for (let j = start; j < end; j++) norm += X.data[j]! * X.data[j]!;
       norm = Math.sqrt(norm) || 1;
-      for (let j = start; j < end; j++) {
-        const f = X.indices[j]!;
-        let p = this.postings[f];
-        if (!p) {
-          p = new TermPostings();
-          this.postings[f] = p;
-        }
-        p.push(this.n, X.data[j]! / norm);
-      }
+      for (let j = start; j < end; j++) this.postings.push(X.indices[j]!, this.n, X.data[j]! / norm);
       this.forward.append(this.n, X, r, norm);
       this.groups[this.n] = groups?.[r] ?? 0;
       this.n++;
@@ -93,10 +84,9 @@ export class SimilarityIndex {
     for (let j = start; j < end; j++) norm += Q.data[j]! * Q.data[j]!;
     norm = Math.sqrt(norm) || 1;
     const terms: QueryTerm[] = [];
-    for (let j = start; j < end; j++) {
-      const p = this.postings[Q.indices[j]!];
-      if (p && Q.data[j] !== 0) terms.push({ feature: Q.indices[j]!, p, q: Q.data[j]! / norm });
-    }
+    for (let j = start; j < end; j++)
+      if (this.postings.has(Q.indices[j]!) && Q.data[j] !== 0)
+        terms.push({ feature: Q.indices[j]!, q: Q.data[j]! / norm });
     return terms.sort((a, b) => a.feature - b.feature);
   }
 
@@ -117,13 +107,14 @@ export class SimilarityIndex {
     const { minScore = 0, budget, group } = opts;
     const terms = this.terms(Q, row);
     // the bounds that order the walk hold for non-negative weights (tf-idf's); else walk it all
-    if (!budget || k <= 0 || terms.some((t) => t.q < 0 || t.p.negative))
+    const postings = this.postings;
+    if (!budget || k <= 0 || terms.some((t) => t.q < 0 || postings.negative(t.feature)))
       return this.walk(terms, k, minScore, group);
-    const lists: PostingList[] = [];
+    const lists: number[] = [];
     const qs: number[] = [];
     const bounds: number[] = [];
-    for (const { p, q } of terms)
-      p.forEachList((list, max) => {
+    for (const { feature, q } of terms)
+      postings.forEachList(feature, (list, max) => {
         lists.push(list);
         qs.push(q);
         bounds.push(q * max);
@@ -134,17 +125,11 @@ export class SimilarityIndex {
     let left = budget.postings;
     for (let u = 0; u < order.length && left > 0; u++) {
       const list = lists[order[u]!]!;
+      const length = postings.listLength(list);
       // a list past what is left is passed over for the lighter, shorter ones after it
-      if (list.length > left) continue;
-      const q = qs[order[u]!]!;
-      const rows = list.rows;
-      const values = list.values;
-      for (let t = 0; t < list.length; t++) {
-        const item = rows[t]!;
-        if (scores[item] === 0) touched[nTouched++] = item;
-        scores[item]! += q * values[t]!;
-      }
-      left -= list.length;
+      if (length > left) continue;
+      nTouched = postings.accumulate(list, qs[order[u]!]!, scores, touched, nTouched);
+      left -= length;
     }
     if (group !== undefined) nTouched = this.keepGroup(touched, nTouched, group);
     const leading = this.leading(touched.subarray(0, nTouched), Math.max(k, budget.candidates));
@@ -166,7 +151,7 @@ export class SimilarityIndex {
 
   /** The items scored in full from their own terms, and the k best of them. */
   private rescore(terms: QueryTerm[], items: Int32Array, k: number, minScore: number): Neighbour[] {
-    if (this.weights.length < this.postings.length) this.weights = new Float64Array(this.postings.length);
+    if (this.weights.length < this.postings.terms) this.weights = new Float64Array(this.postings.terms);
     const weights = this.weights;
     for (const t of terms) weights[t.feature] = t.q;
     const scores = this.scores;
@@ -197,15 +182,10 @@ export class SimilarityIndex {
   private walk(terms: QueryTerm[], k: number, minScore: number, group: number | undefined): Neighbour[] {
     const { scores, touched } = this.accumulators();
     let nTouched = 0;
-    for (const { p, q } of terms)
-      p.forEachList((list) => {
-        const rows = list.rows;
-        const values = list.values;
-        for (let t = 0; t < list.length; t++) {
-          const item = rows[t]!;
-          if (scores[item] === 0) touched[nTouched++] = item;
-          scores[item]! += q * values[t]!;
-        }
+    const postings = this.postings;
+    for (const { feature, q } of terms)
+      postings.forEachList(feature, (list) => {
+        nTouched = postings.accumulate(list, q, scores, touched, nTouched);
       });
     if (group !== undefined) nTouched = this.keepGroup(touched, nTouched, group);
     return bestTouched(scores, touched, nTouched, k, minScore);

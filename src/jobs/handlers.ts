@@ -20,6 +20,7 @@ import {
   storedPredictions,
   type TaskName,
   type TrainOutcome,
+  trackerOf,
 } from '../triage/index.ts';
 import { CHUNK_SIZE } from './batches.ts';
 import { importFile } from './import-file.ts';
@@ -41,7 +42,7 @@ async function classifyNewReports(s: HandlerServices, source: string, since: str
   const filedSince = new Date(Date.now() - NEWS_DAYS * 86_400_000).toISOString();
   const fresh = await reportsImportedSince(s.store.db, source, since, filedSince, NEWS_LIMIT);
   for (const { id, report } of fresh) {
-    const c = await s.predictor.classify(inputFromReport(report), { similar: 0 });
+    const c = await s.predictor.classify(inputFromReport(report), { similar: 0, source: trackerOf(report) });
     await savePredictions(s.store.db, id, storedPredictions(c), new Date().toISOString());
     await s.queue.enqueue(
       'notify',
@@ -230,7 +231,11 @@ export function jobHandlers(s: HandlerServices): JobHandlers {
         if (ctx.signal.aborted) throw new Error('stopped');
         const stored = await getReportById(s.store.db, id);
         if (!stored) continue;
-        const c = await s.predictor.classify(inputFromReport(stored.report), { similar: 0, excludeId: id });
+        const c = await s.predictor.classify(inputFromReport(stored.report), {
+          similar: 0,
+          excludeId: id,
+          source: trackerOf(stored.report),
+        });
         await savePredictions(s.store.db, id, storedPredictions(c), new Date().toISOString());
         done++;
         if (done % 20 === 0)
@@ -250,6 +255,7 @@ export function jobHandlers(s: HandlerServices): JobHandlers {
       const c = await s.predictor.classify(inputFromReport(stored.report), {
         similar: 0,
         excludeId: reportId,
+        source: trackerOf(stored.report),
       });
       await savePredictions(s.store.db, reportId, storedPredictions(c), new Date().toISOString());
       if (d.created === true)

@@ -10,6 +10,7 @@ export * from './predictor.ts';
 export * from './report-input.ts';
 export * from './reports.ts';
 export * from './sentence-encoder.ts';
+export * from './source-labels.ts';
 export * from './stored-metrics.ts';
 export * from './tasks/index.ts';
 export * from './training.ts';

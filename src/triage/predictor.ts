@@ -17,6 +17,7 @@ import { type ReportInput, reportFromInput } from './report-input.ts';
 import { loadSentenceEncoder } from './sentence-encoder.ts';
 import { MemorySimilarity, type SimilarityStatus } from './similar-memory.ts';
 import { IndexedSimilarity, type SimilarItem, type SimilarityBasis } from './similar-search.ts';
+import { allowedForSource } from './source-labels.ts';
 import { storedMetrics } from './stored-metrics.ts';
 import { listTasks, type TaskDefinition, type TaskKind, type TaskName } from './tasks/index.ts';
 
@@ -63,6 +64,8 @@ export interface Loaded {
   model: FittedModel;
   textFields: string[];
   metaFields: string[];
+  /** each tracker's labels, when the version kept several trackers apart */
+  labelsBySource?: Record<string, string[]> | undefined;
 }
 
 /** The labels a loaded model can answer with. */
@@ -170,13 +173,15 @@ export class Predictor {
       if (!row) continue;
       const model = deserializeModel(row.artifact_bin ?? row.artifact);
       const { artifact: _a, artifact_bin: _b, report_html: _h, report: _r, ...summary } = row;
-      const metaFields = storedMetrics(row.metrics, `${row.task} v${row.version}`).metaFields ?? [];
+      const stored = storedMetrics(row.metrics, `${row.task} v${row.version}`);
+      const metaFields = stored.metaFields ?? [];
       this.loaded.set(task.name, {
         task,
         row: summary,
         model,
         textFields: model instanceof FileRankerModel ? [] : model.params.vectorizer.fields.map((f) => f.name),
         metaFields,
+        labelsBySource: stored.labelsBySource,
       });
     }
     // a file ranker starts indexing its repository's source at once, so the first answer is fast
@@ -223,8 +228,11 @@ export class Predictor {
     opts: {
       similar?: number;
       excludeId?: number;
-      /** a stored report's tracker: its similar reports come from the same one */
-      source?: string;
+      /**
+       * a stored report's tracker: its similar reports come from the same one, and a task that
+       * keeps trackers apart answers among that tracker's labels
+       */
+      source?: string | undefined;
     } = {},
   ): Promise<Classification> {
     const models = await this.models();
@@ -265,7 +273,12 @@ export class Predictor {
       }
       const encoder = m.model.denseEncoder;
       const doc = { ...text, meta, ...(encoder ? { dense: vectors.get(encoder)! } : {}) };
-      const allowed = m.task.allowedFor?.(report, m.row.label_source, m.model.classes);
+      const allowed = allowedForSource(
+        m.labelsBySource,
+        opts.source,
+        m.task.allowedFor?.(report, m.row.label_source, m.model.classes),
+        m.model.classes,
+      );
       const analysis = m.model.analyze(doc, 3, 8, allowed);
       // each label its own reasons, in words a reporter reads (the features stay beside them)
       const explanation = analysis.explanation.map((e) => ({ ...e, reasons: reasonsFor(e.because) }));

@@ -94,6 +94,11 @@ export function inputFromReport(r: BugReport): ReportInput {
 /** The source name of reports filed through eightball itself. */
 export const LOCAL_SOURCE = 'eightball';
 
+/** A stored report's tracker, or undefined for one filed through eightball (any tracker's). */
+export function trackerOf(r: BugReport): string | undefined {
+  return r.source !== LOCAL_SOURCE ? r.source : undefined;
+}
+
 /** A new report as filed now: its triage fields as filed are the ones given. */
 export function reportFromInput(input: ReportInput, now = new Date().toISOString()): BugReport {
   const v = (s: string | undefined) => (s && s.trim() !== '' ? s.trim() : null);

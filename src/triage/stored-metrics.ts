@@ -38,6 +38,8 @@ export const StoredMetricsSchema = z
     nServed: num,
     nCorrections: num,
     metaFields: z.array(z.string()).optional(),
+    /** each tracker's labels, when the model kept several trackers apart (`source-labels.ts`) */
+    labelsBySource: z.record(z.string(), z.array(z.string())).optional(),
     threshold: z
       .object({
         threshold: z.number(),

@@ -25,6 +25,7 @@ import { withBiasesOf } from './held-out.ts';
 import { evaluateMultilabelTask, trainMultilabelTask } from './multilabel-training.ts';
 import { PackedReports } from './packed-reports.ts';
 import { encodeReports, loadSentenceEncoder } from './sentence-encoder.ts';
+import { labelsBySource } from './source-labels.ts';
 import { storedMetrics } from './stored-metrics.ts';
 import { getTask, type TaskDefinition, type TaskName, taskSettings } from './tasks/index.ts';
 import { chooseServedThreshold, type ServedThreshold } from './threshold-choice.ts';
@@ -303,9 +304,11 @@ export async function trainTask(
   const final = withBiasesOf(validated, served);
   opts.onProgress?.('fitting on all labelled reports', 1, 1);
 
+  const bySource = settings.sources === 'apart' ? labelsBySource(kept, labelOf) : undefined;
   const metrics = {
     ...evaluationJson({ ...result, label: task }),
     threshold,
+    ...(bySource ? { labelsBySource: bySource } : {}),
     labelSource: settings.labelSource,
     nLabelled: reports.length,
     nServed: kept.length,

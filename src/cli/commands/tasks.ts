@@ -8,6 +8,8 @@ import {
   getTask,
   listTasks,
   removeTask,
+  SOURCE_MODES,
+  type SourceMode,
   saveTaskSettings,
   type TaskDefinition,
   taskSettings,
@@ -27,6 +29,7 @@ async function describe(store: Store, t: TaskDefinition) {
     labelMap: row ? formatLabelMap(JSON.parse(row.label_map)) : '',
     cost: settings.cost,
     objective: settings.objective,
+    sources: settings.sources,
     sentenceEncoder: settings.sentenceEncoder,
     metaFields: t.metaFields(settings.labelSource),
     activeVersion: active ? active.version : null,
@@ -131,6 +134,11 @@ Examples:
             ...(t.labelMap ? [`  label map       ${t.labelMap}`] : []),
             `  cost of a wrong answer ${t.cost}`,
             ...(t.kind === 'classify' ? [`  judged by       ${t.objective}`] : []),
+            ...(t.kind === 'classify'
+              ? [
+                  `  trackers        ${t.sources === 'apart' ? 'apart (a report is answered among its own tracker’s labels)' : 'pooled'}`,
+                ]
+              : []),
             `  fields read     summary, description${t.metaFields.length ? `, ${t.metaFields.join(', ')}` : ''}`,
             `  versions        ${t.versions}${t.activeVersion === null ? ', none active' : `, v${t.activeVersion} active`}`,
             '',
@@ -154,25 +162,37 @@ Examples:
       Number,
     )
     .option('-s, --label-source <source>', 'where its labels come from')
+    .addOption(
+      new Option(
+        '--sources <mode>',
+        "a store of several trackers: apart (a tracker's report is answered among the labels of that tracker's reports; the default) or pooled (among every tracker's)",
+      ).choices([...SOURCE_MODES]),
+    )
     .option('--json', 'print the task as JSON')
     .action(async (name: string, o, cmd: Command) => {
       await withStore(cmd, async (store) => {
         const task = await getTask(store, name);
-        if (o.objective === undefined && o.cost === undefined && o.labelSource === undefined)
+        if (
+          o.objective === undefined &&
+          o.cost === undefined &&
+          o.labelSource === undefined &&
+          o.sources === undefined
+        )
           throw new EightballError(
             'usage',
-            'tasks set: give at least one of --objective, --cost, --label-source',
+            'tasks set: give at least one of --objective, --cost, --label-source, --sources',
           );
         await saveTaskSettings(store, task, {
           ...(o.objective !== undefined ? { objective: o.objective as SelectionMetric } : {}),
           ...(o.cost !== undefined ? { cost: o.cost as number } : {}),
           ...(o.labelSource !== undefined ? { labelSource: o.labelSource as string } : {}),
+          ...(o.sources !== undefined ? { sources: o.sources as SourceMode } : {}),
         });
         const t = await describe(store, task);
         if (o.json) process.stdout.write(`${JSON.stringify(t)}\n`);
         else
           process.stdout.write(
-            `task ${t.name}: label source ${t.labelSource}, cost ${t.cost}, judged by ${t.objective}. It applies from the next training.\n`,
+            `task ${t.name}: label source ${t.labelSource}, cost ${t.cost}, judged by ${t.objective}, trackers ${t.sources}. It applies from the next training.\n`,
           );
       });
     });

@@ -2,6 +2,7 @@ import { EightballError } from '../../domain/index.ts';
 import { SELECTION_METRICS, type SelectionMetric } from '../../ml/index.ts';
 import { getSetting, type Store, setSetting } from '../../store/index.ts';
 import { SENTENCE_ENCODER } from '../sentence-encoder.ts';
+import { SOURCE_MODES, type SourceMode } from '../source-labels.ts';
 import { isLabelSource } from './label-reading.ts';
 import type { TaskDefinition } from './task.ts';
 
@@ -13,6 +14,15 @@ export interface TaskSettings {
   sentenceEncoder: string | null;
   /** what the model search judges candidates by: the task's own unless the team says */
   objective: SelectionMetric;
+  /**
+   * a store of several trackers: `apart` (the default) answers a tracker's report among its own
+   * tracker's labels, `pooled` among every tracker's
+   */
+  sources: SourceMode;
+}
+
+function isSourceMode(v: string): v is SourceMode {
+  return (SOURCE_MODES as readonly string[]).includes(v);
 }
 
 function isObjective(v: string): v is SelectionMetric {
@@ -28,7 +38,9 @@ export async function taskSettings(store: Store, task: TaskDefinition): Promise<
   const cost = Number((await getSetting(store.db, `task.${name}.cost`)) ?? DEFAULT_COST);
   const encoder = (await getSetting(store.db, `task.${name}.sentenceEncoder`)) ?? '';
   const objective = (await getSetting(store.db, `task.${name}.objective`)) ?? '';
+  const sources = (await getSetting(store.db, `task.${name}.sources`)) ?? '';
   return {
+    sources: isSourceMode(sources) ? sources : 'apart',
     objective: isObjective(objective) ? objective : task.objective,
     labelSource,
     cost: Number.isFinite(cost) && cost >= 0 ? cost : DEFAULT_COST,
@@ -73,5 +85,14 @@ export async function saveTaskSettings(
         `objective "${String(s.objective).slice(0, 40)}" is not one of ${SELECTION_METRICS.join(', ')}`,
       );
     await setSetting(store.db, `task.${name}.objective`, s.objective);
+  }
+  if (s.sources !== undefined) {
+    if (!isSourceMode(s.sources))
+      throw EightballError.about(
+        'sources',
+        'usage',
+        `sources "${String(s.sources).slice(0, 40)}" is not one of ${SOURCE_MODES.join(', ')}`,
+      );
+    await setSetting(store.db, `task.${name}.sources`, s.sources);
   }
 }

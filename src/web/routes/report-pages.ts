@@ -17,13 +17,13 @@ import {
   hasRole,
   inputFromReport,
   knownLabels,
-  LOCAL_SOURCE,
   listTasks,
   modelLabels,
   parseReportInput,
   recordFeedback,
   reportInputJsonSchema,
   taskSettings,
+  trackerOf,
 } from '../../triage/index.ts';
 import { requireRole } from '../auth.ts';
 import { html } from '../html.ts';
@@ -218,7 +218,7 @@ ${list('products', products)}${list('platforms', platforms)}${list('systems', sy
       // an imported report's neighbours come from its own tracker; one filed here may be any tracker's
       const live = await predictor.classify(inputFromReport(r), {
         excludeId: found.id,
-        ...(r.source !== LOCAL_SOURCE ? { source: r.source } : {}),
+        source: trackerOf(r),
       });
       const canTriage = hasRole(req.user!, 'triager');
       const csrf = reply.generateCsrf();

@@ -9,6 +9,8 @@ import {
   listTasks,
   removeTask,
   SENTENCE_ENCODER,
+  SOURCE_MODES,
+  type SourceMode,
   saveTaskSettings,
   taskSettings,
 } from '../../triage/index.ts';
@@ -83,7 +85,13 @@ export const taskPageRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{
     Params: { task: string };
-    Body: { labelSource: string; cost: string; sentenceEncoder?: string; objective?: string };
+    Body: {
+      labelSource: string;
+      cost: string;
+      sentenceEncoder?: string;
+      objective?: string;
+      sources?: string;
+    };
   }>(
     '/admin/tasks/:task',
     {
@@ -96,6 +104,7 @@ export const taskPageRoutes: FastifyPluginAsync = async (app) => {
             cost: str(10, '^[0-9]+(\\.[0-9]+)?$'),
             sentenceEncoder: { type: 'string', enum: ['none', SENTENCE_ENCODER] },
             objective: { type: 'string', enum: [...SELECTION_METRICS] },
+            sources: { type: 'string', enum: [...SOURCE_MODES] },
           },
           ['labelSource', 'cost'],
         ),
@@ -110,13 +119,14 @@ export const taskPageRoutes: FastifyPluginAsync = async (app) => {
           ? { sentenceEncoder: req.body.sentenceEncoder === 'none' ? null : req.body.sentenceEncoder }
           : {}),
         ...(req.body.objective ? { objective: req.body.objective as SelectionMetric } : {}),
+        ...(req.body.sources ? { sources: req.body.sources as SourceMode } : {}),
       });
       await addAudit(
         store.db,
         {
           userId: req.user!.id,
           action: 'task.settings',
-          detail: `${task.name}: label source ${req.body.labelSource}, cost ${req.body.cost}, sentence encoder ${req.body.sentenceEncoder ?? 'unchanged'}, objective ${req.body.objective ?? 'unchanged'}`,
+          detail: `${task.name}: label source ${req.body.labelSource}, cost ${req.body.cost}, sentence encoder ${req.body.sentenceEncoder ?? 'unchanged'}, objective ${req.body.objective ?? 'unchanged'}, trackers ${req.body.sources ?? 'unchanged'}`,
         },
         new Date().toISOString(),
       );

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createRng } from '../../src/ml/index.ts';
+import { openStore, type Store, upsertReports } from '../../src/store/index.ts';
+import {
+  allowedForSource,
+  labelsBySource,
+  Predictor,
+  saveTaskSettings,
+  taskSettings,
+  trainTask,
+} from '../../src/triage/index.ts';
+import { componentTask } from '../../src/triage/tasks/component.ts';
+import { makeReport } from '../support/reports.ts';
+import { triageCorpus } from '../support/triage-corpus.ts';
+
+const HDFS: Record<string, string[]> = {
+  namenode: ['namenode', 'editlog', 'fsimage', 'checkpoint', 'safemode', 'quota', 'lease'],
+  datanode: ['datanode', 'block', 'replica', 'heartbeat', 'volume', 'disk', 'pipeline'],
+};
+
+/** A second tracker's history: a Jira project whose words no Bugzilla report uses. */
+function jiraReports(n: number) {
+  const rng = createRng(3);
+  const comps = Object.keys(HDFS);
+  return Array.from({ length: n }, (_, i) => {
+    const component = comps[i % comps.length]!;
+    const words = (k: number) =>
+      Array.from({ length: k }, () => HDFS[component]![Math.floor(rng() * HDFS[component]!.length)]).join(
+        ' ',
+      );
+    return makeReport({
+      source: 'jira:hdfs',
+      externalId: `HDFS-${i + 1}`,
+      summary: words(6),
+      description: words(25),
+      product: 'HDFS',
+      component,
+      createdAt: new Date(Date.UTC(2020, 0, 1) + i * 86_400_000 + 3_600_000).toISOString(),
+    });
+  });
+}
+
+describe('keeping trackers apart', () => {
+  it('lists each tracker’s labels only when there are several trackers', () => {
+    const one = triageCorpus(20);
+    const labelOf = (r: (typeof one)[number]) => `${r.product}::${r.component}`;
+    assert.equal(labelsBySource(one, labelOf), undefined);
+    const both = labelsBySource([...one, ...jiraReports(10)], labelOf)!;
+    assert.deepEqual(Object.keys(both).sort(), ['bugzilla:test', 'jira:hdfs']);
+    assert.deepEqual(both['jira:hdfs'], ['HDFS::datanode', 'HDFS::namenode']);
+    assert.ok(both['bugzilla:test']!.every((l) => l.startsWith('Core::')));
+  });
+
+  it('answers a tracker’s report among its labels, within a named product’s where they meet', () => {
+    const labels = ['Core::DOM', 'Core::Printing', 'HDFS::namenode', 'Other::X'];
+    const by = {
+      'bugzilla:test': ['Core::DOM', 'Core::Printing', 'Other::X'],
+      'jira:hdfs': ['HDFS::namenode'],
+    };
+    const ok = (f: ((l: string) => boolean) | undefined) => (f ? labels.filter(f) : labels);
+    assert.deepEqual(ok(allowedForSource(by, 'jira:hdfs', undefined, labels)), ['HDFS::namenode']);
+    assert.deepEqual(ok(allowedForSource(by, undefined, undefined, labels)), labels);
+    // a tracker the model never saw, or a model that pooled them: no restriction
+    assert.deepEqual(ok(allowedForSource(by, 'github:x', undefined, labels)), labels);
+    assert.deepEqual(ok(allowedForSource(undefined, 'jira:hdfs', undefined, labels)), labels);
+    const core = (l: string) => l.startsWith('Core::');
+    assert.deepEqual(ok(allowedForSource(by, 'bugzilla:test', core, labels)), [
+      'Core::DOM',
+      'Core::Printing',
+    ]);
+    // a product its tracker does not know: the tracker still holds
+    assert.deepEqual(ok(allowedForSource(by, 'jira:hdfs', core, labels)), ['HDFS::namenode']);
+  });
+
+  describe('in a store of two trackers', () => {
+    let store: Store;
+    const hdfsWords = {
+      summary: 'namenode editlog checkpoint fsimage',
+      description: 'safemode lease quota namenode',
+    };
+    before(async () => {
+      store = await openStore('sqlite::memory:');
+      await upsertReports(store.db, [...triageCorpus(160), ...jiraReports(60)]);
+    });
+    after(async () => {
+      await store?.close();
+    });
+
+    it('answers a Bugzilla report among Bugzilla’s components however Jira-like its words', async () => {
+      await trainTask(store, 'component');
+      const p = new Predictor(store, { refreshMs: 0 });
+      const anyTracker = (await p.classify(hdfsWords, { similar: 0 })).answers.component!;
+      assert.equal(anyTracker.ranking[0]!.label, 'HDFS::namenode');
+      const own = (await p.classify(hdfsWords, { similar: 0, source: 'bugzilla:test' })).answers.component!;
+      assert.ok(
+        own.ranking.every((r) => r.label.startsWith('Core::')),
+        own.ranking.map((r) => r.label).join(', '),
+      );
+      const sum = own.ranking.reduce((a, r) => a + r.probability, 0);
+      assert.ok(Math.abs(sum - 1) < 1e-6, `renormalised: ${sum}`);
+    });
+
+    it('pools them when the task says so', async () => {
+      await saveTaskSettings(store, componentTask, { sources: 'pooled' });
+      assert.equal((await taskSettings(store, componentTask)).sources, 'pooled');
+      await trainTask(store, 'component', { force: true });
+      const p = new Predictor(store, { refreshMs: 0 });
+      const pooled = (await p.classify(hdfsWords, { similar: 0, source: 'bugzilla:test' })).answers
+        .component!;
+      assert.equal(pooled.ranking[0]!.label, 'HDFS::namenode');
+      await assert.rejects(
+        saveTaskSettings(store, componentTask, { sources: 'mixed' as never }),
+        /sources "mixed" is not one of apart, pooled/,
+      );
+    });
+  });
+});

@@ -61,8 +61,12 @@ export class ForwardStore {
     return n === 0 ? 0 : this.total / n;
   }
 
-  /** Σ weights[f] × item's weight of f, over the item's terms in ascending order of f. */
-  dot(item: number, weights: Float64Array): number {
+  /**
+   * Σ weights[f] × item's weight of f, over the item's terms in ascending order of f; with
+   * `present` (a bit per feature, set where weights[f] is not 0) the weights are read only where
+   * they count: a bit set of the vocabulary stays in cache where its weights do not.
+   */
+  dot(item: number, weights: Float64Array, present?: Int32Array): number {
     const at = this.starts[item]!;
     const block = this.blocks[at >>> BLOCK_BITS]!;
     const from = at & (BLOCK - 1);
@@ -70,6 +74,13 @@ export class ForwardStore {
     const features = block.features;
     const values = block.values;
     let s = 0;
+    if (present) {
+      for (let t = from; t < to; t++) {
+        const f = features[t]!;
+        if ((present[f >>> 5]! & (1 << (f & 31))) !== 0) s += weights[f]! * values[t]!;
+      }
+      return s;
+    }
     for (let t = from; t < to; t++) {
       const w = weights[features[t]!]!;
       if (w !== 0) s += w * values[t]!;

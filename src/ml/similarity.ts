@@ -28,6 +28,30 @@ interface QueryTerm {
   q: number;
 }
 
+/** bound resolution and unit slots of `byBound`'s keys: 2^30 × 2^17 stays an exact double */
+const BOUND_STEPS = 2 ** 30;
+const UNIT_SLOTS = 2 ** 17;
+
+/**
+ * The units' positions by descending bound (ties by position). Each key packs a bound (≤ 1,
+ * rounded down to 2^-30) and a position into one exact double, sorted natively: a comparator
+ * sort of a long query's thousands of lists cost about a millisecond.
+ */
+function byBound(bounds: readonly number[]): Int32Array {
+  const n = bounds.length;
+  const order = new Int32Array(n);
+  if (n >= UNIT_SLOTS) {
+    for (let i = 0; i < n; i++) order[i] = i;
+    return order.sort((a, b) => bounds[b]! - bounds[a]! || a - b);
+  }
+  const keys = new Float64Array(n);
+  // the larger the bound, the smaller the key; the position breaks ties ascending
+  for (let i = 0; i < n; i++) keys[i] = (BOUND_STEPS - Math.floor(bounds[i]! * BOUND_STEPS)) * UNIT_SLOTS + i;
+  keys.sort();
+  for (let i = 0; i < n; i++) order[i] = keys[i]! % UNIT_SLOTS;
+  return order;
+}
+
 /** Growable Int32Array. */
 function grown(a: Int32Array, need: number): Int32Array {
   if (need <= a.length) return a;
@@ -75,6 +99,7 @@ export class SimilarityIndex {
   private scores = new Float64Array(0);
   private touched = new Int32Array(0);
   private weights = new Float64Array(0);
+  private present = new Int32Array(0);
 
   /** The query's terms the index knows, by ascending feature (the order every score is summed in). */
   private terms(Q: CsrMatrix, row: number): QueryTerm[] {
@@ -119,7 +144,7 @@ export class SimilarityIndex {
         qs.push(q);
         bounds.push(q * max);
       });
-    const order = Int32Array.from(lists.keys()).sort((a, b) => bounds[b]! - bounds[a]!);
+    const order = byBound(bounds);
     const { scores, touched } = this.accumulators();
     let nTouched = 0;
     let left = budget.postings;
@@ -151,12 +176,22 @@ export class SimilarityIndex {
 
   /** The items scored in full from their own terms, and the k best of them. */
   private rescore(terms: QueryTerm[], items: Int32Array, k: number, minScore: number): Neighbour[] {
-    if (this.weights.length < this.postings.terms) this.weights = new Float64Array(this.postings.terms);
+    if (this.weights.length < this.postings.terms) {
+      this.weights = new Float64Array(this.postings.terms);
+      this.present = new Int32Array((this.postings.terms >>> 5) + 1);
+    }
     const weights = this.weights;
-    for (const t of terms) weights[t.feature] = t.q;
+    const present = this.present;
+    for (const t of terms) {
+      weights[t.feature] = t.q;
+      present[t.feature >>> 5]! |= 1 << (t.feature & 31);
+    }
     const scores = this.scores;
-    for (let c = 0; c < items.length; c++) scores[items[c]!] = this.forward.dot(items[c]!, weights);
-    for (const t of terms) weights[t.feature] = 0;
+    for (let c = 0; c < items.length; c++) scores[items[c]!] = this.forward.dot(items[c]!, weights, present);
+    for (const t of terms) {
+      weights[t.feature] = 0;
+      present[t.feature >>> 5] = 0;
+    }
     return bestTouched(scores, items, items.length, k, minScore);
   }
 

@@ -20,6 +20,13 @@ describe('the forward store', () => {
     assert.equal(store.dot(1, weights), 0);
     assert.equal(store.dot(2, weights), (0.25 * 4) / 2);
     assert.equal(store.meanLength(3), 5 / 3);
+    // the same sums when only the features a bit set names are read
+    const present = new Int32Array(1);
+    for (const f of [2, 7, 9]) present[0]! |= 1 << f;
+    for (let r = 0; r < 3; r++) assert.equal(store.dot(r, weights, present), store.dot(r, weights));
+    // a feature whose bit is not set is not read, whatever its weight
+    present[0] = 1 << 2;
+    assert.equal(store.dot(0, weights, present), (2 * 1) / 2);
   });
 
   it('keeps items apart across its blocks', () => {

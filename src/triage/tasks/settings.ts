@@ -77,22 +77,23 @@ export async function saveTaskSettings(
       );
     await setSetting(store.db, `task.${name}.sentenceEncoder`, s.sentenceEncoder ?? '');
   }
-  if (s.objective !== undefined) {
-    if (!isObjective(s.objective))
-      throw EightballError.about(
-        'objective',
-        'usage',
-        `objective "${String(s.objective).slice(0, 40)}" is not one of ${SELECTION_METRICS.join(', ')}`,
-      );
-    await setSetting(store.db, `task.${name}.objective`, s.objective);
-  }
-  if (s.sources !== undefined) {
-    if (!isSourceMode(s.sources))
-      throw EightballError.about(
-        'sources',
-        'usage',
-        `sources "${String(s.sources).slice(0, 40)}" is not one of ${SOURCE_MODES.join(', ')}`,
-      );
-    await setSetting(store.db, `task.${name}.sources`, s.sources);
-  }
+  if (s.objective !== undefined) await saveChoice(store, name, 'objective', s.objective, SELECTION_METRICS);
+  if (s.sources !== undefined) await saveChoice(store, name, 'sources', s.sources, SOURCE_MODES);
+}
+
+/** A setting that is one of a few words, refused by name when it is not. */
+async function saveChoice(
+  store: Store,
+  task: string,
+  field: 'objective' | 'sources',
+  value: string,
+  choices: readonly string[],
+): Promise<void> {
+  if (!choices.includes(value))
+    throw EightballError.about(
+      field,
+      'usage',
+      `${field} "${String(value).slice(0, 40)}" is not one of ${choices.join(', ')}`,
+    );
+  await setSetting(store.db, `task.${task}.${field}`, value);
 }

@@ -152,6 +152,9 @@ const classify = async (q: { summary: string; description: string }) => {
   if (!res.ok) throw new Error(`classify: HTTP ${res.status} ${await res.text()}`);
   return (await res.json()) as { similar: { id: number }[] };
 };
+// the bench's own HTTP client and connection are made before the clock starts: the first
+// classify measures the server
+await fetch(`${url}/healthz`);
 const firstT0 = performance.now();
 await classify(stored[0]!);
 const firstClassifyMs = performance.now() - firstT0;

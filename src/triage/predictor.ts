@@ -66,6 +66,8 @@ export interface Loaded {
   metaFields: string[];
   /** each tracker's labels, when the version kept several trackers apart */
   labelsBySource?: Record<string, string[]> | undefined;
+  /** the task's `sources` setting when the version was trained (absent before it existed: apart) */
+  sources?: 'apart' | 'pooled' | undefined;
 }
 
 /** The labels a loaded model can answer with. */
@@ -182,6 +184,7 @@ export class Predictor {
         textFields: model instanceof FileRankerModel ? [] : model.params.vectorizer.fields.map((f) => f.name),
         metaFields,
         labelsBySource: stored.labelsBySource,
+        sources: stored.sources,
       });
     }
     // a file ranker starts indexing its repository's source at once, so the first answer is fast
@@ -299,14 +302,17 @@ export class Predictor {
         explanation,
       };
     }
+    // similar reports keep to the report's tracker unless the task whose space finds them pools trackers
+    const basis = similarityBasis(models);
+    const similarOpts = { ...opts, source: basis?.sources === 'pooled' ? undefined : opts.source };
     return {
       answers,
       similar:
         this.searchMode === 'index'
-          ? await this.similarIndexed(tokensFor, report, opts.similar ?? 5, opts)
+          ? await this.similarIndexed(tokensFor, report, opts.similar ?? 5, similarOpts)
           : this.similarInMemory(tokensFor, opts.similar ?? 5, {
               excludeId: opts.excludeId,
-              source: opts.source,
+              source: similarOpts.source,
               product: report.product,
             }),
     };
@@ -316,7 +322,7 @@ export class Predictor {
     tokensFor: (m: TokenModel) => TokenizedDoc,
     report: BugReport,
     k: number,
-    opts: { excludeId?: number; source?: string },
+    opts: { excludeId?: number | undefined; source?: string | undefined },
   ): Promise<SimilarReport[]> {
     const basis = similarityBasis(this.loaded);
     if (!basis || !readsTokens(basis) || k <= 0) return [];

@@ -40,6 +40,7 @@ export const StoredMetricsSchema = z
     metaFields: z.array(z.string()).optional(),
     /** each tracker's labels, when the model kept several trackers apart (`source-labels.ts`) */
     labelsBySource: z.record(z.string(), z.array(z.string())).optional(),
+    sources: z.enum(['apart', 'pooled']).optional(),
     threshold: z
       .object({
         threshold: z.number(),

@@ -309,6 +309,7 @@ export async function trainTask(
     ...evaluationJson({ ...result, label: task }),
     threshold,
     ...(bySource ? { labelsBySource: bySource } : {}),
+    sources: settings.sources,
     labelSource: settings.labelSource,
     nLabelled: reports.length,
     nServed: kept.length,

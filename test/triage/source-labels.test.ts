@@ -79,6 +79,11 @@ describe('keeping trackers apart', () => {
       summary: 'namenode editlog checkpoint fsimage',
       description: 'safemode lease quota namenode',
     };
+    // mostly a Jira project's words, a few of a Bugzilla component's: near reports in both trackers
+    const mixed = {
+      summary: 'namenode editlog checkpoint fsimage print',
+      description: 'safemode lease quota pdf',
+    };
     before(async () => {
       store = await openStore('sqlite::memory:');
       await upsertReports(store.db, [...triageCorpus(160), ...jiraReports(60)]);
@@ -99,6 +104,11 @@ describe('keeping trackers apart', () => {
       );
       const sum = own.ranking.reduce((a, r) => a + r.probability, 0);
       assert.ok(Math.abs(sum - 1) < 1e-6, `renormalised: ${sum}`);
+      // and its similar reports are its own tracker's, though the other's are nearer
+      await p.similarReady();
+      assert.equal((await p.classify(mixed)).similar[0]!.source, 'jira:hdfs');
+      const similar = (await p.classify(mixed, { source: 'bugzilla:test' })).similar;
+      assert.ok(similar.length > 0 && similar.every((r) => r.source === 'bugzilla:test'));
     });
 
     it('pools them when the task says so', async () => {
@@ -109,6 +119,9 @@ describe('keeping trackers apart', () => {
       const pooled = (await p.classify(hdfsWords, { similar: 0, source: 'bugzilla:test' })).answers
         .component!;
       assert.equal(pooled.ranking[0]!.label, 'HDFS::namenode');
+      await p.similarReady();
+      const similar = (await p.classify(mixed, { source: 'bugzilla:test' })).similar;
+      assert.equal(similar[0]!.source, 'jira:hdfs');
       await assert.rejects(
         saveTaskSettings(store, componentTask, { sources: 'mixed' as never }),
         /sources "mixed" is not one of apart, pooled/,

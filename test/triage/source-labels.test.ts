@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createRng } from '../../src/ml/index.ts';
 import { openStore, type Store, upsertReports } from '../../src/store/index.ts';
 import {
   allowedForSource,
@@ -11,35 +10,8 @@ import {
   trainTask,
 } from '../../src/triage/index.ts';
 import { componentTask } from '../../src/triage/tasks/component.ts';
-import { makeReport } from '../support/reports.ts';
 import { triageCorpus } from '../support/triage-corpus.ts';
-
-const HDFS: Record<string, string[]> = {
-  namenode: ['namenode', 'editlog', 'fsimage', 'checkpoint', 'safemode', 'quota', 'lease'],
-  datanode: ['datanode', 'block', 'replica', 'heartbeat', 'volume', 'disk', 'pipeline'],
-};
-
-/** A second tracker's history: a Jira project whose words no Bugzilla report uses. */
-function jiraReports(n: number) {
-  const rng = createRng(3);
-  const comps = Object.keys(HDFS);
-  return Array.from({ length: n }, (_, i) => {
-    const component = comps[i % comps.length]!;
-    const words = (k: number) =>
-      Array.from({ length: k }, () => HDFS[component]![Math.floor(rng() * HDFS[component]!.length)]).join(
-        ' ',
-      );
-    return makeReport({
-      source: 'jira:hdfs',
-      externalId: `HDFS-${i + 1}`,
-      summary: words(6),
-      description: words(25),
-      product: 'HDFS',
-      component,
-      createdAt: new Date(Date.UTC(2020, 0, 1) + i * 86_400_000 + 3_600_000).toISOString(),
-    });
-  });
-}
+import { jiraReports } from '../support/two-trackers.ts';
 
 describe('keeping trackers apart', () => {
   it('lists each tracker’s labels only when there are several trackers', () => {

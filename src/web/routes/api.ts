@@ -30,6 +30,21 @@ const reportInput = reportInputJsonSchema({
   describe: { summary: 'the title of the report', description: 'the first comment' },
 });
 
+/** /classify's body: a report, and the tracker it comes from when the caller knows it. */
+const classifyInput = reportInputJsonSchema({
+  omit: ['reporter'],
+  describe: { summary: 'the title of the report', description: 'the first comment' },
+  extra: {
+    source: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 200,
+      description:
+        "the tracker the report comes from, as its stored reports name it (e.g. jira:HDFS): a task that keeps trackers apart answers among that tracker's labels, and the similar reports are its own",
+    },
+  },
+});
+
 /** The JSON API: Bearer tokens only (no cookies, so no CSRF), JSON errors with a code and the field. */
 export const apiRoutes: FastifyPluginAsync<{ classifyRateLimit: number }> = async (app, opts) => {
   const { store, predictor, queue } = app.services;
@@ -62,12 +77,15 @@ export const apiRoutes: FastifyPluginAsync<{ classifyRateLimit: number }> = asyn
       schema: {
         tags: ['classify'],
         summary: 'Classify a report without storing it',
-        body: reportInput,
+        body: classifyInput,
         response: { 200: classification, ...errors },
       },
     },
     // as /reports would file it: by the token's user (component models read who reports)
-    async (req) => predictor.classify({ ...parseReportInput(req.body), reporter: req.user!.username }),
+    async (req) => {
+      const { source, ...report } = req.body as { source?: string };
+      return predictor.classify({ ...parseReportInput(report), reporter: req.user!.username }, { source });
+    },
   );
 
   app.post(

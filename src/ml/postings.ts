@@ -172,11 +172,6 @@ class ChunkLists {
     this.tailUsed[id] = 0;
     this.lengths[id] = 0;
   }
-
-  /** bytes held by the pool's blocks */
-  get bytes(): number {
-    return this.rowBlocks.length * BLOCK * 8;
-  }
 }
 
 /**
@@ -296,10 +291,5 @@ export class PostingStore {
   /** Add q × weight of each posting of `list` to its item's score (see `ChunkLists.accumulate`). */
   accumulate(list: number, q: number, scores: Float64Array, touched: Int32Array, nTouched: number): number {
     return this.lists.accumulate(list, q, scores, touched, nTouched);
-  }
-
-  /** bytes of the postings' pool */
-  get bytes(): number {
-    return this.lists.bytes;
   }
 }

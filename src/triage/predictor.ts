@@ -17,7 +17,7 @@ import { type ReportInput, reportFromInput } from './report-input.ts';
 import { loadSentenceEncoder } from './sentence-encoder.ts';
 import { MemorySimilarity, type SimilarityStatus } from './similar-memory.ts';
 import { IndexedSimilarity, type SimilarItem, type SimilarityBasis } from './similar-search.ts';
-import { allowedForSource } from './source-labels.ts';
+import { allowedForSource, labelSetsBySource } from './source-labels.ts';
 import { storedMetrics } from './stored-metrics.ts';
 import { listTasks, type TaskDefinition, type TaskKind, type TaskName } from './tasks/index.ts';
 
@@ -65,7 +65,7 @@ export interface Loaded {
   textFields: string[];
   metaFields: string[];
   /** each tracker's labels, when the version kept several trackers apart */
-  labelsBySource?: Record<string, string[]> | undefined;
+  labelsBySource?: ReadonlyMap<string, ReadonlySet<string>> | undefined;
   /** the task's `sources` setting when the version was trained (absent before it existed: apart) */
   sources?: 'apart' | 'pooled' | undefined;
 }
@@ -183,7 +183,7 @@ export class Predictor {
         model,
         textFields: model instanceof FileRankerModel ? [] : model.params.vectorizer.fields.map((f) => f.name),
         metaFields,
-        labelsBySource: stored.labelsBySource,
+        labelsBySource: labelSetsBySource(stored.labelsBySource),
         sources: stored.sources,
       });
     }

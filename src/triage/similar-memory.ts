@@ -33,7 +33,7 @@ export class MemorySimilarity {
   private readonly items: Omit<SimilarItem, 'similarity'>[] = [];
   /** each item's product, to keep a product's reports among themselves */
   private readonly products: (string | null)[] = [];
-  /** each tracker (source) a number: the index's group, so one tracker's search walks only its own */
+  /** each tracker (source) a number: the index's group, so one tracker's search ranks only its own */
   private readonly sources = new Map<string, number>();
   /** every id up to this one is indexed or was looked at (the catch-up's mark) */
   private caughtUpTo = 0;

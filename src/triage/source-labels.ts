@@ -30,18 +30,25 @@ export function labelsBySource(
 
 type Allowed = ((label: string) => boolean) | undefined;
 
+/** A version's stored tracker labels as sets, made once when it is loaded (not per answer). */
+export function labelSetsBySource(
+  bySource: Record<string, string[]> | undefined,
+): ReadonlyMap<string, ReadonlySet<string>> | undefined {
+  return bySource && new Map(Object.entries(bySource).map(([source, labels]) => [source, new Set(labels)]));
+}
+
 /**
  * The labels a report of tracker `source` may be answered with: its tracker's (when the model
  * kept trackers apart and knows that one), within what the task itself allows (a named product's
  * components) where the two meet; a tracker the model never saw restricts nothing.
  */
 export function allowedForSource(
-  bySource: Record<string, string[]> | undefined,
+  bySource: ReadonlyMap<string, ReadonlySet<string>> | undefined,
   source: string | undefined,
   task: Allowed,
   labels: readonly string[],
 ): Allowed {
-  const own = source && bySource && Object.hasOwn(bySource, source) ? new Set(bySource[source]) : undefined;
+  const own = source ? bySource?.get(source) : undefined;
   if (!own) return task;
   if (!task) return (l) => own.has(l);
   // a product named in the report that its tracker's labels do not know: the tracker still holds

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { openStore, type Store, upsertReports } from '../../src/store/index.ts';
 import {
   allowedForSource,
+  labelSetsBySource,
   labelsBySource,
   Predictor,
   saveTaskSettings,
@@ -26,10 +27,10 @@ describe('keeping trackers apart', () => {
 
   it('answers a tracker’s report among its labels, within a named product’s where they meet', () => {
     const labels = ['Core::DOM', 'Core::Printing', 'HDFS::namenode', 'Other::X'];
-    const by = {
+    const by = labelSetsBySource({
       'bugzilla:test': ['Core::DOM', 'Core::Printing', 'Other::X'],
       'jira:hdfs': ['HDFS::namenode'],
-    };
+    });
     const ok = (f: ((l: string) => boolean) | undefined) => (f ? labels.filter(f) : labels);
     assert.deepEqual(ok(allowedForSource(by, 'jira:hdfs', undefined, labels)), ['HDFS::namenode']);
     assert.deepEqual(ok(allowedForSource(by, undefined, undefined, labels)), labels);

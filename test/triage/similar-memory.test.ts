@@ -31,6 +31,23 @@ describe('similar reports from the in-memory index of every stored report', () =
     assert.equal((await p.classify(query)).similar[0]!.id, oldest);
   });
 
+  it('lets the event loop run between slices of a page while it fills', async () => {
+    const p = new Predictor(store, { refreshMs: 0 });
+    await p.similarReady(1);
+    // what a request made during the fill would see: the index between two turns of the loop
+    const seen = new Set<number>();
+    while (!p.similarStatus()!.complete) {
+      seen.add(p.similarStatus()!.indexed);
+      await new Promise((r) => setImmediate(r));
+    }
+    // a page (200 reports) was not indexed in one go: the loop ran inside one
+    const total = p.similarStatus()!.indexed;
+    assert.ok(
+      [...seen].some((n) => n % 200 !== 0 && n !== total),
+      `indexed counts seen between turns: ${[...seen].join(', ')}`,
+    );
+  });
+
   it('keeps to the newest reports when given a limit', async () => {
     const p = new Predictor(store, { refreshMs: 0, similarLimit: 100 });
     await p.similarReady();

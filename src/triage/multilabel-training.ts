@@ -18,6 +18,7 @@ import {
 import { getModelVersion, insertModelVersion, type Store } from '../store/index.ts';
 import { activationDecision } from './activation.ts';
 import { docOf, TEXT_FIELDS } from './dataset.ts';
+import { labelsBySource } from './source-labels.ts';
 import { storedMetrics } from './stored-metrics.ts';
 import type { TaskDefinition } from './tasks/index.ts';
 import { labelledReports, MIN_CLASS_SIZE, type TrainOptions, type TrainOutcome } from './training.ts';
@@ -198,9 +199,13 @@ export async function trainMultilabelTask(
     chosenCoverage: run.metrics.microRecall,
     chosenOn: `cost ${settings.cost}: a label is asserted where its probability is at least cost / (1 + cost)`,
   };
+  // each tracker's labels: a report of one is answered among its own tracker's (see source-labels.ts)
+  const bySource = settings.sources === 'apart' ? labelsBySource(reports, (_r, i) => labels[i]!) : undefined;
   const metrics = {
     ...summary(run),
     threshold: chosen,
+    ...(bySource ? { labelsBySource: bySource } : {}),
+    sources: settings.sources,
     labelSource: settings.labelSource,
     nLabelled: reports.length,
     nServed: reports.length,

@@ -271,7 +271,9 @@ export class Predictor {
       const text = tokensFor(m);
       const meta = docOf(report, [], m.metaFields).meta;
       if (m.model instanceof FittedMultilabelClassifier) {
-        answers[task] = multilabelAnswer(m, m.model.analyze({ ...text, meta }, 8));
+        const allowed = allowedForSource(m.labelsBySource, opts.source, undefined, m.model.labels);
+        const analysis = m.model.analyze({ ...text, meta }, 8);
+        answers[task] = multilabelAnswer(m, allowed ? analysis.filter((a) => allowed(a.label)) : analysis);
         continue;
       }
       const encoder = m.model.denseEncoder;
@@ -365,7 +367,8 @@ function multilabelAnswer(
   const t = m.row.threshold;
   const asserted = analysis.filter((a) => a.probability >= t).map((a) => a.label);
   const doubtful = analysis.some((a) => a.probability < t && a.probability > 1 - t);
-  const top = analysis[0]!;
+  // none left when the report's tracker carried only labels the model does not assert
+  const top = analysis[0] ?? { probability: 0 };
   return {
     task: m.task.name,
     kind: 'multilabel',

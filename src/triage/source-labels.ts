@@ -5,25 +5,27 @@ export const SOURCE_MODES = ['apart', 'pooled'] as const;
 export type SourceMode = (typeof SOURCE_MODES)[number];
 
 /**
- * Each tracker's labels among the reports a model learnt from, when they come from more than one
- * tracker (one tracker's labels restrict nothing): what keeps a Bugzilla report from being routed
- * to a Jira project's component in a store that holds both.
+ * Each tracker's labels among the reports a model learnt from (a report's one label, or each of a
+ * multi-label task's), when they come from more than one tracker (one tracker's labels restrict
+ * nothing): what keeps a Bugzilla report from being routed to a Jira project's component in a
+ * store that holds both.
  */
 export function labelsBySource(
   reports: readonly BugReport[],
-  labelOf: (r: BugReport) => string | null,
+  labelOf: (r: BugReport, i: number) => string | readonly string[] | null,
 ): Record<string, string[]> | undefined {
   const by = new Map<string, Set<string>>();
-  for (const r of reports) {
-    const label = labelOf(r);
-    if (label === null) continue;
+  reports.forEach((r, i) => {
+    const label = labelOf(r, i);
+    if (label === null || label.length === 0) return;
     let labels = by.get(r.source);
     if (!labels) {
       labels = new Set();
       by.set(r.source, labels);
     }
-    labels.add(label);
-  }
+    // a multi-label task's report adds each of its labels
+    for (const l of typeof label === 'string' ? [label] : label) labels.add(l);
+  });
   if (by.size < 2) return undefined;
   return Object.fromEntries([...by].map(([source, labels]) => [source, [...labels].sort()]));
 }

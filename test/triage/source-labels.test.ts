@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { openStore, type Store, upsertReports } from '../../src/store/index.ts';
 import {
+  addTask,
   allowedForSource,
   labelSetsBySource,
   labelsBySource,
@@ -13,6 +14,11 @@ import {
 import { componentTask } from '../../src/triage/tasks/component.ts';
 import { triageCorpus } from '../support/triage-corpus.ts';
 import { jiraReports } from '../support/two-trackers.ts';
+
+const hdfsLike = {
+  summary: 'namenode editlog checkpoint fsimage',
+  description: 'safemode lease quota namenode',
+};
 
 describe('keeping trackers apart', () => {
   it('lists each tracker’s labels only when there are several trackers', () => {
@@ -100,5 +106,35 @@ describe('keeping trackers apart', () => {
         /sources "mixed" is not one of apart, pooled/,
       );
     });
+  });
+
+  it('answers a multi-label task among the labels its tracker’s reports carried', async () => {
+    const store = await openStore('sqlite::memory:');
+    try {
+      // Bugzilla's reports carry "printing" or "graphics", Jira's "metadata" or "storage"
+      const bugzilla = triageCorpus(120).map((r) => ({
+        ...r,
+        keywords: [r.component === 'Printing' ? 'printing' : 'graphics'],
+      }));
+      const jira = jiraReports(60).map((r) => ({
+        ...r,
+        keywords: [r.component === 'namenode' ? 'metadata' : 'storage'],
+      }));
+      await upsertReports(store.db, [...bugzilla, ...jira]);
+      await addTask(store, { name: 'areas', labelSource: 'keywords', labelMap: '', multilabel: true }, null);
+      await trainTask(store, 'areas');
+      const p = new Predictor(store, { refreshMs: 0 });
+      const labelsOf = async (source?: string) =>
+        (await p.classify(hdfsLike, { similar: 0, ...(source ? { source } : {}) })).answers.areas!.ranking.map(
+          (r) => r.label,
+        );
+      assert.ok((await labelsOf()).includes('metadata'));
+      const own = await labelsOf('bugzilla:test');
+      assert.deepEqual([...own].sort(), ['graphics', 'printing']);
+      const answer = (await p.classify(hdfsLike, { similar: 0, source: 'bugzilla:test' })).answers.areas!;
+      assert.ok(answer.labels.every((l) => own.includes(l)), answer.labels.join(', '));
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -125,14 +125,17 @@ describe('keeping trackers apart', () => {
       await trainTask(store, 'areas');
       const p = new Predictor(store, { refreshMs: 0 });
       const labelsOf = async (source?: string) =>
-        (await p.classify(hdfsLike, { similar: 0, ...(source ? { source } : {}) })).answers.areas!.ranking.map(
-          (r) => r.label,
-        );
+        (
+          await p.classify(hdfsLike, { similar: 0, ...(source ? { source } : {}) })
+        ).answers.areas!.ranking.map((r) => r.label);
       assert.ok((await labelsOf()).includes('metadata'));
       const own = await labelsOf('bugzilla:test');
       assert.deepEqual([...own].sort(), ['graphics', 'printing']);
       const answer = (await p.classify(hdfsLike, { similar: 0, source: 'bugzilla:test' })).answers.areas!;
-      assert.ok(answer.labels.every((l) => own.includes(l)), answer.labels.join(', '));
+      assert.ok(
+        answer.labels.every((l) => own.includes(l)),
+        answer.labels.join(', '),
+      );
     } finally {
       await store.close();
     }

@@ -18,11 +18,10 @@ import {
 import { getModelVersion, insertModelVersion, type Store } from '../store/index.ts';
 import { activationDecision } from './activation.ts';
 import { docOf, TEXT_FIELDS } from './dataset.ts';
+import { compareMultilabelWithActive } from './multilabel-comparison.ts';
 import { labelsBySource } from './source-labels.ts';
-import { storedMetrics } from './stored-metrics.ts';
 import type { TaskDefinition } from './tasks/index.ts';
 import { labelledReports, MIN_CLASS_SIZE, type TrainOptions, type TrainOutcome } from './training.ts';
-import { versionScore } from './version-comparison.ts';
 
 /**
  * The probability at which a label is asserted: where asserting it gains (+1 when right, -cost
@@ -43,6 +42,9 @@ interface MultilabelRun {
   nTrain: number;
   nTest: number;
   fitSeconds: number;
+  /** the test window's report indices and the model's probabilities of them (test × labels) */
+  test: number[];
+  testProba: Float64Array;
 }
 
 function vectorizerFor(metaFields: string[], nLabels: number): VectorizerParams {
@@ -105,6 +107,8 @@ export function validateMultilabel(
     nTrain: train.length,
     nTest: test.length,
     fitSeconds,
+    test,
+    testProba: proba,
   };
 }
 
@@ -169,22 +173,20 @@ export async function trainMultilabelTask(
     fitLabels(X, labels, run.labels, run.C),
   );
   opts.onProgress?.('fitting on all labelled reports', 1, 1);
-  const newScore = versionScore({ accuracy: run.metrics.subsetAccuracy, macroF1: run.metrics.macroF1 });
-  const { activate, reason } = await activationDecision(
-    store,
-    task.name,
-    opts.force === true,
-    async (active) => {
-      const m = storedMetrics(active.metrics, `${task.name} v${active.version}`);
-      const activeScore = versionScore({ accuracy: m.accuracy ?? 0, macroF1: m.macroF1 ?? 0 });
-      return {
-        delta: newScore - activeScore,
-        newScore,
-        activeScore,
-        basis: 'each on its own test window',
-        measure: 'mean of subset accuracy and macro-F1 over labels',
-      };
-    },
+  const { activate, reason } = await activationDecision(store, task.name, opts.force === true, (active) =>
+    compareMultilabelWithActive(
+      store,
+      active,
+      {
+        reports: run.test.map((i) => reports[i]!),
+        truth: run.test.map((i) => labels[i]!),
+        proba: run.testProba,
+        labels: run.labels,
+        threshold,
+      },
+      run.metrics,
+      settings.labelSource,
+    ),
   );
   const chosen = {
     threshold,

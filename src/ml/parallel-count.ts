@@ -51,7 +51,7 @@ export function countOnTwoThreads(
   let worker: Worker | null = null;
   try {
     worker = countWorker();
-    worker.postMessage({ port: port2, params, tokenizer, ctrl }, [port2]);
+    worker.postMessage({ port: port2, params, tokenizer, ctrl, expected: n - half }, [port2]);
   } catch {
     worker = null;
   }

@@ -9,10 +9,12 @@ import {
 } from '../store/index.ts';
 import { docOf, TEXT_FIELDS } from './dataset.ts';
 import { storedMetrics } from './stored-metrics.ts';
-import { type VersionComparison, versionScore } from './version-comparison.ts';
-
-/** Fewer of the window's reports new to the active version than this, and they are too few to judge by. */
-const MIN_UNSEEN = 30;
+import {
+  MIN_UNSEEN,
+  storedFiguresCompared,
+  type VersionComparison,
+  versionScore,
+} from './version-comparison.ts';
 
 /** A multi-label run's test window: its reports' true labels and the new model's probabilities. */
 export interface MultilabelWindow {
@@ -61,23 +63,13 @@ export async function compareMultilabelWithActive(
   const unseen = window.reports.flatMap((r, i) =>
     unseenKeys.has(`${r.source}\n${r.externalId}`) ? [i] : [],
   );
-  if (!served || unseen.length < MIN_UNSEEN) {
-    const m = storedMetrics(active.metrics, `${active.task} v${active.version}`);
-    const activeScore = versionScore({ accuracy: m.accuracy ?? 0, macroF1: m.macroF1 ?? 0 });
-    const newScore = scoreOf(newMetrics);
-    const why = !sameQuestion
-      ? `, the label source changed from ${active.label_source}`
-      : served
-        ? `: v${active.version} learnt from all but ${unseen.length} of this window's ${window.reports.length} reports`
-        : '';
-    return {
-      delta: newScore - activeScore,
-      newScore,
-      activeScore,
-      basis: `each on its own test window${why}`,
+  if (!served || unseen.length < MIN_UNSEEN)
+    return storedFiguresCompared(
+      active,
+      scoreOf(newMetrics),
+      { sameQuestion, askable: served !== null, unseen: unseen.length, windowSize: window.reports.length },
       measure,
-    };
-  }
+    );
   const metaFields = storedMetrics(active.metrics).metaFields ?? [];
   const truth = unseen.map((i) => window.truth[i]!);
   const activeProba = served.predictProba(

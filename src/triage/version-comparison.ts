@@ -27,7 +27,34 @@ export interface VersionComparison {
 }
 
 /** Fewer of the window's reports new to the active version than this, and they are too few to judge by. */
-const MIN_UNSEEN = 30;
+export const MIN_UNSEEN = 30;
+
+/**
+ * The active version's stored figures (from its own test window) against the new score, when it
+ * cannot be asked about the new window fairly, and why: another label source, or (`askable`: it
+ * could have been asked) too few of the window's reports new to it.
+ */
+export function storedFiguresCompared(
+  active: ModelSummaryRow,
+  newScore: number,
+  why: { sameQuestion: boolean; askable: boolean; unseen: number; windowSize: number },
+  measure?: string,
+): VersionComparison {
+  const m = storedMetrics(active.metrics, `${active.task} v${active.version}`);
+  const activeScore = versionScore({ accuracy: m.accuracy ?? 0, macroF1: m.macroF1 ?? 0 });
+  const reason = !why.sameQuestion
+    ? `, the label source changed from ${active.label_source}`
+    : why.askable
+      ? `: v${active.version} learnt from all but ${why.unseen} of this window's ${why.windowSize} reports`
+      : '';
+  return {
+    delta: newScore - activeScore,
+    newScore,
+    activeScore,
+    basis: `each on its own test window${reason}`,
+    ...(measure ? { measure } : {}),
+  };
+}
 
 /**
  * The new version against the active one **on the same test reports**, those of the new run's test
@@ -53,22 +80,13 @@ export async function compareWithActive(
   const unseen = (window?.reports ?? [])
     .map((r, i) => ({ r, i }))
     .filter(({ r }) => unseenKeys.has(`${r.source}\n${r.externalId}`));
-  if (!window || unseen.length < MIN_UNSEEN || !served || served.denseEncoder) {
-    const m = storedMetrics(active.metrics, `${active.task} v${active.version}`);
-    const activeScore = versionScore({ accuracy: m.accuracy ?? 0, macroF1: m.macroF1 ?? 0 });
-    const newScore = versionScore(result);
-    const why = !sameQuestion
-      ? `, the label source changed from ${active.label_source}`
-      : window && served && !served.denseEncoder
-        ? `: v${active.version} learnt from all but ${unseen.length} of this window's ${window.reports.length} reports`
-        : '';
-    return {
-      delta: newScore - activeScore,
-      newScore,
-      activeScore,
-      basis: `each on its own test window${why}`,
-    };
-  }
+  if (!window || unseen.length < MIN_UNSEEN || !served || served.denseEncoder)
+    return storedFiguresCompared(active, versionScore(result), {
+      sameQuestion,
+      askable: !!window && !!served && !served.denseEncoder,
+      unseen: unseen.length,
+      windowSize: window?.reports.length ?? 0,
+    });
   const textFields = served.params.vectorizer.fields.map((f) => f.name);
   const metaFields = storedMetrics(active.metrics).metaFields ?? [];
   const classes = served.classes;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { openStore, upsertReports } from '../../src/store/index.ts';
 import { addTask, trainTask } from '../../src/triage/index.ts';
+import { zeroStoredFigures } from '../support/stored-figures.ts';
 import { triageCorpus } from '../support/triage-corpus.ts';
 
 /** Reports whose keywords follow their component: a multi-label task learns them from the words. */
@@ -23,18 +24,7 @@ describe('a new multi-label version against the active one', () => {
       const corpus = keyworded(300);
       await upsertReports(store.db, corpus.slice(0, 200));
       const first = await trainTask(store, 'areas');
-      // as if v1 had been measured on a window where it did badly: its stored figures say 0
-      const row = await store.db
-        .selectFrom('model_versions')
-        .select('metrics')
-        .where('id', '=', first.id)
-        .executeTakeFirstOrThrow();
-      const doctored = { ...(JSON.parse(row.metrics) as object), accuracy: 0, macroF1: 0 };
-      await store.db
-        .updateTable('model_versions')
-        .set({ metrics: JSON.stringify(doctored) })
-        .where('id', '=', first.id)
-        .execute();
+      await zeroStoredFigures(store, first.id);
       await upsertReports(store.db, corpus.slice(200));
       const second = await trainTask(store, 'areas');
       const m = /against (\d\.\d+) on the same (\d+) test reports, new since v1/.exec(second.reason);

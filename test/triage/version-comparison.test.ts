@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { labelScores } from '../../src/evaluation/label-scores.ts';
 import { openStore, upsertReports } from '../../src/store/index.ts';
 import { trainTask } from '../../src/triage/index.ts';
+import { zeroStoredFigures } from '../support/stored-figures.ts';
 import { triageCorpus } from '../support/triage-corpus.ts';
 
 describe('a new version against the active one', () => {
@@ -19,18 +20,7 @@ describe('a new version against the active one', () => {
       const corpus = triageCorpus(300);
       await upsertReports(store.db, corpus.slice(0, 200));
       const first = await trainTask(store, 'component');
-      // as if v1 had been measured on a window where it did badly: its stored figures say 0
-      const row = await store.db
-        .selectFrom('model_versions')
-        .select('metrics')
-        .where('id', '=', first.id)
-        .executeTakeFirstOrThrow();
-      const doctored = { ...(JSON.parse(row.metrics) as object), accuracy: 0, macroF1: 0 };
-      await store.db
-        .updateTable('model_versions')
-        .set({ metrics: JSON.stringify(doctored) })
-        .where('id', '=', first.id)
-        .execute();
+      await zeroStoredFigures(store, first.id);
       // 100 newer reports: the next window (the newest 75 of 300) is all new to v1
       await upsertReports(store.db, corpus.slice(200));
       const second = await trainTask(store, 'component');

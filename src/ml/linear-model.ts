@@ -52,8 +52,8 @@ export class FittedLinearModel {
   ): { feature: number; value: number }[] {
     const K = this.classes.length;
     // the `top` largest kept in a small sorted list as the row is read (an object per pushing
-    // feature, then a sort, was a tenth of what a served answer allocates); an equal value goes
-    // after those before it, as a stable sort would put it
+    // feature, then a sort, was among the largest allocations of a served answer); an equal
+    // value goes after those before it, as a stable sort would put it
     const out: { feature: number; value: number }[] = [];
     if (top <= 0) return out;
     const limit = Math.min(end, this.nFeatures);

@@ -13,6 +13,7 @@ import { ensureFirstAdmin, FIRST_INDEXED, Predictor } from '../../triage/index.t
 import { buildApp } from '../../web/app.ts';
 import { configFrom, untilStopped } from '../context.ts';
 import { exitSoonAfterStop, keepAliveOnStrayErrors } from '../process-guard.ts';
+import { keepModelsFresh, warmUp } from '../warm-models.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/eightball.js', import.meta.url));
 
@@ -58,21 +59,6 @@ function startJobWorker(cmd: Command, config: Config): { stop(): Promise<void> }
   };
 }
 
-/** A few classifications of made-up text, whose answers are thrown away. */
-async function warmUp(predictor: Predictor): Promise<void> {
-  const words =
-    'crash when opening a page with a broken image after the update the window hangs and the log shows an error';
-  for (let i = 0; i < 30; i++) {
-    const text = words
-      .split(' ')
-      .slice(i % 7)
-      .join(' ');
-    await predictor
-      .classify({ summary: text.slice(0, 60), description: `${text} ${i}` }, { similar: 5 })
-      .catch(() => undefined);
-  }
-}
-
 /** One server process: the app over the store, until SIGTERM/SIGINT, then a clean drain. */
 async function runServer(config: Config, announce: boolean): Promise<void> {
   // listen for the stop signal before anyone can learn we are up and send it
@@ -111,10 +97,13 @@ async function runServer(config: Config, announce: boolean): Promise<void> {
   await predictor.refresh(true);
   await predictor.similarReady(FIRST_INDEXED);
   await warmUp(predictor);
+  // a version activated later is loaded and warmed between requests, not by the first one
+  const stopFresh = keepModelsFresh(predictor, 2000);
   let address: string;
   try {
     address = await app.listen({ host: config.host, port: config.port });
   } catch (e) {
+    stopFresh();
     await app.close().catch(() => undefined);
     scheduler.stop();
     await queue.close().catch(() => undefined);
@@ -125,6 +114,7 @@ async function runServer(config: Config, announce: boolean): Promise<void> {
   else process.send?.({ listening: address });
   await stopped;
   if (announce) process.stderr.write('eightball: stopping: finishing requests in hand\n');
+  stopFresh();
   await app.close();
   if (rateLimitRedis?.status === 'ready') await rateLimitRedis.quit().catch(() => undefined);
   else rateLimitRedis?.disconnect();

@@ -85,4 +85,13 @@ describe('eightball tasks', () => {
     assert.equal(nothing.status, 2);
     assert.match(nothing.stderr, /at least one of --objective, --cost, --label-source/);
   });
+
+  it('shows and sets how a multi-label task treats several trackers', () => {
+    const add = cli('tasks', 'add', 'tags', '--label-source', 'keywords', '--multilabel');
+    assert.equal(add.status, 0, add.stderr);
+    assert.match(cli('tasks', 'show', 'tags').stdout, /^ {2}trackers {8}apart /m);
+    const set = cli('tasks', 'set', 'tags', '--sources', 'pooled');
+    assert.equal(set.status, 0, set.stderr);
+    assert.match(cli('tasks', 'show', 'tags').stdout, /^ {2}trackers {8}pooled$/m);
+  });
 });

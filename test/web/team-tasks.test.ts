@@ -56,6 +56,8 @@ describe('team tasks on the web: the tasks page, the report page and the API', (
     assert.equal(added.statusCode, 200);
     assert.match(added.body, /Task bug-type added/);
     assert.match(added.body, /<h2>bug-type <span class="p">multilabel, no active model/);
+    // a multi-label task keeps trackers apart too: its page offers the setting
+    assert.match(added.body, /<select id="srcs-bug-type" name="sources">/);
     assert.equal((await findTask(store, 'bug-type'))?.kind, 'multilabel');
     const again = await admin.post('/admin/tasks', { name: 'bug-type', labelSource: 'keywords' });
     assert.equal(again.statusCode, 409);

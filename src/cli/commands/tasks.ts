@@ -134,7 +134,7 @@ Examples:
             ...(t.labelMap ? [`  label map       ${t.labelMap}`] : []),
             `  cost of a wrong answer ${t.cost}`,
             ...(t.kind === 'classify' ? [`  judged by       ${t.objective}`] : []),
-            ...(t.kind === 'classify'
+            ...(t.kind !== 'rank'
               ? [
                   `  trackers        ${t.sources === 'apart' ? 'apart (a report is answered among its own tracker’s labels)' : 'pooled'}`,
                 ]

@@ -46,7 +46,7 @@ ${tasks.map(
 <form method="post" action="/admin/tasks/${t.name}" class="inline">${hidden}
 <label for="src-${t.name}">label source</label> <input id="src-${t.name}" name="labelSource" value="${s.labelSource}" required maxlength="100">
 <label for="cost-${t.name}">cost of a wrong answer</label> <input id="cost-${t.name}" name="cost" type="number" min="0" max="100" step="0.1" value="${s.cost}" required>
-${t.kind === 'classify' ? html`<label for="srcs-${t.name}">several trackers</label> <select id="srcs-${t.name}" name="sources"><option value="apart"${s.sources === 'apart' ? ' selected' : ''}>each answered among its own labels</option><option value="pooled"${s.sources === 'pooled' ? ' selected' : ''}>pooled</option></select>` : ''}
+${t.kind !== 'rank' ? html`<label for="srcs-${t.name}">several trackers</label> <select id="srcs-${t.name}" name="sources"><option value="apart"${s.sources === 'apart' ? ' selected' : ''}>each answered among its own labels</option><option value="pooled"${s.sources === 'pooled' ? ' selected' : ''}>pooled</option></select>` : ''}
 ${t.kind === 'classify' ? html`<label for="obj-${t.name}">judged by</label> <select id="obj-${t.name}" name="objective">${OBJECTIVE_CHOICES.map(([value, words]) => html`<option value="${value}"${s.objective === value ? ' selected' : ''}>${words}</option>`)}</select>` : ''}
 <label for="enc-${t.name}">sentence encoder</label> <select id="enc-${t.name}" name="sentenceEncoder"><option value="none">none</option><option value="${SENTENCE_ENCODER}"${s.sentenceEncoder === SENTENCE_ENCODER ? ' selected' : ''}>${SENTENCE_ENCODER}</option></select>
 <button type="submit">Save ${t.name}</button></form>

@@ -2,7 +2,7 @@ import { MessageChannel, receiveMessageOnPort, type Worker } from 'node:worker_t
 import { CorpusCounter, type CorpusCounts, type CounterState } from './corpus-counter.ts';
 import type { OnProgress } from './progress.ts';
 import type { VectorizerParams } from './terms.ts';
-import { type RawDoc, type TokenizerSpec, tokenizeDoc, tokenizerOptions } from './tokenizer-spec.ts';
+import { DocTokenizer, type RawDoc, type TokenizerSpec, tokenizerOptions } from './tokenizer-spec.ts';
 import { siblingModule, typeScriptWorker } from './ts-worker.ts';
 
 /** Documents posted to the worker at a time, between chunks the main thread counts itself. */
@@ -43,7 +43,7 @@ export function countOnTwoThreads(
   raw: (i: number) => RawDoc,
   onProgress?: OnProgress,
 ): { counts: CorpusCounts; byWorker: number } {
-  const options = tokenizerOptions(tokenizer);
+  const tokens = new DocTokenizer(tokenizerOptions(tokenizer));
   const counter = new CorpusCounter(params);
   const half = Math.floor(n / 2);
   const ctrl = new Int32Array(new SharedArrayBuffer(8));
@@ -66,7 +66,7 @@ export function countOnTwoThreads(
   };
   for (let from = 0; from < half; from += CHUNK) {
     if (worker && posted < n) post();
-    for (let i = from; i < Math.min(half, from + CHUNK); i++) counter.add(tokenizeDoc(raw(i), options));
+    for (let i = from; i < Math.min(half, from + CHUNK); i++) counter.add(tokens.tokenize(raw(i)));
     // room for every document's entries, the worker's half included, from what the first chunk
     // took: its half then joins in place, where growing by half again and again held each array
     // and its copy, and absorbing the worker's half a third array (a million reports: 2.7 GB of
@@ -103,7 +103,7 @@ export function countOnTwoThreads(
   }
   port1.close();
   if (state) counter.absorb(state);
-  else for (let i = half; i < n; i++) counter.add(tokenizeDoc(raw(i), options));
+  else for (let i = half; i < n; i++) counter.add(tokens.tokenize(raw(i)));
   onProgress?.(WHAT, n, n);
   return { counts: counter.finish(), byWorker: state ? n - half : 0 };
 }

@@ -187,9 +187,10 @@ export function rawTokens(src: string, viaRegex = false): string[] {
 /**
  * Code-aware tokens: words, identifiers (whole and split), dotted and slashed paths (whole, and
  * each segment), hex error codes. Deterministic and allocation-light: it runs on every report, so
- * the per-token checks are character tests and the regexes run only where they can matter.
+ * the per-token checks are character tests and the regexes run only where they can matter. The
+ * tokens are appended to `out` (a new array unless given).
  */
-export function tokenize(text: string, options: TokenizerOptions = {}): string[] {
+export function tokenize(text: string, options: TokenizerOptions = {}, out: string[] = []): string[] {
   const opts: Required<TokenizerOptions> = {
     lowercase: options.lowercase ?? true,
     stopWords: options.stopWords ?? ENGLISH_STOP_WORDS,
@@ -204,7 +205,6 @@ export function tokenize(text: string, options: TokenizerOptions = {}): string[]
   const cut = prose.length > opts.maxChars ? prose.slice(0, opts.maxChars) : prose;
   // "doesn't" → "does not": the negation survives as a token
   const src = cut.replace(/n['\u2019]t\b/gi, ' not');
-  const out: string[] = [];
   const take = (tok: string) => {
     if (isCompound(tok) && !isDottedNumber(tok)) {
       // a compound: keep it whole (a file or class name is a strong signal), then its parts

@@ -2,6 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createRng } from '../../src/ml/random.ts';
 import { charNgrams, rawTokens, tokenize, withoutFencedCode } from '../../src/ml/tokenizer.ts';
+import {
+  DocTokenizer,
+  PLAIN_TOKENIZER,
+  type RawDoc,
+  tokenizeDoc,
+  tokenizerOptions,
+} from '../../src/ml/tokenizer-spec.ts';
 
 describe('tokenize', () => {
   it('finds by character tests on ASCII text exactly the tokens the Unicode regex finds', () => {
@@ -126,5 +133,38 @@ describe('tokenize', () => {
 
   it('marks word boundaries in character n-grams', () => {
     assert.deepEqual(charNgrams(['ab'], 3, 3), [' ab', 'ab ']);
+  });
+});
+
+describe('DocTokenizer', () => {
+  it('gives each document the tokens tokenizeDoc gives it, though it refills the same arrays', () => {
+    const docs: RawDoc[] = [
+      {
+        text: {
+          summary: 'NameNode crashes on startup',
+          description: 'java.lang.NullPointerException at FSNamesystem.load '.repeat(20),
+        },
+        meta: { product: ['HDFS'] },
+      },
+      { text: { summary: 'Typo', description: 'a b' }, meta: {} },
+      { text: { summary: "only a title: doesn't start?" }, meta: {} },
+      { text: { summary: '', description: 'snake_case_name and camelCaseName' }, meta: { os: [] } },
+    ];
+    for (const spec of [undefined, PLAIN_TOKENIZER]) {
+      const options = tokenizerOptions(spec);
+      const reused = new DocTokenizer(options);
+      const seen: string[][] = [];
+      for (const d of docs) {
+        const got = reused.tokenize(d);
+        assert.deepEqual(got, tokenizeDoc(d, options));
+        seen.push(got.text.summary!);
+      }
+      // one array per field, refilled: a short document after a long one keeps none of its tokens
+      assert.equal(seen[0], seen[1]);
+    }
+  });
+
+  it('appends to the array it is given', () => {
+    assert.deepEqual(tokenize('disk full', {}, ['kept']), ['kept', 'disk', 'full']);
   });
 });

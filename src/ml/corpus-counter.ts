@@ -1,6 +1,6 @@
 import { Column, int32 } from './column.ts';
 import type { CorpusCounts, CounterState } from './corpus-counts.ts';
-import { EntryReader, EntryWriter } from './entry-codec.ts';
+import { EntryReader, EntryWriter, renamedLength } from './entry-codec.ts';
 import { IntPairTable } from './int-pair-table.ts';
 import { denseOf, metaTermsOf, type TokenizedDoc, termsOf, type VectorizerParams } from './terms.ts';
 
@@ -25,6 +25,8 @@ export class CorpusCounter {
   // into a table of millions (with the vocabulary change below: counting and weighting 200,000
   // generated reports with bigrams 55.6-55.9 s → 41.2 s, bench/RESULTS.md)
   private readonly pairs = new IntPairTable(1 << 16);
+  /** whether `absorb` left the other counter's bigrams out of `pairs` (see there) */
+  private pairsStale = false;
   private readonly unigram: Int32Array[];
   private readonly named = new Map<string, number>();
   private readonly namedTerms = new Map<number, string>();
@@ -74,6 +76,7 @@ export class CorpusCounter {
   }
 
   add(doc: TokenizedDoc): void {
+    if (this.pairsStale) this.rebuildPairs();
     const denseSpec = this.params.dense ?? null;
     if (denseSpec) {
       const v = denseOf(denseSpec, doc);
@@ -222,16 +225,29 @@ export class CorpusCounter {
 
   /**
    * Make room for `nDocs` documents in all, each taking as many entries as those counted so far
-   * did on average, and a tenth more: a corpus whose size is known grows its columns once. More
-   * than that is still taken, by growing as before.
+   * did on average, twice over: a corpus whose size is known grows its columns once. The first
+   * documents' entries are the shortest (their terms' ids, and so the differences, are small: a
+   * million reports' first 2,000 took two thirds of the average), and room never written is
+   * never in memory, only in address space. More than that is still taken, by growing as before.
    */
-  reserveFor(nDocs: number, margin = 1.1): void {
+  reserveFor(nDocs: number, margin = 2): void {
     if (this.nDocs === 0) return;
     const scale = (nDocs / this.nDocs) * margin;
     this.entries.reserve(Math.ceil(this.entries.length * scale));
     this.rowStart.reserve(nDocs + 1);
     this.metaEntry.reserve(Math.ceil(this.metaEntry.length * scale));
     this.metaStart.reserve(nDocs + 1);
+  }
+
+  /** The bigram table again, from the terms, after `absorb` left the other counter's out of it. */
+  private rebuildPairs(): void {
+    const { termA, termB, termField, df } = this;
+    for (let id = 0; id < termA.length; id++) {
+      const a = termA.data[id]!;
+      const b = termB.data[id]!;
+      if (df[id]! >= 0 && a >= 0 && b !== termField.data[id]) this.pairs.getOrInsert(a, b, () => id);
+    }
+    this.pairsStale = false;
   }
 
   /** Everything counted so far, for another thread's counter to absorb (this one is then spent). */
@@ -309,7 +325,14 @@ export class CorpusCounter {
         this.curA = tok[a]!;
         this.curB = (tok[(b - f) / 16 - 1]! + 1) * 16 + f;
         this.curF = f;
-        id = this.pairs.getOrInsert(this.curA, this.curB, this.newTerm);
+        // looked up, not added: the other's live pairs are distinct, so none comes twice here,
+        // and the table, doubled to hold them (200 MB at a million reports), would be thrown
+        // away after; it is rebuilt only if this counter counts again
+        id = this.pairs.get(this.curA, this.curB);
+        if (id < 0) {
+          id = this.newTerm();
+          this.pairsStale = true;
+        }
       }
       term[w] = id;
       // a term evicted here and met again in the other's documents starts afresh, as in `add`
@@ -324,9 +347,10 @@ export class CorpusCounter {
       }
       return id;
     });
-    // about as many bytes as its entries took (here the terms' differences can be larger): room
-    // made once, with a margin
-    this.entries.reserve(this.entries.length + Math.ceil(o.rowStart[o.nDocs]! * 1.15));
+    // exactly the bytes its entries take in this counter's terms, counted first: a margin on
+    // theirs was short (the differences of larger ids take more bytes), and growing the entries
+    // by half held the old array and the new at once (a million reports: 570 MB beside 300)
+    this.entries.reserve(this.entries.length + renamedLength(o.entries, o.rowStart, o.nDocs, term));
     this.rowStart.reserve(this.rowStart.length + o.nDocs + 1);
     this.metaEntry.reserve(this.metaEntry.length + o.metaStart[o.nDocs]!);
     this.metaStart.reserve(this.metaStart.length + o.nDocs + 1);

@@ -62,6 +62,44 @@ export class EntryWriter {
   }
 }
 
+/** The bytes of a varint of `v` (below 2³¹). */
+function varintLength(v: number): number {
+  let n = 1;
+  while (v >= 128) {
+    v >>>= 7;
+    n++;
+  }
+  return n;
+}
+
+/**
+ * The bytes documents' entries take once each term is renamed by `rename` (-1: dropped), in the
+ * order they are in: what `EntryWriter` will write for them, to make room for it once.
+ */
+export function renamedLength(
+  bytes: Uint8Array,
+  rowStart: Int32Array,
+  nDocs: number,
+  rename: Int32Array,
+): number {
+  const reader = new EntryReader();
+  let total = 0;
+  for (let d = 0; d < nDocs; d++) {
+    const m = reader.read(bytes, rowStart[d]!, rowStart[d + 1]!);
+    let prev = 0;
+    for (let k = 0; k < m; k++) {
+      const id = rename[reader.term[k]!]!;
+      if (id < 0) continue;
+      const diff = id - prev;
+      prev = id;
+      const zz = diff >= 0 ? diff * 2 : -diff * 2 - 1;
+      const c = reader.count[k]!;
+      total += varintLength(zz * 2 + (c === 1 ? 0 : 1)) + (c === 1 ? 0 : varintLength(c - 2));
+    }
+  }
+  return total;
+}
+
 /** Decodes one document's entries at a time into `term` and `count`, which grow as needed. */
 export class EntryReader {
   term = new Int32Array(1024);

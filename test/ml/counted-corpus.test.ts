@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { CorpusCounter, type CorpusCounts } from '../../src/ml/corpus-counter.ts';
+import { EntryReader } from '../../src/ml/entry-codec.ts';
 import {
   CODE_TOKENIZER,
   CountedCorpus,
@@ -179,5 +181,56 @@ describe('counting on two threads', () => {
     const a = one.predictRaw(raw.slice(0, 50).map((r) => r.doc));
     const b = two.predictRaw(raw.slice(0, 50).map((r) => r.doc));
     for (let j = 0; j < a.length; j++) assert.ok(Math.abs(a[j]! - b[j]!) < 1e-3);
+  });
+});
+
+describe('a counter that absorbs another', () => {
+  // each part brings words (and so bigrams) the parts before it never had
+  const part = (p: number, m: number) =>
+    Array.from({ length: m }, (_, i) =>
+      tokenizeDoc(
+        {
+          text: {
+            summary: `${pick(shared)} word${p}x${i % 7} ${pick(shared)}`,
+            description: `${pick(shared)} w${p}y${i % 5}`,
+          },
+          meta: { opSys: [pick(['Linux', 'Mac'])] },
+        },
+        tokenizerOptions(CODE_TOKENIZER),
+      ),
+    );
+  const [a, b, c] = [part(0, 40), part(1, 40), part(2, 40)];
+  const entriesOf = (counts: CorpusCounts) => {
+    const reader = new EntryReader();
+    return Array.from({ length: counts.nDocs }, (_, d) => {
+      const m = reader.read(counts.entries, counts.rowStart[d]!, counts.rowStart[d + 1]!);
+      return Array.from(
+        { length: m },
+        (_, k) => `${counts.nameOf(reader.term[k]!)}×${reader.count[k]}`,
+      ).sort();
+    });
+  };
+
+  it('counts, absorbing and then counting on, what one counter reading every document counts', () => {
+    const one = new CorpusCounter(params.vectorizer);
+    for (const d of [...a, ...b, ...c]) one.add(d);
+    const first = new CorpusCounter(params.vectorizer);
+    for (const d of a) first.add(d);
+    first.reserveFor(80);
+    const second = new CorpusCounter(params.vectorizer);
+    for (const d of b) second.add(d);
+    first.absorb(second.state());
+    // the bigrams first met in the absorbed part are known again when met once more
+    for (const d of [...c, ...b.slice(0, 3)]) first.add(d);
+    one.add(b[0]!);
+    one.add(b[1]!);
+    one.add(b[2]!);
+    const x = one.finish();
+    const y = first.finish();
+    assert.equal(y.nTerms, x.nTerms);
+    const byName = (counts: CorpusCounts) =>
+      new Map(Array.from({ length: counts.nTerms }, (_, t) => [counts.nameOf(t), counts.df[t]]));
+    assert.deepEqual(byName(y), byName(x));
+    assert.deepEqual(entriesOf(y), entriesOf(x));
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EntryReader, EntryWriter, MAX_TERM } from '../../src/ml/entry-codec.ts';
+import { EntryReader, EntryWriter, MAX_TERM, renamedLength } from '../../src/ml/entry-codec.ts';
 import { createRng } from '../../src/ml/random.ts';
 
 describe('counted entries as bytes', () => {
@@ -70,5 +70,33 @@ describe('counted entries as bytes', () => {
     assert.throws(() => w.push(-1, 1), /out of range/);
     assert.throws(() => w.push(3, 0), /out of range/);
     assert.throws(() => w.push(3, 65536), /out of range/);
+  });
+
+  it('says exactly how many bytes documents take once their terms are renamed, some dropped', () => {
+    const rand = createRng(5);
+    const n = 200_000;
+    // a new name for each term: far larger (longer differences), or -1 (dropped)
+    const rename = Int32Array.from({ length: n }, () =>
+      rand() < 0.1 ? -1 : Math.floor(rand() ** 2 * (MAX_TERM >> 2)),
+    );
+    const docs = Array.from({ length: 200 }, () =>
+      Array.from({ length: Math.floor(rand() * 300) }, (): [number, number] => [
+        Math.floor(rand() * n),
+        rand() < 0.7 ? 1 : 1 + Math.floor(rand() * 1000),
+      ]),
+    );
+    const w = new EntryWriter(16);
+    const renamed = new EntryWriter(16);
+    const starts = [0];
+    for (const doc of docs) {
+      w.beginDoc();
+      renamed.beginDoc();
+      for (const [t, c] of doc) {
+        w.push(t, c);
+        if (rename[t]! >= 0) renamed.push(rename[t]!, c);
+      }
+      starts.push(w.length);
+    }
+    assert.equal(renamedLength(w.bytes, Int32Array.from(starts), docs.length, rename), renamed.length);
   });
 });

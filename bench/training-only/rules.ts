@@ -98,6 +98,27 @@ export const RULES: Rule[] = [
     after: {},
   },
   {
+    name: 'min-df',
+    description: 'a term must be in at least 2 training reports, instead of 1',
+    kinds: ['component', 'category'],
+    before: { thresholds: { minDf: 1 } },
+    after: {},
+  },
+  {
+    name: 'max-df',
+    description: 'a term in more than 90% of the training reports is dropped, instead of kept',
+    kinds: ['component', 'category'],
+    before: { thresholds: { maxDfRatio: 1 } },
+    after: {},
+  },
+  {
+    name: 'sublinear-tf',
+    description: 'a term counted n times in a report weighs 1 + ln n, instead of n',
+    kinds: ['component', 'category'],
+    before: { thresholds: { sublinearTf: false } },
+    after: {},
+  },
+  {
     name: 'meta-search',
     description:
       'the model search also tries categorical values at weight 1 (cross-validated, kept where they win)',

@@ -143,6 +143,7 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
       ...(opts.charNgrams ? { charNgrams: opts.charNgrams } : {}),
       ...(opts.charSearch ? { charSearch: true } : {}),
       ...(opts.weights ? { weights: opts.weights } : {}),
+      ...(opts.thresholds ? { thresholds: opts.thresholds } : {}),
       ...(opts.metaSearch ? { metaSearch: true } : {}),
       progressPrefix: `split ${s + 1}/${splits.length}: `,
       ...(opts.threads !== undefined ? { threads: opts.threads } : {}),

@@ -6,7 +6,7 @@ import type { PooledGroupFigures } from '../evaluation/protocol.ts';
 import type { CandidateScore, CountedCorpus, OnProgress, SelectionMetric, TextModel } from '../ml/index.ts';
 import type { ModelChoice } from './model-search.ts';
 import type { SentenceVectors } from './report-docs.ts';
-import type { FieldWeights } from './search-vectorizers.ts';
+import type { FieldWeights, TermThresholds } from './search-vectorizers.ts';
 import type { LabelMap } from './tasks/label-map.ts';
 
 /** What `evaluateReports` is asked and what it answers (evaluate-reports.ts). */
@@ -77,6 +77,8 @@ export interface EvaluateOptions {
   metaSearch?: boolean;
   /** a title word's and a categorical value's weight, where not the defaults' (bench/training-only) */
   weights?: FieldWeights;
+  /** which terms are kept and how they count, where not the defaults' (bench/training-only) */
+  thresholds?: TermThresholds;
   /** sees each split's texts and labels: lets a benchmark run another library on the same split */
   onSplit?: (train: SplitItem[], test: SplitItem[]) => void;
   onProgress?: OnProgress;

@@ -32,7 +32,12 @@ import {
 } from './blend-gates.ts';
 import { biasesFor, type HeldOut, heldOutAnswers, heldOutOfTails } from './held-out.ts';
 import type { Prepared, SentenceVectors } from './report-docs.ts';
-import { type FieldWeights, SMALL_DATA, searchVectorizers } from './search-vectorizers.ts';
+import {
+  type FieldWeights,
+  SMALL_DATA,
+  searchVectorizers,
+  type TermThresholds,
+} from './search-vectorizers.ts';
 
 export type ModelChoice = 'auto' | 'svm' | 'logreg' | 'nb';
 
@@ -62,6 +67,8 @@ export interface SearchOptions {
   metaSearch?: boolean;
   /** other weights than the defaults' (a title word 2, a categorical value 0.3): what bench/training-only judges them by */
   weights?: FieldWeights;
+  /** other term thresholds than the defaults' (bench/training-only judges them by these) */
+  thresholds?: TermThresholds;
   /** threads an SVM fit may use (default 1) */
   threads?: number;
   /** what a blank categorical field is (default: nothing; `feature`: a `<missing>` value, as before 0.1) */

@@ -28,12 +28,20 @@ export interface FieldWeights {
   meta?: number;
 }
 
+/**
+ * Which terms a vectorizer keeps and how it counts them, where not as DEFAULT_VECTORIZER says
+ * (a term in at least 2 reports and at most 90% of them, sublinear tf): what bench/training-only
+ * judges those defaults by.
+ */
+export type TermThresholds = Partial<Pick<VectorizerParams, 'minDf' | 'maxDfRatio' | 'sublinearTf'>>;
+
 /** What of the search's options decides the vectorizers it tries (see SearchOptions). */
 export interface VectorizerChoices {
   metaFields: string[];
   ownCopies: boolean;
   missing?: 'none' | 'feature';
   weights?: FieldWeights;
+  thresholds?: TermThresholds;
   charNgrams?: [number, number];
   charSearch?: boolean;
   metaSearch?: boolean;
@@ -56,6 +64,7 @@ export function searchVectorizers(
     metaFields: opts.metaFields,
     metaWeight: opts.weights?.meta ?? DEFAULT_VECTORIZER.metaWeight,
     ...(opts.missing ? { missing: opts.missing } : {}),
+    ...opts.thresholds,
     fields: DEFAULT_VECTORIZER.fields
       .map((f) =>
         f.name === 'summary' && opts.weights?.title !== undefined ? { ...f, weight: opts.weights.title } : f,

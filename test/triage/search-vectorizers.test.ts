@@ -61,5 +61,15 @@ describe('the vectorizers the model search tries', () => {
     assert.equal(fitted().fields[0]!.weight, 2);
     assert.equal(fitted({ title: 1, meta: 1 }).fields[0]!.weight, 1);
     assert.equal(fitted({ title: 1, meta: 1 }).metaWeight, 1);
+    const thresholds = { minDf: 1, maxDfRatio: 1, sublinearTf: false };
+    const own = evaluateReports(reports, { ...opts, keepModel: true, thresholds }).fitted!.vectorizer.params;
+    assert.deepEqual([own.minDf, own.maxDfRatio, own.sublinearTf], [1, 1, false]);
+    assert.deepEqual([fitted().minDf, fitted().maxDfRatio, fitted().sublinearTf], [2, 0.9, true]);
+  });
+
+  it('keep and count terms by the thresholds asked for, on small data in every candidate', () => {
+    const told = searchVectorizers({ ...base, thresholds: { minDf: 1, sublinearTf: false } }, 1000, 100);
+    assert.equal(told.length, 2);
+    for (const v of told) assert.deepEqual([v.minDf, v.maxDfRatio, v.sublinearTf], [1, 0.9, false]);
   });
 });

@@ -226,9 +226,10 @@ export class CorpusCounter {
   /**
    * Make room for `nDocs` documents in all, each taking as many entries as those counted so far
    * did on average, twice over: a corpus whose size is known grows its columns once. The first
-   * documents' entries are the shortest (their terms' ids, and so the differences, are small: a
-   * million reports' first 2,000 took two thirds of the average), and room never written is
-   * never in memory, only in address space. More than that is still taken, by growing as before.
+   * documents' entries are the shortest (their terms' ids, and so the differences, are small: of
+   * a million reports' 750,000 training ones, the first 2,000 took two thirds of the average),
+   * and room never written is never in memory, only in address space. More than that is still
+   * taken, by growing as before.
    */
   reserveFor(nDocs: number, margin = 2): void {
     if (this.nDocs === 0) return;

@@ -15,8 +15,8 @@ import { reasonsFor } from './explain.ts';
 import { type AnsweredFile, type AnsweredSection, filesTaskAnswer, SourceAtHead } from './file-answers.ts';
 import { type ReportInput, reportFromInput } from './report-input.ts';
 import { loadSentenceEncoder } from './sentence-encoder.ts';
-import { MemorySimilarity, type SimilarityStatus } from './similar-memory.ts';
 import { IndexedSimilarity, type SimilarItem, type SimilarityBasis } from './similar-search.ts';
+import { ServedSimilarity, type ServedSimilarityStatus } from './similar-served.ts';
 import { allowedForSource, labelSetsBySource } from './source-labels.ts';
 import { storedMetrics } from './stored-metrics.ts';
 import { listTasks, type TaskDefinition, type TaskKind, type TaskName } from './tasks/index.ts';
@@ -82,6 +82,9 @@ function readsTokens(m: Loaded): m is TokenModel {
   return !(m.model instanceof FileRankerModel);
 }
 
+/** What tokenises a report for a model: its tokenizer and the fields it reads. */
+type Tokenizing = { model: Exclude<FittedModel, FileRankerModel>; textFields: string[] };
+
 /** The loaded one-label model that indexes similar reports: the highest similarityPriority. */
 function similarityBasis(loaded: Map<TaskName, Loaded>): (Loaded & { model: TextModel }) | undefined {
   let best: (Loaded & { model: TextModel }) | undefined;
@@ -124,8 +127,7 @@ export class Predictor {
   private loaded = new Map<TaskName, Loaded>();
   private checkedAt = -Infinity;
   private refreshing: Promise<void> | null = null;
-  private memory: MemorySimilarity | null = null;
-  private catchingUp: Promise<void> | null = null;
+  private readonly memory: ServedSimilarity | null;
   private readonly refreshMs: number;
   private readonly similarLimit: number;
   private readonly rankingSize: number;
@@ -142,6 +144,7 @@ export class Predictor {
     this.rankingSize = opts.ranking ?? 5;
     this.searchMode = opts.similarSearch ?? 'memory';
     this.indexed = new IndexedSimilarity(store);
+    this.memory = this.searchMode === 'memory' ? new ServedSimilarity(store, this.similarLimit) : null;
   }
 
   /** The loaded version per task, after making sure it is the active one. */
@@ -191,19 +194,8 @@ export class Predictor {
     for (const m of this.loaded.values())
       if (m.model instanceof FileRankerModel) void this.sourceAtHead.index(m.model).catch(() => undefined);
     const basis = similarityBasis(this.loaded);
-    if (this.searchMode === 'memory' && basis && this.memory?.modelId !== basis.row.id) {
-      // the new model's index fills from the newest report down and answers meanwhile
-      this.memory?.stop();
-      this.memory = MemorySimilarity.start(this.store, basisOf(basis), this.similarLimit);
-    } else if (this.memory && !this.catchingUp) {
-      // reports other processes stored (imports, webhooks of another server) since the last look
-      this.catchingUp = this.memory
-        .catchUp()
-        .catch(() => undefined)
-        .finally(() => {
-          this.catchingUp = null;
-        });
-    }
+    // a new version's index fills beside the one in use, which answers until the new one is as full
+    if (basis) this.memory?.follow(basisOf(basis));
   }
 
   /**
@@ -216,14 +208,13 @@ export class Predictor {
   }
 
   /** How far the in-memory similar-reports index is (null: none, or the database's search). */
-  similarStatus(): SimilarityStatus | null {
+  similarStatus(): ServedSimilarityStatus | null {
     return this.memory?.status() ?? null;
   }
 
   /** Make a newly stored report findable as "similar" at once (the database's index needs nothing). */
   remember(id: number, report: BugReport): void {
-    const basis = similarityBasis(this.loaded);
-    if (basis) this.memory?.addAll(basisOf(basis), [{ id, report }]);
+    this.memory?.addAll([{ id, report }]);
   }
 
   async classify(
@@ -243,7 +234,7 @@ export class Predictor {
     const answers: Classification['answers'] = {};
     // tokenising is the dearest step: once per tokenizer, shared by the tasks and the similarity search
     const tokensBy = new Map<string, TokenizedDoc>();
-    const tokensFor = (m: TokenModel): TokenizedDoc => {
+    const tokensFor = (m: Tokenizing): TokenizedDoc => {
       const key = JSON.stringify(m.model.params.tokenizer ?? null);
       let t = tokensBy.get(key);
       if (!t) {
@@ -321,7 +312,7 @@ export class Predictor {
   }
 
   private async similarIndexed(
-    tokensFor: (m: TokenModel) => TokenizedDoc,
+    tokensFor: (m: Tokenizing) => TokenizedDoc,
     report: BugReport,
     k: number,
     opts: { excludeId?: number | undefined; source?: string | undefined },
@@ -340,14 +331,14 @@ export class Predictor {
   }
 
   private similarInMemory(
-    tokensFor: (m: TokenModel) => TokenizedDoc,
+    tokensFor: (m: Tokenizing) => TokenizedDoc,
     k: number,
     where: { excludeId?: number | undefined; source?: string | undefined; product: string | null },
   ): SimilarReport[] {
-    const basis = [...this.loaded.values()].find((m) => m.row.id === this.memory?.modelId);
-    if (!this.memory || !basis || !readsTokens(basis) || basis.model instanceof FittedMultilabelClassifier)
-      return [];
-    return this.memory.search(basisOf(basis as Loaded & { model: TextModel }), tokensFor(basis), k, where);
+    // the served index's own model, which is the active one's or, while that one's fills, the last
+    const basis = this.memory?.basis;
+    if (!this.memory || !basis) return [];
+    return this.memory.search(basis, tokensFor(basis), k, where);
   }
 }
 

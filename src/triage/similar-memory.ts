@@ -53,7 +53,7 @@ export class MemorySimilarity {
 
   private constructor(
     private readonly store: Store,
-    private readonly basis: SimilarityBasis,
+    private readonly space: SimilarityBasis,
     private readonly limit: number,
   ) {
     // an unhandled failure would end the process; the index is then what it holds
@@ -67,7 +67,12 @@ export class MemorySimilarity {
   }
 
   get modelId(): number {
-    return this.basis.modelId;
+    return this.space.modelId;
+  }
+
+  /** The model whose text features this index holds. */
+  get basis(): SimilarityBasis {
+    return this.space;
   }
 
   /** Start filling the index of `basis`'s model with the newest `limit` stored reports. */
@@ -85,7 +90,7 @@ export class MemorySimilarity {
     return new Promise((resolve) => this.waiters.push({ atLeast, resolve }));
   }
 
-  /** Stop filling (a newer model's index replaces this one). */
+  /** Stop filling (a newer model's index replaces this one); what is indexed still answers. */
   stop(): void {
     this.stopped = true;
   }
@@ -145,7 +150,7 @@ export class MemorySimilarity {
 
   private add(reports: { id: number; report: BugReport }[]): void {
     if (reports.length === 0) return;
-    const basis = this.basis;
+    const basis = this.space;
     const docs = reports.map(({ report }) => basis.model.tokenize(docOf(report, basis.textFields, [])));
     const groups = reports.map(({ report }) => this.sourceGroup(report.source));
     this.index.add(basis.model.vectorizer.transform(docs, false), groups);

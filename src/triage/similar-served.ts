@@ -43,12 +43,13 @@ export class ServedSimilarity {
     }
     if (this.next?.modelId === basis.modelId) return;
     this.next?.stop();
+    // a whole index hands over to a whole (and warmed) one; one still filling, to one as full
+    const { indexed, complete } = this.serving.status();
     // the old index answers with what it holds; filling both at once would halve each one's pace
     this.serving.stop();
     const next = MemorySimilarity.start(this.store, basis, this.limit);
     this.next = next;
-    const old = this.serving;
-    this.handover = next.reached(old.status().indexed).then(() => {
+    this.handover = next.reached(complete ? Number.POSITIVE_INFINITY : indexed).then(() => {
       if (this.next !== next) return;
       this.serving = next;
       this.next = null;

@@ -24,6 +24,13 @@ const BATCH = 200;
 const SLICE = 25;
 /** Throw-away searches after the fill: the first answers at a million reports took 6-10 to speed up. */
 const WARM_QUERIES = 30;
+/** Which reports a search keeps to: not the asking one, its tracker's, its product's first. */
+export interface SearchWhere {
+  excludeId?: number | undefined;
+  source?: string | undefined;
+  product: string | null;
+}
+
 export interface SimilarityStatus {
   indexed: number;
   /** every stored report is in (new ones keep arriving as they are stored) */
@@ -126,10 +133,11 @@ export class MemorySimilarity {
   }
 
   /**
-   * Throw-away searches once the index is whole. Filling it replaces the index's arrays as they
-   * grow, and V8 then discards the search's optimised code that had them as constants: at a
-   * million reports the first answers after the fill ran in the interpreter (178-215 ms against a
-   * p50 of 5; a CPU profile showed the postings walk not inlined). The reports are the oldest page's.
+   * Throw-away searches once the index is whole. The start's warm-up searches an index of a few
+   * thousand reports, too little work for V8 to optimise the search (`--trace-opt`: it was first
+   * optimised during the first answers after a million-report fill), so on a server nobody asked
+   * during the fill, the first answers after it ran unoptimised: 127-229 ms against a p50 of 4-5
+   * (a CPU profile showed the postings walk not inlined). The reports are the oldest page's.
    */
   private async warm(): Promise<void> {
     for (const report of this.warmWith) {
@@ -197,12 +205,7 @@ export class MemorySimilarity {
    * source, and a report that names its product from that product's when there are any among the
    * near ones (a store of several trackers otherwise mixes them).
    */
-  search(
-    basis: SimilarityBasis,
-    tokens: TokenizedDoc,
-    k: number,
-    where: { excludeId?: number | undefined; source?: string | undefined; product: string | null },
-  ): SimilarItem[] {
+  search(basis: SimilarityBasis, tokens: TokenizedDoc, k: number, where: SearchWhere): SimilarItem[] {
     if (k <= 0 || basis.modelId !== this.modelId) return [];
     // a tracker none of whose reports is indexed has no similar reports (others' are not its own)
     const group = where.source ? this.sources.get(where.source) : undefined;

@@ -1,7 +1,7 @@
 import type { BugReport } from '../domain/index.ts';
 import type { TokenizedDoc } from '../ml/index.ts';
 import type { Store } from '../store/index.ts';
-import { MemorySimilarity, type SimilarityStatus } from './similar-memory.ts';
+import { MemorySimilarity, type SearchWhere, type SimilarityStatus } from './similar-memory.ts';
 import type { SimilarItem, SimilarityBasis } from './similar-search.ts';
 
 /** How far the served index is, and the next version's while it fills beside it. */
@@ -95,12 +95,7 @@ export class ServedSimilarity {
   }
 
   /** The nearest reports to `tokens`, which must be tokenised for `basis`'s model. */
-  search(
-    basis: SimilarityBasis,
-    tokens: TokenizedDoc,
-    k: number,
-    where: { excludeId?: number | undefined; source?: string | undefined; product: string | null },
-  ): SimilarItem[] {
+  search(basis: SimilarityBasis, tokens: TokenizedDoc, k: number, where: SearchWhere): SimilarItem[] {
     return this.serving?.search(basis, tokens, k, where) ?? [];
   }
 }

@@ -1,7 +1,7 @@
 import { ForwardStore } from './forward-store.ts';
 import { PostingStore } from './postings.ts';
 import type { CsrMatrix } from './sparse.ts';
-import { bestTouched, kthLargestTouched, type Neighbour } from './top-scores.ts';
+import { bestTouched, kthLargest, type Neighbour } from './top-scores.ts';
 
 export { bestTouched, type Neighbour };
 
@@ -120,6 +120,7 @@ export class SimilarityIndex {
   private touched = new Int32Array(0);
   private weights = new Float64Array(0);
   private present = new Int32Array(0);
+  private dense: Float64Array = new Float64Array(0);
   // a query's terms and its lists' walk order, reused from query to query
   private readonly qt: QueryTerms = { n: 0, features: new Int32Array(256), qs: new Float64Array(256) };
   private termKeys: Float64Array = new Float64Array(256);
@@ -265,17 +266,25 @@ export class SimilarityIndex {
     return bestTouched(scores, items, items.length, k, minScore);
   }
 
-  /** The `c` items of `items` scored highest so far (ties may add a few), the rest reset to 0. */
+  /**
+   * The `c` items of `items` scored highest so far (ties may add a few), every score reset to 0.
+   * The scores are read from their scattered places once, into a dense array the choice then
+   * reads in order: at a million reports this step read 8 MB at random twice per query.
+   */
   private leading(items: Int32Array, c: number): Int32Array {
     if (items.length <= c) return items;
     const scores = this.scores;
-    const floor = kthLargestTouched(scores, items, items.length, c);
-    let kept = 0;
-    for (let t = 0; t < items.length; t++) {
+    const n = items.length;
+    this.dense = grownF(this.dense, n);
+    const dense = this.dense;
+    for (let t = 0; t < n; t++) {
       const item = items[t]!;
-      if (scores[item]! >= floor) items[kept++] = item;
-      else scores[item] = 0;
+      dense[t] = scores[item]!;
+      scores[item] = 0;
     }
+    const floor = kthLargest(dense, n, c);
+    let kept = 0;
+    for (let t = 0; t < n; t++) if (dense[t]! >= floor) items[kept++] = items[t]!;
     return items.subarray(0, kept);
   }
 

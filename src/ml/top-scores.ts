@@ -37,16 +37,16 @@ export function bestTouched(
 let heap = new Float64Array(64);
 
 /**
- * The k-th largest score among the first `n` of `items` (−∞ when there are fewer), through a
- * min-heap of the k largest: one pass, no copy of the scores.
+ * The k-th largest of the first `n` values (−∞ when there are fewer), through a min-heap of the k
+ * largest: one pass over a dense array, no copy.
  */
-export function kthLargestTouched(scores: Float64Array, items: Int32Array, n: number, k: number): number {
+export function kthLargest(values: Float64Array, n: number, k: number): number {
   if (k <= 0 || n < k) return Number.NEGATIVE_INFINITY;
   if (heap.length < k) heap = new Float64Array(k * 2);
   const h = heap;
-  for (let t = 0; t < k; t++) siftUp(h, t, scores[items[t]!]!);
+  for (let t = 0; t < k; t++) siftUp(h, t, values[t]!);
   for (let t = k; t < n; t++) {
-    const s = scores[items[t]!]!;
+    const s = values[t]!;
     if (s > h[0]!) siftDown(h, k, s);
   }
   return h[0]!;

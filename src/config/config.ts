@@ -42,10 +42,15 @@ export const ConfigSchema = z.object({
   /** requests per minute per client to classify (API) and suggest (new-report page) */
   classifyRateLimit: z.coerce.number().int().min(1).max(10_000_000).default(1200),
   /**
-   * where similar reports come from: `memory` (an in-memory index of the newest 50,000 reports,
-   * built at start) or `index` (the database's full-text index over every stored report)
+   * where similar reports come from: `memory` (an in-memory index of every stored report, filled
+   * from the newest down while the server answers) or `index` (the database's full-text index)
    */
   similarSearch: z.enum(['memory', 'index']).default('memory'),
+  /**
+   * after an activation: `whole` (the old version's in-memory index answers until the new one's is
+   * whole; both are held meanwhile) or `at-once` (the new one's answers at once, from what it holds)
+   */
+  similarHandover: z.enum(['whole', 'at-once']).default('whole'),
   /** threads a fit may use, the calling one included (default: every core) */
   threads: z.coerce.number().int().min(1).max(256).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -94,6 +99,7 @@ export const ENV_VARS: Record<string, keyof Config> = {
   EIGHTBALL_JOB_LEASE_MS: 'jobLeaseMs',
   EIGHTBALL_THREADS: 'threads',
   EIGHTBALL_SIMILAR_SEARCH: 'similarSearch',
+  EIGHTBALL_SIMILAR_HANDOVER: 'similarHandover',
   EIGHTBALL_TRUST_PROXY: 'trustProxy',
   EIGHTBALL_QUEUE_PREFIX: 'queuePrefix',
 };

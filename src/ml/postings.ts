@@ -137,7 +137,8 @@ class ChunkLists {
 
   /**
    * Add q × each posting's weight of list `id` to its item's score; an item first touched is
-   * appended to `touched`. Returns the new count of touched items.
+   * appended to `touched`, which must have room for one more than the items there are. Returns
+   * the new count of touched items.
    */
   accumulate(id: number, q: number, scores: Float64Array, touched: Int32Array, nTouched: number): number {
     let n = nTouched;
@@ -146,10 +147,14 @@ class ChunkLists {
       const values = this.valueBlocks[at >>> BLOCK_BITS]!;
       const off = at & (BLOCK - 1);
       const end = off + HEADER + (at === this.tail[id] ? this.tailUsed[id]! : 2 << rows[off + 1]!);
+      // without a branch on the first touch: written always, counted only then (a million
+      // reports: 3-8% off a search alone, a quarter to a half with the other core busy; RESULTS)
       for (let t = off + HEADER; t < end; t++) {
         const item = rows[t]!;
-        if (scores[item] === 0) touched[n++] = item;
-        scores[item]! += q * values[t]!;
+        const s = scores[item]!;
+        touched[n] = item;
+        n += s === 0 ? 1 : 0;
+        scores[item] = s + q * values[t]!;
       }
       at = rows[off]!;
     }

@@ -172,7 +172,8 @@ export class SimilarityIndex {
   private accumulators(): { scores: Float64Array; touched: Int32Array } {
     if (this.scores.length < this.n) {
       this.scores = new Float64Array(Math.max(this.n, this.scores.length * 2));
-      this.touched = new Int32Array(this.scores.length);
+      // one more than the items: the walk writes the next slot before it knows it is a new item
+      this.touched = new Int32Array(this.scores.length + 1);
     }
     return { scores: this.scores, touched: this.touched };
   }

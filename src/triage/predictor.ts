@@ -16,7 +16,7 @@ import { type AnsweredFile, type AnsweredSection, filesTaskAnswer, SourceAtHead 
 import { type ReportInput, reportFromInput } from './report-input.ts';
 import { loadSentenceEncoder } from './sentence-encoder.ts';
 import { IndexedSimilarity, type SimilarItem, type SimilarityBasis } from './similar-search.ts';
-import { ServedSimilarity, type ServedSimilarityStatus } from './similar-served.ts';
+import { type Handover, ServedSimilarity, type ServedSimilarityStatus } from './similar-served.ts';
 import { allowedForSource, labelSetsBySource } from './source-labels.ts';
 import { storedMetrics } from './stored-metrics.ts';
 import { listTasks, type TaskDefinition, type TaskKind, type TaskName } from './tasks/index.ts';
@@ -107,6 +107,8 @@ export interface PredictorOptions {
    * similar reports over every stored report, through the database's full-text index
    */
   similarSearch?: 'index' | 'memory';
+  /** `whole` (the default): a new version's in-memory index answers once whole; `at-once`: at once */
+  similarHandover?: Handover;
   ranking?: number;
 }
 
@@ -144,7 +146,10 @@ export class Predictor {
     this.rankingSize = opts.ranking ?? 5;
     this.searchMode = opts.similarSearch ?? 'memory';
     this.indexed = new IndexedSimilarity(store);
-    this.memory = this.searchMode === 'memory' ? new ServedSimilarity(store, this.similarLimit) : null;
+    this.memory =
+      this.searchMode === 'memory'
+        ? new ServedSimilarity(store, this.similarLimit, opts.similarHandover ?? 'whole')
+        : null;
   }
 
   /** The loaded version per task, after making sure it is the active one. */

@@ -55,6 +55,20 @@ describe("a newly activated version's similar index fills beside the one in use"
     assert.equal(after.length, 1);
   });
 
+  it('with the handover at once, answers from the new index as it fills', async () => {
+    const p = new Predictor(store, { refreshMs: 60_000, similarHandover: 'at-once' });
+    await p.similarReady();
+    await trainTask(store, 'component', { force: true });
+    await p.refresh(true);
+    const during = p.similarStatus()!;
+    assert.equal(during.next, undefined);
+    assert.ok(during.indexed < 452, `indexed ${during.indexed}`);
+    // the oldest report is the last the new index reaches
+    assert.ok(!(await p.classify(OUTLIER_QUERY)).similar.some((s) => s.id === oldest));
+    await p.similarReady();
+    assert.equal((await p.classify(OUTLIER_QUERY)).similar[0]!.id, oldest);
+  });
+
   it('keeps the version in use when it is activated again before the next one is whole', async () => {
     const p = new Predictor(store, { refreshMs: 60_000 });
     await p.similarReady();

@@ -65,7 +65,10 @@ async function runServer(config: Config, announce: boolean): Promise<void> {
   const stopped = untilStopped();
   keepAliveOnStrayErrors('serve');
   const store = await openStore(config.databaseUrl);
-  const predictor = new Predictor(store, { similarSearch: config.similarSearch });
+  const predictor = new Predictor(store, {
+    similarSearch: config.similarSearch,
+    similarHandover: config.similarHandover,
+  });
   const queue = await openConfiguredQueue(store, config);
   // every server and worker runs the scheduler; one of them enqueues each scheduled import
   const scheduler = startScheduler(store, queue);

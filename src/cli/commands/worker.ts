@@ -49,7 +49,10 @@ Examples:
         ),
       ]);
       const store = await openStore(config.databaseUrl);
-      const predictor = new Predictor(store, { similarSearch: config.similarSearch });
+      const predictor = new Predictor(store, {
+        similarSearch: config.similarSearch,
+        similarHandover: config.similarHandover,
+      });
       const queue = await openConfiguredQueue(store, config);
       // load the active models and the newest part of the similar-reports index before the first
       // job (the first chunk is then not the slow one); the rest fills in while jobs run

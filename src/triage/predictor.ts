@@ -15,6 +15,7 @@ import { reasonsFor } from './explain.ts';
 import { type AnsweredFile, type AnsweredSection, filesTaskAnswer, SourceAtHead } from './file-answers.ts';
 import { type ReportInput, reportFromInput } from './report-input.ts';
 import { loadSentenceEncoder } from './sentence-encoder.ts';
+import type { SearchWhere } from './similar-memory.ts';
 import { IndexedSimilarity, type SimilarItem, type SimilarityBasis } from './similar-search.ts';
 import { type Handover, ServedSimilarity, type ServedSimilarityStatus } from './similar-served.ts';
 import { allowedForSource, labelSetsBySource } from './source-labels.ts';
@@ -338,7 +339,7 @@ export class Predictor {
   private similarInMemory(
     tokensFor: (m: Tokenizing) => TokenizedDoc,
     k: number,
-    where: { excludeId?: number | undefined; source?: string | undefined; product: string | null },
+    where: SearchWhere,
   ): SimilarReport[] {
     // the served index's own model, which is the active one's or, while that one's fills, the last
     const basis = this.memory?.basis;

@@ -10,17 +10,18 @@ export interface ServedSimilarityStatus extends SimilarityStatus {
   next?: SimilarityStatus;
 }
 
-/**
- * The in-memory similar-reports index a process answers from, across activations. A new version's
- * index fills beside the one in use, which goes on answering (in its own model's space) until the
- * new one holds as many reports: a million-report index takes minutes to fill, and without this
- * every answer in those minutes came from the newest few thousand reports only. The price is
- * memory: both indexes are held until the handover (a million reports: 3.9 GB resident before,
- * 7.7 GB at the handover). `at-once` is the other choice: the new index answers as it fills.
- */
 /** When a new version's index takes over: once whole (both held until then), or at once. */
 export type Handover = 'whole' | 'at-once';
 
+/**
+ * The in-memory similar-reports index a process answers from, across activations. A new version's
+ * index fills beside the one in use, which goes on answering (in its own model's space) until the
+ * new one is whole (or, if the old one was not whole yet, holds as many reports): a million-report
+ * index takes minutes to fill, and without this every answer in those minutes came from the
+ * newest few thousand reports only. The price is memory: both indexes are held until the handover
+ * (a million reports: 3.9 GB resident before, 7.7 GB at the handover). `at-once` is the other
+ * choice: the new index answers as it fills.
+ */
 export class ServedSimilarity {
   private serving: MemorySimilarity | null = null;
   private next: MemorySimilarity | null = null;

@@ -59,8 +59,8 @@ export class MemorySimilarity {
   private marked = false;
   private stopped = false;
   private waiters: { atLeast: number; resolve: () => void }[] = [];
-  /** reports of the last page read, searched for once the fill is done (`warm`) */
-  private warmWith: BugReport[] = [];
+  /** the last page the fill read: its first reports are searched for once it is done (`warm`) */
+  private lastPage: { report: BugReport }[] = [];
 
   private constructor(
     private readonly store: Store,
@@ -126,7 +126,7 @@ export class MemorySimilarity {
       if (before === undefined) this.caughtUpTo = page[0]!.id;
       this.marked = true;
       before = page.at(-1)!.id;
-      this.warmWith = page.slice(0, WARM_QUERIES).map(({ report }) => report);
+      this.lastPage = page;
       await this.addInSlices(page.filter(({ id }) => !this.added.has(id)));
       this.wake();
     }
@@ -140,13 +140,13 @@ export class MemorySimilarity {
    * (a CPU profile showed the postings walk not inlined). The reports are the oldest page's.
    */
   private async warm(): Promise<void> {
-    for (const report of this.warmWith) {
+    for (const { report } of this.lastPage.slice(0, WARM_QUERIES)) {
       if (this.stopped) return;
       const tokens = this.space.model.tokenize(docOf(report, this.space.textFields, []));
       this.search(this.space, tokens, 5, { product: null });
       await new Promise((r) => setImmediate(r));
     }
-    this.warmWith = [];
+    this.lastPage = [];
   }
 
   /** Add reports a slice at a time, yielding between slices: a serving process keeps answering. */

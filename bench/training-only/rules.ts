@@ -11,6 +11,8 @@ export interface Rule {
   after: Partial<EvaluateOptions>;
   /** a rule about pooled groups: judged on the pooled data sets only (and they on no other rule) */
   pooled?: boolean;
+  /** both sides read the sentence encoder's vectors of every report (made once per data set) */
+  encoder?: boolean;
 }
 
 export const RULES: Rule[] = [
@@ -125,5 +127,46 @@ export const RULES: Rule[] = [
     kinds: ['component', 'category'],
     before: {},
     after: { metaSearch: true },
+  },
+  {
+    name: 'recency',
+    description:
+      'on a time split, the oldest training report weighs a quarter of the newest (weights rising evenly on a log scale in filing order), instead of every report the same',
+    kinds: ['component'],
+    before: {},
+    after: { recency: 0.25 },
+  },
+  {
+    name: 'recency-half',
+    description:
+      'on a time split, the oldest training report weighs half the newest (weights rising evenly on a log scale in filing order), instead of every report the same',
+    kinds: ['component'],
+    before: {},
+    after: { recency: 0.5 },
+  },
+  {
+    name: 'blocked-folds',
+    description:
+      "on a time split, the model search's folds are consecutive periods of filing time instead of stratified random reports",
+    kinds: ['component'],
+    before: {},
+    after: { blockedFolds: true },
+  },
+  {
+    name: 'char-search-blocked',
+    description:
+      'the model search also tries word + character 2-5-grams, its folds consecutive periods of filing time on both sides',
+    kinds: ['component'],
+    before: { blockedFolds: true },
+    after: { blockedFolds: true, charSearch: true },
+  },
+  {
+    name: 'sentence-weight',
+    description:
+      "with the sentence encoder on, its vectors weigh 0.3 beside the text block, instead of 1 (the text block's own norm)",
+    kinds: ['category'],
+    before: { weights: { sentence: 1 } },
+    after: {},
+    encoder: true,
   },
 ];

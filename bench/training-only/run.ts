@@ -8,7 +8,10 @@
 // it was not developed on (src/evaluation/leave-one-out.ts).
 import { existsSync, writeFileSync } from 'node:fs';
 import { leaveOneDatasetOut, type RuleMeasurement } from '../../src/evaluation/leave-one-out.ts';
+import { TEXT_FIELDS } from '../../src/triage/dataset.ts';
 import { type EvaluationResult, evaluateReports } from '../../src/triage/evaluate-reports.ts';
+import type { SentenceVectors } from '../../src/triage/report-docs.ts';
+import { encodeReports, loadSentenceEncoder } from '../../src/triage/sentence-encoder.ts';
 import { SHARED_DATA } from '../options.ts';
 import { DATASETS, judged, shown } from './datasets.ts';
 import { RULES } from './rules.ts';
@@ -33,6 +36,7 @@ if (!existsSync(SHARED_DATA)) {
 const signed = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(1)}`;
 const record: Record<string, unknown>[] = [];
 const loaded = new Map<string, Awaited<ReturnType<(typeof DATASETS)[number]['load']>>>();
+const encoded = new Map<string, SentenceVectors>();
 
 for (const rule of RULES.filter((r) => ruleNames.includes(r.name))) {
   process.stdout.write(`\n### ${rule.name}: ${rule.description}\n\n`);
@@ -45,9 +49,15 @@ for (const rule of RULES.filter((r) => ruleNames.includes(r.name))) {
     if (only && !only.some((o) => d.name.includes(o))) continue;
     if (!loaded.has(d.name)) loaded.set(d.name, await d.load());
     const reports = loaded.get(d.name)!;
+    if (rule.encoder && !encoded.has(d.name)) {
+      const tEnc = performance.now();
+      encoded.set(d.name, await encodeReports(reports, TEXT_FIELDS, await loadSentenceEncoder('use-lite')));
+      process.stderr.write(`${d.name}: encoded in ${((performance.now() - tEnc) / 1000).toFixed(0)} s\n`);
+    }
+    const sentenceVectors = rule.encoder ? { sentenceVectors: encoded.get(d.name)! } : {};
     const t0 = performance.now();
     const run = (patch: typeof rule.before) =>
-      evaluateReports(reports, { ...d.opts, model: 'auto', seed: 42, ...patch });
+      evaluateReports(reports, { ...d.opts, ...sentenceVectors, model: 'auto', seed: 42, ...patch });
     const before = run(rule.before);
     const after = run(rule.after);
     const pairs: [string, EvaluationResult, EvaluationResult][] = d.perGroup

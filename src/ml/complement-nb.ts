@@ -1,6 +1,7 @@
 import { roundToHalf } from './half-float.ts';
 import { encodeLabels, FittedLinearModel } from './linear-model.ts';
 import type { ModelKind } from './model-kind.ts';
+import { rowWeightsOf } from './recency.ts';
 import { type CsrMatrix, type RowSource, rowsOf } from './sparse.ts';
 
 export interface ComplementNbParams {
@@ -18,12 +19,15 @@ export class ComplementNb {
     this.params = { alpha: 0.3, ...params };
   }
 
-  fit(X: CsrMatrix, y: string[]): FittedLinearModel {
-    return this.fitRows(rowsOf(X), y);
+  fit(X: CsrMatrix, y: string[], rowWeights: Float64Array | null = null): FittedLinearModel {
+    return this.fitRows(rowsOf(X), y, rowWeights);
   }
 
-  /** Fitted from rows read one at a time (twice each): what `fit` on their matrix gives, to the bit. */
-  fitRows(X: RowSource, y: string[]): FittedLinearModel {
+  /**
+   * Fitted from rows read one at a time (twice each): what `fit` on their matrix gives, to the bit.
+   * `rowWeights`: each row's counts count this many times.
+   */
+  fitRows(X: RowSource, y: string[], rowWeights: Float64Array | null = null): FittedLinearModel {
     const { classes, codes } = encodeLabels(y);
     const K = classes.length;
     const d = X.nCols;
@@ -36,10 +40,11 @@ export class ComplementNb {
     for (let i = 0; i < X.nRows; i++) {
       X.read(i);
       const { indices, data } = X;
+      const wi = rowWeights ? rowWeights[i]! : 1;
       for (let p = X.from; p < X.to; p++) {
         const v = data[p]!;
         if (v < 0) throw new Error('complement naive Bayes takes counts or weights of at least 0');
-        total[indices[p]!]! += v;
+        total[indices[p]!]! += v * wi;
       }
     }
     const start = new Int32Array(K + 1);
@@ -59,9 +64,11 @@ export class ComplementNb {
     for (let k = 0; k < K; k++) {
       fc.fill(0);
       for (let r = start[k]!; r < start[k + 1]!; r++) {
-        X.read(byClass[r]!);
+        const row = byClass[r]!;
+        X.read(row);
         const { indices, data } = X;
-        for (let p = X.from; p < X.to; p++) fc[indices[p]!]! += data[p]!;
+        const wi = rowWeights ? rowWeights[row]! : 1;
+        for (let p = X.from; p < X.to; p++) fc[indices[p]!]! += data[p]! * wi;
       }
       let sum = 0;
       for (let j = 0; j < d; j++) sum += total[j]! - fc[j]! + alpha;
@@ -78,13 +85,15 @@ export class ComplementNb {
 export interface NbSpec {
   kind: 'nb';
   alpha: number;
+  /** rows in filing order, the oldest weighing this much of the newest (recency.ts) */
+  recency?: number;
 }
 
 export const NB_KIND: ModelKind<NbSpec> = {
   kind: 'nb',
-  describe: (s) => `nb(alpha=${s.alpha})`,
-  fit: (s, X, y) => new ComplementNb({ alpha: s.alpha }).fit(X, y),
-  fitRows: (s, rows, y) => new ComplementNb({ alpha: s.alpha }).fitRows(rows, y),
+  describe: (s) => `nb(alpha=${s.alpha}${s.recency !== undefined ? `,recency=${s.recency}` : ''})`,
+  fit: (s, X, y) => new ComplementNb({ alpha: s.alpha }).fit(X, y, rowWeightsOf(s, X.nRows)),
+  fitRows: (s, rows, y) => new ComplementNb({ alpha: s.alpha }).fitRows(rows, y, rowWeightsOf(s, rows.nRows)),
   // it counts: a feature below 0 has no meaning to it
   acceptsNegative: false,
 };

@@ -24,3 +24,14 @@ export function stratifiedFolds(y: ArrayLike<string | number>, k: number, seed: 
   }
   return fold;
 }
+
+/**
+ * k folds of consecutive items: items in filing order are held out a period at a time, so a
+ * candidate is judged on reports from a stretch of time its fit saw none of (what a time split's
+ * test window is), not on neighbours of the reports it learnt from. Returns the fold of each item.
+ */
+export function blockedFolds(n: number, k: number): Int32Array {
+  const fold = new Int32Array(n);
+  for (let i = 0; i < n; i++) fold[i] = Math.min(k - 1, Math.floor((i * k) / n));
+  return fold;
+}

@@ -18,6 +18,7 @@ export * from './model-selection.ts';
 export * from './multilabel-classifier.ts';
 export type { OnProgress } from './progress.ts';
 export * from './random.ts';
+export * from './recency.ts';
 export * from './rows.ts';
 export * from './similarity.ts';
 export * from './sparse.ts';

@@ -1,6 +1,7 @@
 import { roundToHalf } from './half-float.ts';
 import { balancedClassWeights, encodeLabels, FittedLinearModel } from './linear-model.ts';
 import type { ModelKind } from './model-kind.ts';
+import { rowWeightsOf } from './recency.ts';
 import { type CsrMatrix, rowSquaredNorms } from './sparse.ts';
 import { DEFAULT_MIN_WORK, type SharedWork, solveInParallel } from './svm-pool.ts';
 import type { SvmProblem } from './svm-solver.ts';
@@ -37,7 +38,8 @@ export class LinearSvm {
     this.params = { ...DEFAULT_SVM, ...params };
   }
 
-  fit(X: CsrMatrix, y: string[]): FittedLinearModel {
+  /** `rowWeights`: each row's weight on its loss (its own C, as LIBLINEAR's instance weights) */
+  fit(X: CsrMatrix, y: string[], rowWeights: Float64Array | null = null): FittedLinearModel {
     const { classes, codes } = encodeLabels(y);
     const K = classes.length;
     const n = X.nRows;
@@ -47,7 +49,7 @@ export class LinearSvm {
     const Dii = new Float64Array(n);
     const QD = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      Dii[i] = 1 / (2 * this.params.C * cw[codes[i]!]!);
+      Dii[i] = 1 / (2 * this.params.C * cw[codes[i]!]! * (rowWeights ? rowWeights[i]! : 1));
       // the bias is a feature of constant value 1, as in LIBLINEAR
       QD[i] = sq[i]! + 1 + Dii[i]!;
     }
@@ -67,17 +69,22 @@ export class LinearSvm {
   }
 }
 
-/** maxIter: passes over the data per class (default 200, with LIBLINEAR's stopping rule first) */
+/**
+ * maxIter: passes over the data per class (default 200, with LIBLINEAR's stopping rule first);
+ * recency: rows in filing order, the oldest weighing this much of the newest (recency.ts)
+ */
 export interface SvmSpec {
   kind: 'svm';
   C: number;
   classWeight: 'balanced' | null;
   maxIter?: number;
+  recency?: number;
 }
 
 export const SVM_KIND: ModelKind<SvmSpec> = {
   kind: 'svm',
-  describe: (s) => `svm(C=${s.C}${s.classWeight ? ',balanced' : ''})`,
+  describe: (s) =>
+    `svm(C=${s.C}${s.classWeight ? ',balanced' : ''}${s.recency !== undefined ? `,recency=${s.recency}` : ''})`,
   fit: (s, X, y, run) =>
     new LinearSvm({
       C: s.C,
@@ -85,6 +92,6 @@ export const SVM_KIND: ModelKind<SvmSpec> = {
       seed: run.seed,
       threads: run.threads,
       ...(s.maxIter ? { maxIter: s.maxIter } : {}),
-    }).fit(X, y),
+    }).fit(X, y, rowWeightsOf(s, X.nRows)),
   acceptsNegative: true,
 };

@@ -2,6 +2,7 @@ import { roundToHalf } from './half-float.ts';
 import { lbfgs } from './lbfgs.ts';
 import { balancedClassWeights, encodeLabels, FittedLinearModel } from './linear-model.ts';
 import type { ModelKind } from './model-kind.ts';
+import { rowWeightsOf } from './recency.ts';
 import type { CsrMatrix } from './sparse.ts';
 
 export interface LogisticRegressionParams {
@@ -121,6 +122,7 @@ export function softmaxObjective(
   K: number,
   C: number,
   cw: Float64Array,
+  rowWeights: Float64Array | null = null,
 ): (th: Float64Array, grad: Float64Array) => number {
   const d = X.nCols;
   const n = X.nRows;
@@ -140,7 +142,7 @@ export function softmaxObjective(
         z += scores[k]!;
       }
       const yi = codes[i]!;
-      const sw = C * cw[yi]!;
+      const sw = C * cw[yi]! * (rowWeights ? rowWeights[i]! : 1);
       loss -= sw * Math.log(Math.max(scores[yi]! / z, 1e-300));
       for (let k = 0; k < K; k++) scores[k] = sw * (scores[k]! / z - (k === yi ? 1 : 0));
       scatterRow(grad, indices, data, indptr[i]!, indptr[i + 1]!, K, scores);
@@ -162,7 +164,8 @@ export class LogisticRegression {
     this.params = { ...DEFAULT_LOGREG, ...params };
   }
 
-  fit(X: CsrMatrix, y: string[]): FittedLinearModel {
+  /** `rowWeights`: each row's weight on its loss */
+  fit(X: CsrMatrix, y: string[], rowWeights: Float64Array | null = null): FittedLinearModel {
     const { classes, codes } = encodeLabels(y);
     const K = classes.length;
     const d = X.nCols;
@@ -171,7 +174,7 @@ export class LogisticRegression {
       this.params.classWeight === 'balanced' ? balancedClassWeights(codes, K) : new Float64Array(K).fill(1);
     // parameters: W (d × K, feature-major) then the K biases
     const theta = new Float64Array(d * K + K);
-    const objective = softmaxObjective(X, codes, K, C, cw);
+    const objective = softmaxObjective(X, codes, K, C, cw, rowWeights);
     lbfgs(objective, theta, { maxIter: this.params.maxIter, tol: this.params.tol });
     const W = roundToHalf(Float32Array.from(theta.subarray(0, d * K)));
     const bias = Float32Array.from(theta.subarray(d * K));
@@ -183,11 +186,15 @@ export interface LogregSpec {
   kind: 'logreg';
   C: number;
   classWeight: 'balanced' | null;
+  /** rows in filing order, the oldest weighing this much of the newest (recency.ts) */
+  recency?: number;
 }
 
 export const LOGREG_KIND: ModelKind<LogregSpec> = {
   kind: 'logreg',
-  describe: (s) => `logreg(C=${s.C}${s.classWeight ? ',balanced' : ''})`,
-  fit: (s, X, y) => new LogisticRegression({ C: s.C, classWeight: s.classWeight }).fit(X, y),
+  describe: (s) =>
+    `logreg(C=${s.C}${s.classWeight ? ',balanced' : ''}${s.recency !== undefined ? `,recency=${s.recency}` : ''})`,
+  fit: (s, X, y) =>
+    new LogisticRegression({ C: s.C, classWeight: s.classWeight }).fit(X, y, rowWeightsOf(s, X.nRows)),
   acceptsNegative: true,
 };

@@ -1,6 +1,6 @@
 import { crossFittedCorrection, fitClassBiases } from './bias-correction.ts';
 import { fitTemperature, softmaxRows } from './calibration.ts';
-import { stratifiedFolds } from './folds.ts';
+import { blockedFolds, stratifiedFolds } from './folds.ts';
 import { acceptsNegative } from './model-kinds.ts';
 import type { OnProgress } from './progress.ts';
 import { argmaxRows } from './rows.ts';
@@ -119,6 +119,8 @@ export interface SelectionOptions {
   onProgress?: OnProgress;
   /** return every candidate's out-of-fold scores (n × K, classes sorted) */
   keepScores?: boolean;
+  /** the documents are in filing order: hold out consecutive periods (`blockedFolds`), not random rows */
+  blockedFolds?: boolean;
 }
 
 /**
@@ -141,7 +143,9 @@ export function selectModel(
   const K = classes.length;
   const index = new Map(classes.map((c, i) => [c, i]));
   const codes = Int32Array.from(y, (c) => index.get(c)!);
-  const folds = stratifiedFolds(codes, opts.folds, opts.seed);
+  const folds = opts.blockedFolds
+    ? blockedFolds(codes.length, opts.folds)
+    : stratifiedFolds(codes, opts.folds, opts.seed);
   const oof = candidates.map(() => new Float64Array(y.length * K));
   const seconds = candidates.map(() => 0);
   const total = opts.folds * candidates.length;

@@ -145,6 +145,8 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
       ...(opts.weights ? { weights: opts.weights } : {}),
       ...(opts.thresholds ? { thresholds: opts.thresholds } : {}),
       ...(opts.metaSearch ? { metaSearch: true } : {}),
+      ...(opts.recency !== undefined ? { recency: opts.recency } : {}),
+      ...(opts.blockedFolds !== undefined ? { blockedFolds: opts.blockedFolds } : {}),
       progressPrefix: `split ${s + 1}/${splits.length}: `,
       ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
       ...(opts.missing ? { missing: opts.missing } : {}),

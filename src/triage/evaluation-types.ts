@@ -79,6 +79,10 @@ export interface EvaluateOptions {
   weights?: FieldWeights;
   /** which terms are kept and how they count, where not the defaults' (bench/training-only) */
   thresholds?: TermThresholds;
+  /** on a time split, the oldest training report weighs this much of the newest (recency.ts) */
+  recency?: number;
+  /** on a time split, the model search holds out consecutive periods instead of random reports */
+  blockedFolds?: boolean;
   /** sees each split's texts and labels: lets a benchmark run another library on the same split */
   onSplit?: (train: SplitItem[], test: SplitItem[]) => void;
   onProgress?: OnProgress;

@@ -80,6 +80,16 @@ export interface SearchOptions {
    * fold), and judge the candidates after that correction
    */
   biasCorrection?: boolean;
+  /**
+   * on a time split, rows weighted by recency: the oldest training report weighs this much of the
+   * newest (recency.ts); off when absent, and on a random split
+   */
+  recency?: number;
+  /**
+   * on a time split, the search's folds are consecutive periods of filing time instead of
+   * stratified random rows (`blockedFolds`)
+   */
+  blockedFolds?: boolean;
   /** put before every progress message ("split 1/3: ") */
   progressPrefix: string;
   onProgress?: OnProgress;
@@ -175,7 +185,10 @@ export function searchModel(
   const trY = train.map((i) => data.labels[i]!);
   const K = new Set(trY).size;
   const vectorizers = searchVectorizers(opts, featureBudget(K, opts.maxModelWeights), train.length);
-  const specs = candidatesFor(opts.model, train.length, K);
+  // the rows of every fit below are in filing order on a time split (the search's folds keep it)
+  const specs = candidatesFor(opts.model, train.length, K).map((m) =>
+    opts.timeOrdered && opts.recency !== undefined ? { ...m, recency: opts.recency } : m,
+  );
   const t0 = performance.now();
   const blending = (opts.blend ?? true) && whole && train.length <= SMALL_DATA;
   const objective = opts.objective ?? SELECTION_METRIC;
@@ -188,6 +201,7 @@ export function searchModel(
       biasCorrection: opts.biasCorrection ?? false,
       vectorizers,
       keepScores: blending,
+      blockedFolds: opts.timeOrdered && (opts.blockedFolds ?? false),
       onProgress: (c, d, t) => opts.onProgress?.(`${opts.progressPrefix}cross-validating ${c}${what}`, d, t),
     });
   let selection = { ...select(selDocs, ''), tokenizer: CODE_TOKENIZER };

@@ -22,10 +22,12 @@ const META_SEARCH_WEIGHT = 1;
 /** the character n-grams the search may add (scikit-learn's char_wb range in the tuned baseline) */
 const CHAR_NGRAMS: [number, number] = [2, 5];
 
-/** How much a title word and a categorical value weigh, where not as DEFAULT_VECTORIZER says. */
+/** How much a title word, a categorical value and the sentence vectors weigh, where not the defaults'. */
 export interface FieldWeights {
   title?: number;
   meta?: number;
+  /** the sentence vectors' (SENTENCE_WEIGHT) */
+  sentence?: number;
 }
 
 /**
@@ -95,7 +97,10 @@ export function searchVectorizers(
   return sv
     ? plainVectorizers.flatMap((v) => [
         v,
-        { ...v, dense: { encoder: sv.encoder, dims: sv.dims, weight: SENTENCE_WEIGHT } },
+        {
+          ...v,
+          dense: { encoder: sv.encoder, dims: sv.dims, weight: opts.weights?.sentence ?? SENTENCE_WEIGHT },
+        },
       ])
     : plainVectorizers;
 }

@@ -146,6 +146,25 @@ describe('evaluateReports', () => {
     assert.equal(large.accuracy, small.accuracy, 'the same model either way');
   });
 
+  it('on a time split weighs recent reports more when told: a renamed component is answered by its new name', () => {
+    // Storage's reports are filed under Persistence from the 60th on: the training side holds 20
+    // under the old name and 10 under the new, the test side 10 under the new
+    const renamed = corpus(120).map((r, i) =>
+      r.component === 'Storage' && i >= 60 ? { ...r, component: 'Persistence' } : r,
+    );
+    const time = { label: 'component', split: { kind: 'time' } as const, model: 'svm' as const, seed: 1 };
+    const alike = evaluateReports(renamed, time);
+    const recent = evaluateReports(renamed, { ...time, recency: 0.25 });
+    assert.doesNotMatch(alike.model, /recency/);
+    assert.match(recent.model, /recency=0\.25/);
+    const persistence = (r: typeof recent) => r.perClass.find((c) => c.label === 'Persistence')!.recall;
+    assert.equal(persistence(recent), 1, 'every test report under the new name');
+    assert.ok(persistence(recent) > persistence(alike), `alike ${persistence(alike)}`);
+    // on a random split the rows are in no filing order: the setting does nothing
+    const folds = evaluateReports(renamed, { ...time, split: { kind: 'kfold', k: 3 }, recency: 0.25 });
+    assert.doesNotMatch(folds.model, /recency/);
+  });
+
   it('keeps a model within its weight budget by keeping the most frequent features', () => {
     const time = { label: 'component', split: { kind: 'time' } as const, model: 'svm' as const, seed: 1 };
     const free = evaluateReports(corpus(120), { ...time, keepModel: true });

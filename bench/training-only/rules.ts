@@ -169,4 +169,14 @@ export const RULES: Rule[] = [
     after: {},
     encoder: true,
   },
+  {
+    name: 'sentence-weight-pooled',
+    description:
+      "the same, where each group also learns from the other groups' reports (NLBSE'24 pooled)",
+    kinds: ['category'],
+    before: { weights: { sentence: 1 } },
+    after: {},
+    encoder: true,
+    pooled: true,
+  },
 ];

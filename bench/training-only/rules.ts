@@ -179,4 +179,12 @@ export const RULES: Rule[] = [
     encoder: true,
     pooled: true,
   },
+  {
+    name: 'accuracy-only',
+    description:
+      'routing judged by top-1 accuracy alone instead of accuracy and macro-F1 alike (no bias correction either side)',
+    kinds: ['component'],
+    before: { objective: 'mean', biasCorrection: false },
+    after: { objective: 'accuracy', biasCorrection: false },
+  },
 ];

@@ -172,7 +172,7 @@ export const RULES: Rule[] = [
   {
     name: 'sentence-weight-pooled',
     description:
-      "the same, where each group also learns from the other groups' reports (NLBSE'24 pooled)",
+      "with the sentence encoder on and each group also learning from the others' reports, its vectors weigh 0.3 beside the text block, instead of 1",
     kinds: ['category'],
     before: { weights: { sentence: 1 } },
     after: {},

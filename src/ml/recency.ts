@@ -1,6 +1,8 @@
 /**
  * Recency weights for rows in filing order: a tracker's components are split, renamed and retired
- * over the years, so its newest reports say more about the next one than its oldest do. Row i of
+ * over the years, so its newest reports might say more about the next one than its oldest do.
+ * Judged on training sides (bench/training-only `recency`, `recency-half`), this did not hold up,
+ * so no task weights its reports; the bench keeps the option to judge it again. Row i of
  * n (oldest first) weighs floor^(1 - i / (n - 1)) before normalising: the oldest `floor` times the
  * newest, rising evenly on a log scale. Normalised to a mean of 1, so that a model's C (and naive
  * Bayes' alpha) keep the meaning they have without weights, and the weights depend on the rows'

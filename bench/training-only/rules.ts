@@ -163,18 +163,18 @@ export const RULES: Rule[] = [
   {
     name: 'sentence-weight',
     description:
-      "with the sentence encoder on, its vectors weigh 0.3 beside the text block, instead of 1 (the text block's own norm)",
+      'with the sentence encoder on, its vectors weigh as much as the text block (1), instead of 0.3 (the default before 2026-12-07, when this rule read the other way round and its reverse stood)',
     kinds: ['category'],
-    before: { weights: { sentence: 1 } },
+    before: { weights: { sentence: 0.3 } },
     after: {},
     encoder: true,
   },
   {
     name: 'sentence-weight-pooled',
     description:
-      "with the sentence encoder on and each group also learning from the others' reports, its vectors weigh 0.3 beside the text block, instead of 1",
+      "with the sentence encoder on and each group also learning from the others' reports, its vectors weigh as much as the text block (1), instead of 0.3",
     kinds: ['category'],
-    before: { weights: { sentence: 1 } },
+    before: { weights: { sentence: 0.3 } },
     after: {},
     encoder: true,
     pooled: true,

@@ -13,6 +13,11 @@ export interface Rule {
   pooled?: boolean;
   /** both sides read the sentence encoder's vectors of every report (made once per data set) */
   encoder?: boolean;
+  /**
+   * the side whose model also learns from the data set's partner's training reports, as one model
+   * of a store of two trackers does, answering among the data set's own labels only
+   */
+  lendTo?: 'before' | 'after';
 }
 
 export const RULES: Rule[] = [
@@ -186,5 +191,14 @@ export const RULES: Rule[] = [
     kinds: ['component'],
     before: { objective: 'mean', biasCorrection: false },
     after: { objective: 'accuracy', biasCorrection: false },
+  },
+  {
+    name: 'separate-fits',
+    description:
+      "in a store of two trackers, each tracker's own model (its own search, features and weights) instead of one model of both trackers' reports that answers among the report's tracker's labels",
+    kinds: ['component'],
+    before: { ownCopies: false },
+    after: {},
+    lendTo: 'before',
   },
 ];

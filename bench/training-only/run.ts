@@ -33,6 +33,21 @@ if (!existsSync(SHARED_DATA)) {
   process.exit(1);
 }
 
+/** The partner's training side as another tracker's reports in the same store. */
+async function partnerReports(d: (typeof DATASETS)[number]) {
+  const p = DATASETS.find((x) => x.name === d.partner);
+  if (!p) throw new Error(`${d.name} has no partner data set`);
+  if (!loaded.has(p.name)) loaded.set(p.name, await p.load());
+  // another tracker: its reports carry their own source, as an import of it would. All of them are
+  // lent, dated before the data set's first report: the pairs' trackers span different years (or
+  // none, Eclipse's export), and on dates alone most would lend nothing and tie; another tracker's
+  // reports hold none of this one's labels, so a later one tells the model nothing of its test side
+  const extraTrain = loaded
+    .get(p.name)!
+    .map((r) => ({ ...r, source: `partner:${p.name}`, createdAt: '1970-01-01T00:00:00.000Z' }));
+  return { extraTrain, ownLabelsOnly: true };
+}
+
 const signed = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(1)}`;
 const record: Record<string, unknown>[] = [];
 const loaded = new Map<string, Awaited<ReturnType<(typeof DATASETS)[number]['load']>>>();
@@ -55,11 +70,19 @@ for (const rule of RULES.filter((r) => ruleNames.includes(r.name))) {
       process.stderr.write(`${d.name}: encoded in ${((performance.now() - tEnc) / 1000).toFixed(0)} s\n`);
     }
     const sentenceVectors = rule.encoder ? { sentenceVectors: encoded.get(d.name)! } : {};
+    const lent = rule.lendTo ? await partnerReports(d) : {};
     const t0 = performance.now();
-    const run = (patch: typeof rule.before) =>
-      evaluateReports(reports, { ...d.opts, ...sentenceVectors, model: 'auto', seed: 42, ...patch });
-    const before = run(rule.before);
-    const after = run(rule.after);
+    const run = (patch: typeof rule.before, side: 'before' | 'after') =>
+      evaluateReports(reports, {
+        ...d.opts,
+        ...sentenceVectors,
+        model: 'auto',
+        seed: 42,
+        ...patch,
+        ...(rule.lendTo === side ? lent : {}),
+      });
+    const before = run(rule.before, 'before');
+    const after = run(rule.after, 'after');
     const pairs: [string, EvaluationResult, EvaluationResult][] = d.perGroup
       ? (before.groups ?? []).map((g, i) => [`${d.name} ${g.group}`, g, after.groups![i]!])
       : [[d.name, before, after]];

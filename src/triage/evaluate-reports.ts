@@ -72,6 +72,7 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
     splits = kFoldSplits(data.labels, opts.split.k, opts.seed);
   }
   const test = testData ?? data;
+  const nOwn = data.labels.length;
   if (opts.extraTrain && opts.extraTrain.length > 0)
     splits = lendReports(data, test, splits, opts, textFields, metaFields);
 
@@ -196,13 +197,26 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
       t += chunk.length;
       opts.onProgress?.(`split ${s + 1}/${splits.length}: predicting`, t, testIdx.length);
     }
-    parts.push({ classes: fitted.classes, truth: testIdx.map((i) => test.labels[i]!), rows, predictMs });
+    const own =
+      opts.ownLabelsOnly && opts.extraTrain
+        ? ownLabelsOf(
+            rows,
+            fitted.classes,
+            new Set(train.filter((i) => i < nOwn).map((i) => data.labels[i]!)),
+          )
+        : { classes: fitted.classes, rows };
+    parts.push({
+      classes: own.classes,
+      truth: testIdx.map((i) => test.labels[i]!),
+      rows: own.rows,
+      predictMs,
+    });
     bar.addSplit(
       heldOut,
-      rows.map((p, r) => {
+      own.rows.map((p, r) => {
         let best = 0;
         for (let k = 1; k < p.length; k++) if (p[k]! > p[best]!) best = k;
-        return { probability: p[best]!, correct: fitted.classes[best] === test.labels[testIdx[r]!] };
+        return { probability: p[best]!, correct: own.classes[best] === test.labels[testIdx[r]!] };
       }),
     );
   });
@@ -265,6 +279,28 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
           },
         }
       : {}),
+  };
+}
+
+/**
+ * The answers among the own labels alone, each row summed to 1 again as a served answer is; the
+ * lent labels leave the class list too, so macro-F1 is not diluted by classes the data set lacks.
+ */
+function ownLabelsOf(
+  rows: Float64Array[],
+  classes: readonly string[],
+  own: ReadonlySet<string>,
+): { classes: string[]; rows: Float64Array[] } {
+  const kept = classes.flatMap((c, k) => (own.has(c) ? [k] : []));
+  return {
+    classes: kept.map((k) => classes[k]!),
+    rows: rows.map((p) => {
+      const q = Float64Array.from(kept, (k) => p[k]!);
+      let sum = 0;
+      for (const v of q) sum += v;
+      if (sum > 0) for (let k = 0; k < q.length; k++) q[k] = q[k]! / sum;
+      return q;
+    }),
   };
 }
 

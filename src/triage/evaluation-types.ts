@@ -44,6 +44,12 @@ export interface EvaluateOptions {
    * group); with the time split only those filed before the split's oldest test report
    */
   extraTrain?: BugReport[];
+  /**
+   * with `extraTrain`: a test report is answered only among the labels of the reports it was
+   * measured with (its own group's training side), as the served model keeps a store's trackers
+   * apart by their labels; bench-only (bench/training-only's separate-fits rule)
+   */
+  ownLabelsOnly?: boolean;
   model: ModelChoice;
   seed: number;
   /** classes with fewer training reports than this are dropped from train and test */

@@ -18,6 +18,12 @@ export interface Rule {
    * of a store of two trackers does, answering among the data set's own labels only
    */
   lendTo?: 'before' | 'after';
+  /**
+   * what the rule is judged by, when not the data set's kind's figure: `coverage`, the share of
+   * test reports the confidence's ordering can answer at the seed's bar (75% precision), with the
+   * share answered at the threshold chosen on held-out training answers, and its precision, beside
+   */
+  judgedBy?: 'coverage';
 }
 
 export const RULES: Rule[] = [
@@ -200,5 +206,14 @@ export const RULES: Rule[] = [
     before: { ownCopies: false },
     after: {},
     lendTo: 'before',
+  },
+  {
+    name: 'learned-confidence',
+    description:
+      "the seed's bar thresholds a confidence learnt on the held-out answers (logistic regression of right/wrong on the top probability's log-odds, its margin over the runner-up and the answered class's share of the training reports) instead of the top probability",
+    kinds: ['component', 'category'],
+    before: {},
+    after: { confidence: 'learned' },
+    judgedBy: 'coverage',
   },
 ];

@@ -2,6 +2,9 @@
 export interface ScoredAnswer {
   probability: number;
   correct: boolean;
+  /** the top label, and the runner-up's probability (what a learnt confidence reads; `answer-confidence.ts`) */
+  label?: string;
+  second?: number;
 }
 
 export interface ThresholdChoice {

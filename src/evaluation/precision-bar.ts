@@ -9,6 +9,12 @@ export interface AtPrecision {
   coverage: number;
   /** how many of those answers were right, or null when none was given */
   precision: number | null;
+  /**
+   * the share of test reports the confidence's own ordering could answer at `target` precision
+   * (each split's threshold chosen on its test answers): how well the confidence separates right
+   * from wrong, apart from how well a threshold chosen elsewhere carries over
+   */
+  rankedCoverage: number;
 }
 
 /**
@@ -21,6 +27,7 @@ export class PrecisionBar {
   private answered = 0;
   private right = 0;
   private total = 0;
+  private ranked = 0;
 
   constructor(readonly target: number) {}
 
@@ -28,6 +35,8 @@ export class PrecisionBar {
     const t = heldOut ? thresholdForPrecision(heldOut, this.target) : null;
     this.thresholds.push(t);
     this.total += test.length;
+    const best = thresholdForPrecision(test, this.target);
+    if (best !== null) this.ranked += test.filter((a) => a.probability >= best).length;
     if (t === null) return;
     for (const a of test)
       if (a.probability >= t) {
@@ -42,6 +51,7 @@ export class PrecisionBar {
       thresholds: [...this.thresholds],
       coverage: this.total ? this.answered / this.total : 0,
       precision: this.answered ? this.right / this.answered : null,
+      rankedCoverage: this.total ? this.ranked / this.total : 0,
     };
   }
 }

@@ -1,3 +1,4 @@
+export * from './answer-confidence.ts';
 export * from './artifact.ts';
 export * from './bias-correction.ts';
 export * from './blend.ts';

@@ -1,9 +1,11 @@
 import type { BugReport } from '../domain/index.ts';
 import { EightballError } from '../domain/index.ts';
 import type { ScoredAnswer } from '../evaluation/abstention.ts';
+import { learnedConfidence } from '../evaluation/learned-confidence.ts';
 import { PrecisionBar } from '../evaluation/precision-bar.ts';
 import { percentile, poolAnswers, type SplitAnswers, withoutRareClasses } from '../evaluation/protocol.ts';
 import { kFoldSplits, stratifiedSplit, type TrainTest, timeSplit } from '../evaluation/splits.ts';
+import { signalsOf } from '../ml/answer-confidence.ts';
 import { argmaxRows, type TextModel } from '../ml/index.ts';
 import { SELECTION_METRIC } from './blend-gates.ts';
 import { defaultMetaFields, docOf, labelOf, META_FIELDS } from './dataset.ts';
@@ -211,14 +213,25 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
       rows: own.rows,
       predictMs,
     });
-    bar.addSplit(
-      heldOut,
-      own.rows.map((p, r) => {
-        let best = 0;
-        for (let k = 1; k < p.length; k++) if (p[k]! > p[best]!) best = k;
-        return { probability: p[best]!, correct: own.classes[best] === test.labels[testIdx[r]!] };
-      }),
-    );
+    const testAnswers = own.rows.map((p, r) => {
+      let best = 0;
+      for (let k = 1; k < p.length; k++) if (p[k]! > p[best]!) best = k;
+      return {
+        second: signalsOf(p, best, 0).second,
+        label: own.classes[best]!,
+        probability: p[best]!,
+        correct: own.classes[best] === test.labels[testIdx[r]!],
+      };
+    });
+    if (opts.confidence === 'learned' && heldOut)
+      bar.addSplit(
+        ...learnedConfidence(
+          heldOut,
+          testAnswers,
+          train.map((i) => data.labels[i]!),
+        ),
+      );
+    else bar.addSplit(heldOut, testAnswers);
   });
   const pool = poolAnswers(parts);
   const { classes, y, proba, metrics: m } = pool;

@@ -50,6 +50,12 @@ export interface EvaluateOptions {
    * apart by their labels; bench-only (bench/training-only's separate-fits rule)
    */
   ownLabelsOnly?: boolean;
+  /**
+   * what the seed's bar (`atPrecision`) thresholds: the top probability (default), or `learned`, a
+   * logistic regression of "was it right?" fitted on the held-out answers (`ml/answer-confidence.ts`);
+   * bench-only (bench/training-only's learned-confidence rule)
+   */
+  confidence?: 'top' | 'learned';
   model: ModelChoice;
   seed: number;
   /** classes with fewer training reports than this are dropped from train and test */

@@ -102,16 +102,19 @@ function pooledAtPrecision(groups: Group[]): EvaluationResult['atPrecision'] {
   let total = 0;
   let answered = 0;
   let right = 0;
+  let ranked = 0;
   for (const g of groups) {
     const a = g.atPrecision.coverage * g.nTest;
     total += g.nTest;
     answered += a;
     right += (g.atPrecision.precision ?? 0) * a;
+    ranked += (g.atPrecision.rankedCoverage ?? 0) * g.nTest;
   }
   return {
     target: groups[0]!.atPrecision.target,
     thresholds: groups.flatMap((g) => g.atPrecision.thresholds),
     coverage: total ? answered / total : 0,
     precision: answered > 0 ? right / answered : null,
+    rankedCoverage: total ? ranked / total : 0,
   };
 }

@@ -82,6 +82,8 @@ export function heldOutAnswers(model: TextModel, held: HeldOut | null): ScoredAn
   return Array.from(held.codes, (truth, i) => {
     let best = 0;
     for (let k = 1; k < K; k++) if (p[i * K + k]! > p[i * K + best]!) best = k;
-    return { probability: p[i * K + best]!, correct: best === truth };
+    let second = 0;
+    for (let k = 0; k < K; k++) if (k !== best && p[i * K + k]! > second) second = p[i * K + k]!;
+    return { probability: p[i * K + best]!, correct: best === truth, label: held.classes[best]!, second };
   });
 }

@@ -6,28 +6,22 @@ import { makeReport } from '../support/reports.ts';
 // Two trackers in one store: the lent one's components are named by the very words this one's
 // reports use, so a model of both answers with the lent tracker's labels unless told not to.
 const day = (i: number) => new Date(Date.UTC(2021, 0, 1) + i * 86_400_000).toISOString();
-const own = Array.from({ length: 60 }, (_, i) =>
-  makeReport({
-    source: 'bugzilla',
-    externalId: `b${i}`,
-    summary: i % 2 === 0 ? 'crash on startup' : 'menu renders wrong',
-    description: i % 2 === 0 ? 'the crash is at startup' : 'the menu is wrong',
-    component: i % 2 === 0 ? 'Core' : 'UI',
-    createdAt: day(i),
-  }),
-);
+/** n reports of one tracker, crashes and menus alternating, named by its own two components */
+const tracker = (source: string, n: number, [crash, menu]: [string, string], dayOf: (i: number) => number) =>
+  Array.from({ length: n }, (_, i) =>
+    makeReport({
+      source,
+      externalId: `${source}-${i}`,
+      summary: i % 2 === 0 ? 'crash on startup' : 'menu renders wrong',
+      description: i % 2 === 0 ? 'the crash is at startup' : 'the menu is wrong',
+      component: i % 2 === 0 ? crash : menu,
+      createdAt: day(dayOf(i)),
+    }),
+  );
+const own = tracker('bugzilla', 60, ['Core', 'UI'], (i) => i);
 // three times as many, filed before this tracker's test window, and the same words: "crash" is
 // Kernel's there, "menu" Frontend's
-const lent = Array.from({ length: 180 }, (_, i) =>
-  makeReport({
-    source: 'jira',
-    externalId: `j${i}`,
-    summary: i % 2 === 0 ? 'crash on startup' : 'menu renders wrong',
-    description: i % 2 === 0 ? 'the crash is at startup' : 'the menu is wrong',
-    component: i % 2 === 0 ? 'Kernel' : 'Frontend',
-    createdAt: day(i % 40),
-  }),
-);
+const lent = tracker('jira', 180, ['Kernel', 'Frontend'], (i) => i % 40);
 const opts = {
   label: 'component',
   split: { kind: 'time' } as const,

@@ -21,9 +21,11 @@ export interface Rule {
   /**
    * what the rule is judged by, when not the data set's kind's figure: `coverage`, the share of
    * test reports the confidence's ordering can answer at the seed's bar (75% precision), with the
-   * share answered at the threshold chosen on held-out training answers, and its precision, beside
+   * share answered at the threshold chosen on held-out training answers, and its precision, beside;
+   * `bar-gain`, the seed's bar as a gain per report (+1 a right answer, −3 a wrong one, 0 none: at
+   * 75% precision an answer breaks even), at the threshold chosen on held-out training answers
    */
-  judgedBy?: 'coverage';
+  judgedBy?: 'coverage' | 'bar-gain';
 }
 
 export const RULES: Rule[] = [
@@ -215,5 +217,14 @@ export const RULES: Rule[] = [
     before: {},
     after: { confidence: 'learned' },
     judgedBy: 'coverage',
+  },
+  {
+    name: 'bar-wilson',
+    description:
+      "the seed's bar's threshold is the lowest at which the held-out answers' precision's 95% Wilson lower bound reaches 75% (the default since 2026-12-07, when this rule stood), instead of the precision itself",
+    kinds: ['component', 'category'],
+    before: { barBound: 'none' },
+    after: {},
+    judgedBy: 'bar-gain',
   },
 ];

@@ -56,6 +56,12 @@ async function partnerReports(d: (typeof DATASETS)[number]) {
 const atBar = (r: EvaluationResult) =>
   `ranked ${(r.atPrecision.rankedCoverage * 100).toFixed(1)}%; answers ${(r.atPrecision.coverage * 100).toFixed(1)}% at ${r.atPrecision.precision === null ? '–' : (r.atPrecision.precision * 100).toFixed(1)}%`;
 
+/** The bar's answers as a gain per report: +1 right, −3 wrong (at 75% precision, even), 0 none. */
+const barGain = (r: EvaluationResult) => {
+  const { coverage, precision } = r.atPrecision;
+  return precision === null ? 0 : coverage * (precision - 3 * (1 - precision));
+};
+
 const signed = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(1)}`;
 const record: Record<string, unknown>[] = [];
 const loaded = new Map<string, Awaited<ReturnType<(typeof DATASETS)[number]['load']>>>();
@@ -95,9 +101,12 @@ for (const rule of RULES.filter((r) => ruleNames.includes(r.name))) {
       ? (before.groups ?? []).map((g, i) => [`${d.name} ${g.group}`, g, after.groups![i]!])
       : [[d.name, before, after]];
     const figure = (r: EvaluationResult) =>
-      rule.judgedBy === 'coverage' ? r.atPrecision.rankedCoverage : judged(d.kind, r);
-    const show = (r: EvaluationResult) =>
-      rule.judgedBy === 'coverage' ? `${shown(r)} (${atBar(r)})` : shown(r);
+      rule.judgedBy === 'coverage'
+        ? r.atPrecision.rankedCoverage
+        : rule.judgedBy === 'bar-gain'
+          ? barGain(r)
+          : judged(d.kind, r);
+    const show = (r: EvaluationResult) => (rule.judgedBy ? `${shown(r)} (${atBar(r)})` : shown(r));
     for (const [name, b, a] of pairs)
       rows.push({
         dataset: name,

@@ -75,7 +75,12 @@ const MIN_ANSWERED = 20;
  * when no threshold reaches it with at least MIN_ANSWERED answers (the top confidence does not
  * separate right answers from wrong ones well enough).
  */
-export function thresholdForPrecision(answers: ScoredAnswer[], target: number): number | null {
+export function thresholdForPrecision(
+  answers: ScoredAnswer[],
+  target: number,
+  /** `wilson`: the precision's 95% Wilson lower bound must reach the target, not the precision itself */
+  bound?: 'wilson',
+): number | null {
   for (let step = 0; step <= 99; step++) {
     const t = step / 100;
     let answered = 0;
@@ -86,7 +91,17 @@ export function thresholdForPrecision(answers: ScoredAnswer[], target: number): 
         if (a.correct) right++;
       }
     }
-    if (answered >= MIN_ANSWERED && right / answered >= target) return t;
+    if (answered < MIN_ANSWERED) continue;
+    const p = bound === 'wilson' ? wilsonLower(right, answered) : right / answered;
+    if (p >= target) return t;
   }
   return null;
+}
+
+/** The lower end of the 95% Wilson interval of `right` successes in `n` tries. */
+export function wilsonLower(right: number, n: number): number {
+  const z = 1.96;
+  const p = right / n;
+  const z2n = (z * z) / n;
+  return (p + z2n / 2 - z * Math.sqrt((p * (1 - p)) / n + z2n / (4 * n))) / (1 + z2n);
 }

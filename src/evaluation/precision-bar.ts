@@ -29,10 +29,14 @@ export class PrecisionBar {
   private total = 0;
   private ranked = 0;
 
-  constructor(readonly target: number) {}
+  constructor(
+    readonly target: number,
+    /** how the held-out answers must show the target (`thresholdForPrecision`'s bound) */
+    private readonly bound?: 'wilson',
+  ) {}
 
   addSplit(heldOut: ScoredAnswer[] | null, test: ScoredAnswer[]): void {
-    const t = heldOut ? thresholdForPrecision(heldOut, this.target) : null;
+    const t = heldOut ? thresholdForPrecision(heldOut, this.target, this.bound) : null;
     this.thresholds.push(t);
     this.total += test.length;
     const best = thresholdForPrecision(test, this.target);

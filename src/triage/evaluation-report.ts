@@ -46,7 +46,7 @@ async function sections(r: EvaluationResult): Promise<ReportSection[]> {
       ECE: g.ece,
       [g.blend ? 'temperature (first member)' : 'temperature']: g.temperature,
       'chosen by': OBJECTIVE_WORDS[g.objective] ?? g.objective,
-      [`answered at ${g.atPrecision.target} precision (threshold chosen on training reports)`]:
+      [`answered at ${g.atPrecision.target} precision (threshold chosen on training reports, 95% sure of it)`]:
         g.atPrecision.precision === null
           ? 'none (no threshold reaches it on held-out training reports)'
           : `${(g.atPrecision.coverage * 100).toFixed(1)}% of reports, ${(g.atPrecision.precision * 100).toFixed(1)}% of them right`,

@@ -56,6 +56,12 @@ export interface EvaluateOptions {
    * bench-only (bench/training-only's learned-confidence rule)
    */
   confidence?: 'top' | 'learned';
+  /**
+   * how the seed's bar's threshold is chosen on the held-out answers: `wilson` (the default), the
+   * lowest at which their precision's 95% Wilson lower bound reaches 75%; `none`, the lowest at
+   * which the precision itself does (before 2026-12-07: bench/RESULTS.md, bar-wilson)
+   */
+  barBound?: 'wilson' | 'none';
   model: ModelChoice;
   seed: number;
   /** classes with fewer training reports than this are dropped from train and test */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { thresholdForPrecision } from '../../src/evaluation/abstention.ts';
+import { thresholdForPrecision, wilsonLower } from '../../src/evaluation/abstention.ts';
 
 /** n answers at each of the given probabilities, `right` of them correct */
 function answers(...groups: [probability: number, n: number, right: number][]) {
@@ -21,5 +21,18 @@ describe('thresholdForPrecision', () => {
   it('is null when no threshold reaches the target with enough answers to say so', () => {
     assert.equal(thresholdForPrecision(answers([0.5, 100, 50], [0.95, 10, 10]), 0.75), null);
     assert.equal(thresholdForPrecision([], 0.75), null);
+  });
+
+  it("with the Wilson bound, asks the precision's lower 95% bound to reach the target", () => {
+    // 15 of 20 right is 75%, but as little as 53% by the bound; 750 of 1,000, 72%
+    assert.ok(Math.abs(wilsonLower(15, 20) - 0.5313) < 1e-4);
+    assert.ok(Math.abs(wilsonLower(750, 1000) - 0.7222) < 1e-4);
+    // from 0.6 up, 60 of 70 right (0.857, bound 0.757): still enough at 0.75, not at 0.8
+    const a = answers([0.3, 50, 10], [0.6, 30, 20], [0.9, 40, 40]);
+    assert.equal(thresholdForPrecision(a, 0.75, 'wilson'), 0.31);
+    assert.equal(thresholdForPrecision(a, 0.8), 0.31);
+    assert.equal(thresholdForPrecision(a, 0.8, 'wilson'), 0.61);
+    // 40 of 40 is at least 0.912 by the bound: no threshold shows 0.95
+    assert.equal(thresholdForPrecision(a, 0.95, 'wilson'), null);
   });
 });

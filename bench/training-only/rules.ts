@@ -1,6 +1,8 @@
 // The rules bench/training-only judges: each a change to the product's defaults (`after`) against
 // the defaults without it (`before`), and the data sets it applies to.
+import { chooseThreshold, type ScoredAnswer } from '../../src/evaluation/abstention.ts';
 import type { EvaluateOptions } from '../../src/triage/evaluate-reports.ts';
+import { DEFAULT_COST } from '../../src/triage/tasks/settings.ts';
 import type { DatasetKind } from './datasets.ts';
 
 export interface Rule {
@@ -26,6 +28,20 @@ export interface Rule {
    * 75% precision an answer breaks even), at the threshold chosen on held-out training answers
    */
   judgedBy?: 'coverage' | 'bar-gain';
+  /**
+   * a rule about what is done with a split's answers (a threshold), judged from one evaluation:
+   * each side's total gain on the test answers, from the held-out and test answers of a split
+   */
+  onAnswers?: (side: 'before' | 'after', heldOut: ScoredAnswer[] | null, test: ScoredAnswer[]) => number;
+}
+
+/** The test answers' total gain at `cost` (+1 right, −cost wrong) above the threshold the held-out ones chose. */
+function servedGain(heldOut: ScoredAnswer[] | null, test: ScoredAnswer[], bound?: 'wilson'): number {
+  if (!heldOut) return 0;
+  const t = chooseThreshold(heldOut, DEFAULT_COST, bound).threshold;
+  let gain = 0;
+  for (const a of test) if (a.probability >= t) gain += a.correct ? 1 : -DEFAULT_COST;
+  return gain;
 }
 
 export const RULES: Rule[] = [
@@ -226,5 +242,14 @@ export const RULES: Rule[] = [
     before: { barBound: 'none' },
     after: {},
     judgedBy: 'bar-gain',
+  },
+  {
+    name: 'served-wilson',
+    description:
+      'the served threshold (the best expected gain at the default cost of 2 on held-out answers) judges each threshold with its precision at the 95% Wilson lower bound, instead of the precision itself',
+    kinds: ['component', 'category'],
+    before: {},
+    after: {},
+    onAnswers: (side, heldOut, test) => servedGain(heldOut, test, side === 'after' ? 'wilson' : undefined),
   },
 ];

@@ -7,6 +7,7 @@
 // if it won on most of the others, and stands only if, decided that way, it wins on most data sets
 // it was not developed on (src/evaluation/leave-one-out.ts).
 import { existsSync, writeFileSync } from 'node:fs';
+import type { ScoredAnswer } from '../../src/evaluation/abstention.ts';
 import { leaveOneDatasetOut, type RuleMeasurement } from '../../src/evaluation/leave-one-out.ts';
 import { TEXT_FIELDS } from '../../src/triage/dataset.ts';
 import { type EvaluationResult, evaluateReports } from '../../src/triage/evaluate-reports.ts';
@@ -95,26 +96,47 @@ for (const rule of RULES.filter((r) => ruleNames.includes(r.name))) {
         ...patch,
         ...(rule.lendTo === side ? lent : {}),
       });
-    const before = run(rule.before, 'before');
-    const after = run(rule.after, 'after');
-    const pairs: [string, EvaluationResult, EvaluationResult][] = d.perGroup
-      ? (before.groups ?? []).map((g, i) => [`${d.name} ${g.group}`, g, after.groups![i]!])
-      : [[d.name, before, after]];
-    const figure = (r: EvaluationResult) =>
-      rule.judgedBy === 'coverage'
-        ? r.atPrecision.rankedCoverage
-        : rule.judgedBy === 'bar-gain'
-          ? barGain(r)
-          : judged(d.kind, r);
-    const show = (r: EvaluationResult) => (rule.judgedBy ? `${shown(r)} (${atBar(r)})` : shown(r));
+    // a rule on the answers' threshold: one evaluation, each side's gain per test report from its answers
+    const gains = { before: 0, after: 0, n: 0 };
+    const onAnswers = rule.onAnswers;
+    const hook = onAnswers
+      ? {
+          onAnswers: (heldOut: ScoredAnswer[] | null, test: ScoredAnswer[]) => {
+            gains.before += onAnswers('before', heldOut, test);
+            gains.after += onAnswers('after', heldOut, test);
+            gains.n += test.length;
+          },
+        }
+      : {};
+    const before = run({ ...rule.before, ...hook }, 'before');
+    const after = onAnswers ? before : run(rule.after, 'after');
+    // a rule on answers is summed over a data set's groups (the hook does not know them)
+    const pairs: [string, EvaluationResult, EvaluationResult][] =
+      d.perGroup && !onAnswers
+        ? (before.groups ?? []).map((g, i) => [`${d.name} ${g.group}`, g, after.groups![i]!])
+        : [[d.name, before, after]];
+    const figure = (r: EvaluationResult, side: 'before' | 'after') =>
+      onAnswers
+        ? gains[side] / Math.max(1, gains.n)
+        : rule.judgedBy === 'coverage'
+          ? r.atPrecision.rankedCoverage
+          : rule.judgedBy === 'bar-gain'
+            ? barGain(r)
+            : judged(d.kind, r);
+    const show = (r: EvaluationResult, side: 'before' | 'after') =>
+      onAnswers
+        ? `${shown(r)} (gain ${signed(figure(r, side))} per 100)`
+        : rule.judgedBy
+          ? `${shown(r)} (${atBar(r)})`
+          : shown(r);
     for (const [name, b, a] of pairs)
       rows.push({
         dataset: name,
         kind: d.kind,
-        before: figure(b),
-        after: figure(a),
-        beforeShown: show(b),
-        afterShown: show(a),
+        before: figure(b, 'before'),
+        after: figure(a, 'after'),
+        beforeShown: show(b, 'before'),
+        afterShown: show(a, 'after'),
       });
     process.stderr.write(`${rule.name}: ${d.name} in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
   }
@@ -122,7 +144,7 @@ for (const rule of RULES.filter((r) => ruleNames.includes(r.name))) {
   verdict.perDataset.forEach((v, i) => {
     const r = rows[i]!;
     process.stdout.write(
-      `| ${r.dataset} | ${r.beforeShown} | ${r.afterShown} | ${rule.judgedBy ?? (r.kind === 'component' ? 'top-1' : 'macro-F1')} ${signed(r.after - r.before)} | ${v.winsElsewhere} of ${v.others} | ${v.adopted ? 'yes' : 'no'} | ${signed(v.gain)} |\n`,
+      `| ${r.dataset} | ${r.beforeShown} | ${r.afterShown} | ${rule.onAnswers ? 'gain' : (rule.judgedBy ?? (r.kind === 'component' ? 'top-1' : 'macro-F1'))} ${signed(r.after - r.before)} | ${v.winsElsewhere} of ${v.others} | ${v.adopted ? 'yes' : 'no'} | ${signed(v.gain)} |\n`,
     );
   });
   process.stdout.write(

@@ -25,10 +25,16 @@ export interface ThresholdChoice {
  * (a model sure of everything would get a threshold of 0.9997 and abstain on the next 0.9996).
  * Ties go to the lower threshold (more answers); when every threshold loses, it is 1 (abstain).
  */
-export function chooseThreshold(answers: ScoredAnswer[], cost: number): ThresholdChoice {
+export function chooseThreshold(
+  answers: ScoredAnswer[],
+  cost: number,
+  /** `wilson`: judge each threshold by its gain with the precision at its 95% Wilson lower bound */
+  bound?: 'wilson',
+): ThresholdChoice {
   const n = answers.length;
   if (n === 0) return { threshold: 1, precision: 1, coverage: 0, utility: 0, cost };
   let best: ThresholdChoice = { threshold: 1, precision: 1, coverage: 0, utility: 0, cost };
+  let bestScore = 0;
   for (let step = 99; step >= 0; step--) {
     const t = step / 100;
     let right = 0;
@@ -40,7 +46,12 @@ export function chooseThreshold(answers: ScoredAnswer[], cost: number): Threshol
       }
     }
     const utility = (right - cost * (answered - right)) / n;
-    if (answered > 0 && utility >= best.utility) {
+    const score =
+      bound === 'wilson' && answered > 0
+        ? (answered / n) * ((1 + cost) * wilsonLower(right, answered) - cost)
+        : utility;
+    if (answered > 0 && score >= bestScore) {
+      bestScore = score;
       best = { threshold: t, precision: right / answered, coverage: answered / n, utility, cost };
     }
   }

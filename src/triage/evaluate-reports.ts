@@ -226,6 +226,7 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
         correct: own.classes[best] === test.labels[testIdx[r]!],
       };
     });
+    opts.onAnswers?.(heldOut, testAnswers);
     if (opts.confidence === 'learned' && heldOut)
       bar.addSplit(
         ...learnedConfidence(

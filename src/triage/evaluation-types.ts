@@ -62,6 +62,8 @@ export interface EvaluateOptions {
    * which the precision itself does (before 2026-12-07: bench/RESULTS.md, bar-wilson)
    */
   barBound?: 'wilson' | 'none';
+  /** each split's held-out and test answers, once measured (bench/training-only's rules on thresholds) */
+  onAnswers?: (heldOut: ScoredAnswer[] | null, test: ScoredAnswer[]) => void;
   model: ModelChoice;
   seed: number;
   /** classes with fewer training reports than this are dropped from train and test */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { thresholdForPrecision, wilsonLower } from '../../src/evaluation/abstention.ts';
+import { chooseThreshold, thresholdForPrecision, wilsonLower } from '../../src/evaluation/abstention.ts';
 
 /** n answers at each of the given probabilities, `right` of them correct */
 function answers(...groups: [probability: number, n: number, right: number][]) {
@@ -34,5 +34,20 @@ describe('thresholdForPrecision', () => {
     assert.equal(thresholdForPrecision(a, 0.8, 'wilson'), 0.61);
     // 40 of 40 is at least 0.912 by the bound: no threshold shows 0.95
     assert.equal(thresholdForPrecision(a, 0.95, 'wilson'), null);
+  });
+});
+
+describe('chooseThreshold with the Wilson bound', () => {
+  it('answers only where the gain holds at the precision it can be sure of', () => {
+    // all 105: 75 right (71%), a gain at cost 2 (+15); five sure ones: too few to be sure of
+    const a = answers([0.6, 100, 70], [0.95, 5, 5]);
+    assert.equal(chooseThreshold(a, 2).threshold, 0);
+    const sure = chooseThreshold(a, 2, 'wilson');
+    assert.equal(sure.threshold, 1);
+    assert.equal(sure.coverage, 0);
+    // many right answers: the bound costs little, and the same threshold is chosen
+    const many = answers([0.3, 200, 40], [0.8, 400, 380]);
+    assert.equal(chooseThreshold(many, 2, 'wilson').threshold, chooseThreshold(many, 2).threshold);
+    assert.equal(chooseThreshold(many, 2).threshold, 0.31);
   });
 });

@@ -48,7 +48,7 @@ async function sections(r: EvaluationResult): Promise<ReportSection[]> {
       'chosen by': OBJECTIVE_WORDS[g.objective] ?? g.objective,
       [`answered at ${g.atPrecision.target} precision (threshold chosen on training reports, 95% sure of it)`]:
         g.atPrecision.precision === null
-          ? 'none (no threshold reaches it on held-out training reports)'
+          ? 'none (no threshold shows it on held-out training reports, 95% sure)'
           : `${(g.atPrecision.coverage * 100).toFixed(1)}% of reports, ${(g.atPrecision.precision * 100).toFixed(1)}% of them right`,
       'per-class bias correction': g.biasCorrected ? 'yes (fitted on held-out training reports)' : 'no',
       'fit seconds': g.fitSeconds,

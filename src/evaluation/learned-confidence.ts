@@ -8,7 +8,7 @@ import type { ScoredAnswer } from './abstention.ts';
  */
 export function learnedConfidence(
   heldOut: ScoredAnswer[],
-  test: (ScoredAnswer & { second: number; label: string })[],
+  test: ScoredAnswer[],
   trainLabels: string[],
 ): [ScoredAnswer[], ScoredAnswer[]] {
   const counts = new Map<string, number>();

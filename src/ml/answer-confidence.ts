@@ -27,11 +27,11 @@ function featuresOf(s: AnswerSignals, out: Float64Array, at: number): void {
   out[at + 2] = Math.log(clampP(s.prior));
 }
 
-/** The signals of row `best` of one answer's probabilities. */
-export function signalsOf(row: ArrayLike<number>, best: number, prior: number): AnswerSignals {
+/** The highest probability of one answer's row other than its top label's (`best`). */
+export function runnerUp(row: ArrayLike<number>, best: number): number {
   let second = 0;
   for (let k = 0; k < row.length; k++) if (k !== best && row[k]! > second) second = row[k]!;
-  return { top: row[best]!, second, prior };
+  return second;
 }
 
 export class AnswerConfidence {
@@ -45,16 +45,6 @@ export class AnswerConfidence {
     let z = this.weights[0]!;
     for (let j = 0; j < FEATURES; j++) z += this.weights[j + 1]! * x[j]!;
     return 1 / (1 + Math.exp(-z));
-  }
-
-  toJSON(): number[] {
-    return [...this.weights];
-  }
-
-  static fromJSON(w: unknown): AnswerConfidence {
-    if (!Array.isArray(w) || w.length !== FEATURES + 1 || !w.every((v) => Number.isFinite(v)))
-      throw new Error(`answer confidence: ${FEATURES + 1} finite weights expected`);
-    return new AnswerConfidence(Float64Array.from(w as number[]));
   }
 }
 

@@ -5,8 +5,7 @@ import { learnedConfidence } from '../evaluation/learned-confidence.ts';
 import { PrecisionBar } from '../evaluation/precision-bar.ts';
 import { percentile, poolAnswers, type SplitAnswers, withoutRareClasses } from '../evaluation/protocol.ts';
 import { kFoldSplits, stratifiedSplit, type TrainTest, timeSplit } from '../evaluation/splits.ts';
-import { signalsOf } from '../ml/answer-confidence.ts';
-import { argmaxRows, type TextModel } from '../ml/index.ts';
+import { argmaxRows, runnerUp, type TextModel } from '../ml/index.ts';
 import { SELECTION_METRIC } from './blend-gates.ts';
 import { defaultMetaFields, docOf, labelOf, META_FIELDS } from './dataset.ts';
 import type { EvaluateOptions, EvaluationResult, SplitSpec } from './evaluation-types.ts';
@@ -220,7 +219,7 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
       let best = 0;
       for (let k = 1; k < p.length; k++) if (p[k]! > p[best]!) best = k;
       return {
-        second: signalsOf(p, best, 0).second,
+        second: runnerUp(p, best),
         label: own.classes[best]!,
         probability: p[best]!,
         correct: own.classes[best] === test.labels[testIdx[r]!],

@@ -108,7 +108,7 @@ function pooledAtPrecision(groups: Group[]): EvaluationResult['atPrecision'] {
     total += g.nTest;
     answered += a;
     right += (g.atPrecision.precision ?? 0) * a;
-    ranked += (g.atPrecision.rankedCoverage ?? 0) * g.nTest;
+    ranked += g.atPrecision.rankedCoverage * g.nTest;
   }
   return {
     target: groups[0]!.atPrecision.target,

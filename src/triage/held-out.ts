@@ -1,5 +1,12 @@
 import type { ScoredAnswer } from '../evaluation/abstention.ts';
-import { applyClassBiases, fitClassBiases, softmaxRows, type TextModel, withBiases } from '../ml/index.ts';
+import {
+  applyClassBiases,
+  fitClassBiases,
+  runnerUp,
+  softmaxRows,
+  type TextModel,
+  withBiases,
+} from '../ml/index.ts';
 import type { TailScores } from './blend-gates.ts';
 
 /**
@@ -82,8 +89,11 @@ export function heldOutAnswers(model: TextModel, held: HeldOut | null): ScoredAn
   return Array.from(held.codes, (truth, i) => {
     let best = 0;
     for (let k = 1; k < K; k++) if (p[i * K + k]! > p[i * K + best]!) best = k;
-    let second = 0;
-    for (let k = 0; k < K; k++) if (k !== best && p[i * K + k]! > second) second = p[i * K + k]!;
-    return { probability: p[i * K + best]!, correct: best === truth, label: held.classes[best]!, second };
+    return {
+      probability: p[i * K + best]!,
+      correct: best === truth,
+      label: held.classes[best]!,
+      second: runnerUp(p.subarray(i * K, (i + 1) * K), best),
+    };
   });
 }

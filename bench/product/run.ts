@@ -7,8 +7,10 @@
 // and with autocannon (8 connections) the classify throughput beside a bare Fastify route's.
 // The similar-reports index fills after the server is ready: latencies and recall are measured once
 // it is whole (similarCompleteSeconds). --soak S adds S seconds of load with the server's RSS
-// sampled every 10 s.
-// Usage: npm run bench:product -- --reports 100000 [--pg postgres://postgres@127.0.0.1:5432/test] [--similar memory|index] [--soak 300] [--json]
+// sampled every 10 s. --keep leaves the store in place (its URL is printed); --reuse URL measures
+// a kept store again from the server's start, without generating, importing or training.
+// Usage: npm run bench:product -- --reports 100000 [--pg postgres://postgres@127.0.0.1:5432/test] [--similar memory|index] [--soak 300] [--keep] [--json]
+//        npm run bench:product -- --reuse URL [--similar memory|index] [--json]
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,13 +20,16 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { deserializeModel, SimilarityIndex, type TextModel } from '../../src/ml/index.ts';
-import { iterateStoredReports, openStore } from '../../src/store/index.ts';
+import { iterateStoredReports, openStore, redactUrl } from '../../src/store/index.ts';
 import { createApiToken, createUser, docOf, Predictor } from '../../src/triage/index.ts';
 import { numberArg } from '../options.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = join(root, 'bin/eightball.js');
-const n = numberArg('reports', 100_000);
+const reuseAt = process.argv.indexOf('--reuse');
+const reuse = reuseAt >= 0 ? process.argv[reuseAt + 1] : undefined;
+const keep = process.argv.includes('--keep') || reuse !== undefined;
+let n = numberArg('reports', 100_000);
 const queries = numberArg('queries', 2000);
 const recallQueries = Math.min(200, queries);
 const pgAt = process.argv.indexOf('--pg');
@@ -34,9 +39,9 @@ const similarSearch = similarAt >= 0 ? process.argv[similarAt + 1]! : 'memory';
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const dir = mkdtempSync(join(tmpdir(), 'eightball-product-'));
 
-let db = `sqlite:${join(dir, 'bench.db')}`;
+let db = reuse ?? `sqlite:${join(dir, 'bench.db')}`;
 let dropPg: (() => Promise<void>) | null = null;
-if (pgAt >= 0) {
+if (pgAt >= 0 && !reuse) {
   const admin = new pg.Client({ connectionString: process.argv[pgAt + 1] });
   await admin.connect();
   const name = `eightball_product_${randomBytes(4).toString('hex')}`;
@@ -70,34 +75,49 @@ const run = (args: string[], what: string) => {
   return { seconds: seconds(t0), peakMiB: peak };
 };
 
-const csv = join(dir, 'reports.csv');
-log(`generating ${n} reports...`);
-const gen = spawnSync(
-  process.execPath,
-  [
-    '--import',
-    'tsx',
-    join(root, 'bench/scale/write-csv.ts'),
-    '--reports',
-    String(n),
-    '--out',
-    csv,
-    '--product',
-  ],
-  {
-    encoding: 'utf8',
-    stdio: ['ignore', 'inherit', 'inherit'],
-  },
-);
-if (gen.status !== 0) throw new Error('generating the reports failed');
+let imp: { seconds: number; peakMiB: number } | null = null;
+let train: { seconds: number; peakMiB: number } | null = null;
+if (!reuse) {
+  const csv = join(dir, 'reports.csv');
+  log(`generating ${n} reports...`);
+  const gen = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(root, 'bench/scale/write-csv.ts'),
+      '--reports',
+      String(n),
+      '--out',
+      csv,
+      '--product',
+    ],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  if (gen.status !== 0) throw new Error('generating the reports failed');
 
-log('importing...');
-const imp = run(['import', 'file', csv, '--source', 'bench:product'], 'import');
-log(`imported in ${imp.seconds.toFixed(1)} s; training...`);
-const train = run(['train', '--task', 'component'], 'train');
-log(`trained in ${train.seconds.toFixed(1)} s, peak ${train.peakMiB.toFixed(0)} MiB`);
+  log('importing...');
+  imp = run(['import', 'file', csv, '--source', 'bench:product'], 'import');
+  log(`imported in ${imp.seconds.toFixed(1)} s; training...`);
+  train = run(['train', '--task', 'component'], 'train');
+  log(`trained in ${train.seconds.toFixed(1)} s, peak ${train.peakMiB.toFixed(0)} MiB`);
+}
 
 const store = await openStore(db);
+if (reuse) {
+  n = Number(
+    (
+      await store.db
+        .selectFrom('bug_reports')
+        .select((eb) => eb.fn.countAll().as('c'))
+        .executeTakeFirstOrThrow()
+    ).c,
+  );
+  log(`reusing ${redactUrl(reuse)}: ${n} reports`);
+}
 const row = await store.db
   .selectFrom('model_versions')
   .select(['artifact', 'artifact_bin'])
@@ -110,7 +130,7 @@ const model = deserializeModel(Buffer.from(bytes)) as TextModel;
 const loadSeconds = seconds(t0);
 const uid = await createUser(
   store,
-  { username: 'bench', password: 'bench password 1', role: 'reporter' },
+  { username: `bench-${randomBytes(3).toString('hex')}`, password: 'bench password 1', role: 'reporter' },
   null,
 );
 const { token } = await createApiToken(store, uid, 'bench', null);
@@ -267,18 +287,22 @@ for (let i = 0; i < served.length; i++) {
   found += exact.filter((id) => others.includes(id)).length;
 }
 await store.close();
-await dropPg?.();
-rmSync(dir, { recursive: true, force: true });
+if (keep) log(`the store is kept: --reuse ${redactUrl(db)}`);
+else {
+  await dropPg?.();
+  rmSync(dir, { recursive: true, force: true });
+}
 
 const out = {
   reports: n,
-  database: pgAt >= 0 ? 'postgresql' : 'sqlite',
+  database: db.startsWith('sqlite:') ? 'sqlite' : 'postgresql',
   similarSearch,
   machine: `${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-  importSeconds: +imp.seconds.toFixed(1),
-  importPeakMiB: Math.round(imp.peakMiB),
-  trainSeconds: +train.seconds.toFixed(1),
-  trainPeakMiB: Math.round(train.peakMiB),
+  // null when a kept store was reused
+  importSeconds: imp && +imp.seconds.toFixed(1),
+  importPeakMiB: imp && Math.round(imp.peakMiB),
+  trainSeconds: train && +train.seconds.toFixed(1),
+  trainPeakMiB: train && Math.round(train.peakMiB),
   artifactMiB: +(bytes.length / 2 ** 20).toFixed(1),
   loadSeconds: +loadSeconds.toFixed(2),
   listenSeconds: +listenSeconds.toFixed(2),

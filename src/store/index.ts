@@ -1,4 +1,5 @@
 export * from './account-repository.ts';
+export * from './artifact-bytes.ts';
 export * from './batch-repository.ts';
 export * from './database.ts';
 export * from './git-repository.ts';

@@ -11,6 +11,7 @@ import * as m007 from './migrations/007-git.ts';
 import * as m008 from './migrations/008-tracker-loop.ts';
 import * as m009 from './migrations/009-binary-artifacts.ts';
 import * as m010 from './migrations/010-report-search.ts';
+import * as m011 from './migrations/011-artifact-storage.ts';
 
 /** Migrations are code, listed here in order: a bundle or a compiled build finds them without a file scan. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '008-tracker-loop': m008,
   '009-binary-artifacts': m009,
   '010-report-search': m010,
+  '011-artifact-storage': m011,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { readArtifactBytes } from './artifact-bytes.ts';
 import type { Database, ModelVersionRow } from './schema.ts';
 
 export type ModelSummaryRow = Omit<ModelVersionRow, 'artifact' | 'artifact_bin' | 'report_html' | 'report'>;
@@ -93,8 +94,13 @@ export async function getModelVersion(
   db: Kysely<Database>,
   id: number,
 ): Promise<ModelVersionRow | undefined> {
-  const r = await db.selectFrom('model_versions').selectAll().where('id', '=', id).executeTakeFirst();
-  return r ? normalise(r) : undefined;
+  const r = await db
+    .selectFrom('model_versions')
+    .select([...SUMMARY_COLUMNS, 'artifact', 'report_html', 'report'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!r) return undefined;
+  return normalise({ ...r, artifact_bin: await readArtifactBytes(db, id) });
 }
 
 export async function getModelByTaskVersion(

@@ -29,8 +29,9 @@ export interface Rule {
    */
   judgedBy?: 'coverage' | 'bar-gain';
   /**
-   * a rule about what is done with a split's answers (a threshold), judged from one evaluation:
-   * each side's total gain on the test answers, from the held-out and test answers of a split
+   * a rule about what is done with a split's answers (a threshold): each side's total gain on the
+   * test answers, from the held-out and test answers of a split; judged from one evaluation when
+   * neither side sets an option, else from each side's own
    */
   onAnswers?: (side: 'before' | 'after', heldOut: ScoredAnswer[] | null, test: ScoredAnswer[]) => number;
 }
@@ -251,5 +252,24 @@ export const RULES: Rule[] = [
     before: {},
     after: {},
     onAnswers: (side, heldOut, test) => servedGain(heldOut, test, side === 'after' ? 'wilson' : undefined),
+  },
+  {
+    name: 'bar-periods',
+    description:
+      "the seed's bar's threshold is chosen on the held-out answers of two periods (the fourth fifth of the training reports by a model of the older three, and the newest fifth by a model of the older four), instead of the newest fifth's alone",
+    kinds: ['component'],
+    before: {},
+    after: { barPeriods: 2 },
+    judgedBy: 'bar-gain',
+  },
+  {
+    name: 'served-periods',
+    description:
+      'the served threshold (the best expected gain at the default cost of 2) is chosen on the held-out answers of two periods (as bar-periods; the default since 2026-12-08, when this rule stood), instead of the newest fifth alone',
+    // on a random split there is no period to add: the held-out answers are out of fold either way
+    kinds: ['component'],
+    before: { servedPeriods: 1 },
+    after: {},
+    onAnswers: (_side, heldOut, test) => servedGain(heldOut, test),
   },
 ];

@@ -96,20 +96,22 @@ for (const rule of RULES.filter((r) => ruleNames.includes(r.name))) {
         ...patch,
         ...(rule.lendTo === side ? lent : {}),
       });
-    // a rule on the answers' threshold: one evaluation, each side's gain per test report from its answers
+    // a rule on the answers' threshold: each side's gain per test report from its answers; one
+    // evaluation serves both sides unless the sides' options differ
     const gains = { before: 0, after: 0, n: 0 };
     const onAnswers = rule.onAnswers;
-    const hook = onAnswers
-      ? {
-          onAnswers: (heldOut: ScoredAnswer[] | null, test: ScoredAnswer[]) => {
-            gains.before += onAnswers('before', heldOut, test);
-            gains.after += onAnswers('after', heldOut, test);
-            gains.n += test.length;
-          },
-        }
-      : {};
-    const before = run({ ...rule.before, ...hook }, 'before');
-    const after = onAnswers ? before : run(rule.after, 'after');
+    const oneRun = Object.keys(rule.before).length === 0 && Object.keys(rule.after).length === 0;
+    const hook = (sides: ('before' | 'after')[]) =>
+      onAnswers
+        ? {
+            onAnswers: (heldOut: ScoredAnswer[] | null, test: ScoredAnswer[]) => {
+              for (const side of sides) gains[side] += onAnswers(side, heldOut, test);
+              if (sides.includes('before')) gains.n += test.length;
+            },
+          }
+        : {};
+    const before = run({ ...rule.before, ...hook(oneRun ? ['before', 'after'] : ['before']) }, 'before');
+    const after = onAnswers && oneRun ? before : run({ ...rule.after, ...hook(['after']) }, 'after');
     // a rule on answers is summed over a data set's groups (the hook does not know them)
     const pairs: [string, EvaluationResult, EvaluationResult][] =
       d.perGroup && !onAnswers

@@ -60,16 +60,19 @@ export function tailScores(
   fitOptions: FitOptions,
   /** the training reports counted once (`counted.rows[t]` is report t's row): read, not re-tokenised */
   counted?: { corpus: CountedCorpus; rows: number[] },
+  /** the period scored, as shares of the training reports: the newest fifth unless asked */
+  period: { from: number; to: number } = { from: 0.8, to: 1 },
 ): TailScores | null {
-  const cut = Math.floor(n * 0.8);
-  if (n - cut < 50 || new Set(y.slice(0, cut)).size < 2) return null;
+  const cut = Math.floor(n * period.from);
+  const end = Math.floor(n * period.to);
+  if (end - cut < 50 || new Set(y.slice(0, cut)).size < 2) return null;
   const useCounts = counted?.corpus.serves(params) === true;
   const head = useCounts
     ? counted!.corpus.fit(params, counted!.rows.slice(0, cut), y.slice(0, cut), fitOptions)
     : new TextClassifier(params, fitOptions).fit(stream(doc, 0, cut), y.slice(0, cut));
   const index = new Map(head.classes.map((c, k) => [c, k]));
   const rows: number[] = [];
-  for (let t = cut; t < n; t++) if (index.has(y[t]!)) rows.push(t);
+  for (let t = cut; t < end; t++) if (index.has(y[t]!)) rows.push(t);
   if (rows.length < 50) return null;
   const K = head.classes.length;
   const scores = new Float64Array(rows.length * K);

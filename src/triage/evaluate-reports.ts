@@ -10,6 +10,7 @@ import { SELECTION_METRIC } from './blend-gates.ts';
 import { defaultMetaFields, docOf, labelOf, META_FIELDS } from './dataset.ts';
 import type { EvaluateOptions, EvaluationResult, SplitSpec } from './evaluation-types.ts';
 import { combineGroups } from './grouped-results.ts';
+import { periodsOf } from './held-out.ts';
 import {
   correctsBiases,
   type ModelChoice,
@@ -91,6 +92,9 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
   const bar = new PrecisionBar(PRECISION_TARGET, opts.barBound === 'none' ? undefined : 'wilson');
   let kept: TextModel | undefined;
   let keptHeldOut: ScoredAnswer[] | undefined;
+  let keptPeriods: 1 | 2 = 1;
+  // served-periods stood on the time-split data sets (bench/RESULTS.md); bar-periods did not
+  const servedPeriods = opts.servedPeriods ?? 2;
   // with keepModel: the last split's test reports, so a caller can ask another model about the same window
   let windowReports: BugReport[] = [];
   splits.forEach((split, s) => {
@@ -133,6 +137,7 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
       model: fitted,
       searchReport,
       heldOut,
+      olderHeldOut,
       heldOutFrom,
     } = searchModel(data, train, {
       model: opts.model,
@@ -152,6 +157,7 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
       ...(opts.metaSearch ? { metaSearch: true } : {}),
       ...(opts.recency !== undefined ? { recency: opts.recency } : {}),
       ...(opts.blockedFolds !== undefined ? { blockedFolds: opts.blockedFolds } : {}),
+      olderPeriod: servedPeriods === 2 || opts.barPeriods === 2,
       progressPrefix: `split ${s + 1}/${splits.length}: `,
       ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
       ...(opts.missing ? { missing: opts.missing } : {}),
@@ -159,13 +165,17 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
       biasCorrection: opts.biasCorrection ?? correctsBiases(opts.objective ?? SELECTION_METRIC),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     });
+    // two periods' answers where asked and there are two (held-out.ts)
+    const served = periodsOf(servedPeriods, olderHeldOut, heldOut);
+    const forBar = periodsOf(opts.barPeriods ?? 1, olderHeldOut, heldOut);
     fitSeconds += searchReport.fitSeconds;
     selectionSeconds += searchReport.selectionSeconds;
     nTrain += train.length;
     last = searchReport;
     if (opts.keepModel) {
       kept = fitted;
-      keptHeldOut = heldOutFrom === 'tail' && heldOut ? heldOut : undefined;
+      keptHeldOut = heldOutFrom === 'tail' && served ? served : undefined;
+      keptPeriods = served !== heldOut ? 2 : 1;
       windowReports = testIdx.map((i) => test.reports[i]!);
     }
     opts.onProgress?.(`split ${s + 1}/${splits.length}: predicting`, 0, testIdx.length);
@@ -225,16 +235,16 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
         correct: own.classes[best] === test.labels[testIdx[r]!],
       };
     });
-    opts.onAnswers?.(heldOut, testAnswers);
-    if (opts.confidence === 'learned' && heldOut)
+    opts.onAnswers?.(served, testAnswers);
+    if (opts.confidence === 'learned' && forBar)
       bar.addSplit(
         ...learnedConfidence(
-          heldOut,
+          forBar,
           testAnswers,
           train.map((i) => data.labels[i]!),
         ),
       );
-    else bar.addSplit(heldOut, testAnswers);
+    else bar.addSplit(forBar, testAnswers);
   });
   const pool = poolAnswers(parts);
   const { classes, y, proba, metrics: m } = pool;
@@ -285,7 +295,7 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
     ...(opts.keepModel && kept
       ? {
           fitted: kept,
-          ...(keptHeldOut ? { tailAnswers: keptHeldOut } : {}),
+          ...(keptHeldOut ? { tailAnswers: keptHeldOut, tailPeriods: keptPeriods } : {}),
           validation: topAnswers(y, proba, K),
           ...(data.lastCounted() ? { counted: { corpus: data.lastCounted()!, reports: data.reports } } : {}),
           window: {

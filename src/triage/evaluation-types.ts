@@ -103,6 +103,14 @@ export interface EvaluateOptions {
   recency?: number;
   /** on a time split, the model search holds out consecutive periods instead of random reports */
   blockedFolds?: boolean;
+  /**
+   * on a time split, the held-out answers the served threshold is chosen on: the newest fifth of
+   * the training reports and the fourth fifth, each by a model of the reports before it (2, the
+   * default since bench/training-only's rule served-periods stood), or the newest fifth alone (1)
+   */
+  servedPeriods?: 1 | 2;
+  /** bench-only: the seed's bar's threshold chosen on two periods too (rule bar-periods, which did not stand) */
+  barPeriods?: 1 | 2;
   /** sees each split's texts and labels: lets a benchmark run another library on the same split */
   onSplit?: (train: SplitItem[], test: SplitItem[]) => void;
   onProgress?: OnProgress;
@@ -181,10 +189,13 @@ export interface EvaluationResult extends EvaluationSummary {
   fitted?: TextModel;
   /**
    * with `keepModel` on a time split: the model's answers on the newest fifth of the training
-   * reports, by a model of the older four fifths with its temperatures and biases (what the
-   * abstention threshold is chosen on, without fitting that model again)
+   * reports, by a model of the older four fifths with its temperatures and biases, after those of
+   * the fourth fifth by a model of the older three (`servedPeriods`): what the abstention
+   * threshold is chosen on, without fitting those models again
    */
   tailAnswers?: ScoredAnswer[];
+  /** of how many periods `tailAnswers` are: the newest fifth (1), or the fourth and the newest (2) */
+  tailPeriods?: 1 | 2;
   /** with `keepModel`: every test report's top probability and whether the top label was right */
   validation?: ScoredAnswer[];
   /** with `keepModel`: the last split's test reports, their labels and this model's answers */

@@ -97,3 +97,15 @@ export function heldOutAnswers(model: TextModel, held: HeldOut | null): ScoredAn
     };
   });
 }
+
+/**
+ * The held-out answers of `periods` periods: the older period's before the newest fifth's when two
+ * are asked and the search made both, else the newest fifth's alone (the same array).
+ */
+export function periodsOf(
+  periods: 1 | 2,
+  older: ScoredAnswer[] | null,
+  newest: ScoredAnswer[] | null,
+): ScoredAnswer[] | null {
+  return periods === 2 && older && newest ? [...older, ...newest] : newest;
+}

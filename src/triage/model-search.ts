@@ -90,6 +90,11 @@ export interface SearchOptions {
    * stratified random rows (`blockedFolds`)
    */
   blockedFolds?: boolean;
+  /**
+   * on a time split of at most the selection sample, also answer the fourth fifth of the training
+   * reports by a model of the older three (`olderHeldOut`): a second period of held-out answers
+   */
+  olderPeriod?: boolean;
   /** put before every progress message ("split 1/3: ") */
   progressPrefix: string;
   onProgress?: OnProgress;
@@ -164,6 +169,8 @@ export function searchModel(
   model: TextModel;
   searchReport: SearchReport;
   heldOut: ScoredAnswer[] | null;
+  /** with `olderPeriod`: the fourth fifth's answers, by a model of the older three fifths */
+  olderHeldOut: ScoredAnswer[] | null;
   /** `tail`: the newest fifth of the training reports by a model of the older four fifths */
   heldOutFrom: 'tail' | 'out-of-fold' | null;
 } {
@@ -331,10 +338,24 @@ export function searchModel(
   const held = tailsHeld ?? outOfFold();
   if (opts.biasCorrection) fitted = withBiases(fitted, biasesFor(fitted, held));
   const heldOut = heldOutAnswers(fitted, held);
+  // the same members, temperatures and biases as the newest fifth's answers: only what they learnt from is older
+  const older =
+    heldOut && tailsHeld && whole && opts.olderPeriod
+      ? heldOutOfTails(
+          fitted.members().map(({ classifier: c }) =>
+            tailScores(docsBy(c.params.tokenizer), train.length, trY, c.params, fitOptions, counted, {
+              from: 0.6,
+              to: 0.8,
+            }),
+          ),
+        )
+      : null;
+  const olderHeldOut = heldOutAnswers(fitted, older);
   selectionSeconds += (performance.now() - t3) / 1000;
   return {
     model: fitted,
     heldOut,
+    olderHeldOut,
     heldOutFrom: tailsHeld ? 'tail' : held ? 'out-of-fold' : null,
     searchReport: {
       model: describeFitted(fitted),

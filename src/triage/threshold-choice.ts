@@ -34,8 +34,9 @@ export interface ServedThreshold extends ThresholdChoice {
 /**
  * The abstention threshold, chosen on training reports alone: the validated settings are fitted
  * on the oldest four fifths of the training part of the time split and asked about the newest
- * fifth (newer reports than they learnt from, as the service meets them); the threshold with the
- * best expected gain there is kept, and its precision and coverage are then measured on the test
+ * fifth (newer reports than they learnt from, as the service meets them), and with the model
+ * search's answers also on the three fifths and the fourth after them (`tailPeriods`); the
+ * threshold with the best expected gain there is kept, and its precision and coverage are then measured on the test
  * window, which played no part in choosing it. With too few training reports for a tail, it is
  * chosen on the test window, and `chosenOn` says so.
  */
@@ -57,6 +58,8 @@ export function chooseServedThreshold(o: {
    * tail, which set the temperatures): the threshold is chosen on them without a second fit
    */
   tailAnswers?: ScoredAnswer[] | undefined;
+  /** 2 when `tailAnswers` also hold the fourth fifth's, by a model of the older three fifths */
+  tailPeriods?: 1 | 2 | undefined;
 }): ServedThreshold {
   const byTime = (rs: BugReport[], ratio: number) =>
     timeSplit(
@@ -84,7 +87,9 @@ export function chooseServedThreshold(o: {
   if (o.tailAnswers && o.tailAnswers.length >= MIN_TAIL)
     return onTest(
       chooseThreshold(o.tailAnswers, o.cost),
-      `the newest fifth of the training reports (${o.tailAnswers.length}), by a model of the older four fifths`,
+      o.tailPeriods === 2
+        ? `the fourth and the newest fifth of the training reports (${o.tailAnswers.length}), each by a model of the older reports`
+        : `the newest fifth of the training reports (${o.tailAnswers.length}), by a model of the older four fifths`,
     );
   const doc = (r: BugReport, options: ReturnType<typeof tokenizerOptions>): TokenizedDoc => {
     const d = tokenizeDoc(docOf(r, o.textFields, o.metaFields), options);

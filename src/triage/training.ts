@@ -269,6 +269,7 @@ export async function trainTask(
     cost: settings.cost,
     threads: opts.threads ?? 1,
     tailAnswers: result.tailAnswers,
+    tailPeriods: result.tailPeriods,
   });
 
   // the served model learns from every labelled report, newest included, with the validated settings

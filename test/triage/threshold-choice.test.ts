@@ -25,10 +25,11 @@ describe('the abstention threshold a version serves with', () => {
     try {
       await upsertReports(store.db, triageCorpus(400));
       const t = (await trainTask(store, 'component')).threshold;
-      // 400 reports: 300 train, the newest 60 of them the tail the search scored for the temperatures
+      // 400 reports: 300 train, the newest 60 of them the tail the search scored for the
+      // temperatures, and the 60 before them, by a model of the oldest 180 (served-periods)
       assert.equal(
         t.chosenOn,
-        'the newest fifth of the training reports (60), by a model of the older four fifths',
+        'the fourth and the newest fifth of the training reports (120), each by a model of the older reports',
       );
       assert.ok(t.threshold >= 0 && t.threshold <= 1);
       for (const x of [t.precision, t.coverage, t.chosenPrecision, t.chosenCoverage])

@@ -103,6 +103,23 @@ export async function getModelVersion(
   return normalise({ ...r, artifact_bin: await readArtifactBytes(db, id) });
 }
 
+/**
+ * A version as a server loads it: its summary and artifact, without the evaluation report (tens
+ * of megabytes at a million reports) that only its page reads.
+ */
+export async function getServableModel(
+  db: Kysely<Database>,
+  id: number,
+): Promise<(ModelSummaryRow & Pick<ModelVersionRow, 'artifact' | 'artifact_bin'>) | undefined> {
+  const r = await db
+    .selectFrom('model_versions')
+    .select([...SUMMARY_COLUMNS, 'artifact'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!r) return undefined;
+  return normalise({ ...r, artifact_bin: await readArtifactBytes(db, id) });
+}
+
 export async function getModelByTaskVersion(
   db: Kysely<Database>,
   task: string,

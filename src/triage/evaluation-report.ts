@@ -12,9 +12,21 @@ const OBJECTIVE_WORDS: Record<string, string> = {
   mean: 'accuracy and macro-F1 alike',
 };
 export function evaluationJson(r: EvaluationResult): object {
-  // the fitted model and the per-report answers are the caller's to use, not figures: written out
-  // with the figures they made a stored version's metrics a megabyte (the weights as JSON numbers)
-  const { metrics: m, groups, fitted: _f, validation: _v, window: _w, answers: _a, ...rest } = r;
+  // the fitted model, the counts and the per-report answers are the caller's to use, not figures:
+  // written out with the figures they made a stored version's metrics a megabyte (the weights as
+  // JSON numbers), and the held-out answers 16 MB at a million reports
+  const {
+    metrics: m,
+    groups,
+    fitted: _f,
+    validation: _v,
+    window: _w,
+    answers: _a,
+    tailAnswers: _t,
+    tailPeriods: _p,
+    counted: _c,
+    ...rest
+  } = r;
   return {
     ...rest,
     macroPrecision: m.macroPrecision,

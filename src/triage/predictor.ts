@@ -9,7 +9,7 @@ import {
   type TextModel,
   type TokenizedDoc,
 } from '../ml/index.ts';
-import { activeModelIds, getModelVersion, type ModelVersionRow, type Store } from '../store/index.ts';
+import { activeModelIds, getServableModel, type ModelVersionRow, type Store } from '../store/index.ts';
 import { docOf, textOf } from './dataset.ts';
 import { reasonsFor } from './explain.ts';
 import { type AnsweredFile, type AnsweredSection, filesTaskAnswer, SourceAtHead } from './file-answers.ts';
@@ -180,10 +180,10 @@ export class Predictor {
         continue;
       }
       if (this.loaded.get(task.name)?.row.id === id) continue;
-      const row = await getModelVersion(this.store.db, id);
+      const row = await getServableModel(this.store.db, id);
       if (!row) continue;
       const model = deserializeModel(row.artifact_bin ?? row.artifact);
-      const { artifact: _a, artifact_bin: _b, report_html: _h, report: _r, ...summary } = row;
+      const { artifact: _a, artifact_bin: _b, ...summary } = row;
       const stored = storedMetrics(row.metrics, `${row.task} v${row.version}`);
       const metaFields = stored.metaFields ?? [];
       this.loaded.set(task.name, {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { openStore, upsertReports } from '../../src/store/index.ts';
+import { getModelVersion, openStore, upsertReports } from '../../src/store/index.ts';
 import { trainTask } from '../../src/triage/index.ts';
 import { triageCorpus } from '../support/triage-corpus.ts';
 
@@ -24,7 +24,13 @@ describe('the abstention threshold a version serves with', () => {
     const store = await openStore('sqlite::memory:');
     try {
       await upsertReports(store.db, triageCorpus(400));
-      const t = (await trainTask(store, 'component')).threshold;
+      const trained = await trainTask(store, 'component');
+      const t = trained.threshold;
+      // the answers it was chosen on are the training's to use, not a figure to store
+      const metrics = JSON.parse((await getModelVersion(store.db, trained.id))!.metrics) as object;
+      for (const transient of ['tailAnswers', 'tailPeriods', 'counted'])
+        assert.ok(!(transient in metrics), `${transient} is not stored`);
+      assert.ok('threshold' in metrics);
       // 400 reports: 300 train, the newest 60 of them the tail the search scored for the
       // temperatures, and the 60 before them, by a model of the oldest 180 (served-periods)
       assert.equal(

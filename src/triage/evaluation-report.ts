@@ -110,12 +110,27 @@ export async function evaluationHtml(r: EvaluationResult, title: string): Promis
 }
 
 /** What the report page is drawn from, as a model version stores it: the result without the model. */
-export type EvaluationReportData = Omit<EvaluationResult, 'fitted' | 'validation' | 'window' | 'groups'> & {
+export type EvaluationReportData = Omit<
+  EvaluationResult,
+  'fitted' | 'validation' | 'window' | 'groups' | 'tailAnswers' | 'tailPeriods' | 'counted'
+> & {
   groups?: EvaluationReportData[];
 };
 
-/** The result as stored with a version (JSON): everything the page draws, nothing it does not. */
+/**
+ * The result as stored with a version (JSON): everything the page draws, nothing it does not (the
+ * held-out answers the threshold was chosen on were 16 MB of a million-report version's report).
+ */
 export function evaluationReportData(r: EvaluationResult): EvaluationReportData {
-  const { fitted: _f, validation: _v, window: _w, groups, ...rest } = r;
+  const {
+    fitted: _f,
+    validation: _v,
+    window: _w,
+    tailAnswers: _t,
+    tailPeriods: _p,
+    counted: _c,
+    groups,
+    ...rest
+  } = r;
   return { ...rest, ...(groups ? { groups: groups.map((g) => evaluationReportData(g)) } : {}) };
 }

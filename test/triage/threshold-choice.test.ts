@@ -27,9 +27,14 @@ describe('the abstention threshold a version serves with', () => {
       const trained = await trainTask(store, 'component');
       const t = trained.threshold;
       // the answers it was chosen on are the training's to use, not a figure to store
-      const metrics = JSON.parse((await getModelVersion(store.db, trained.id))!.metrics) as object;
-      for (const transient of ['tailAnswers', 'tailPeriods', 'counted'])
-        assert.ok(!(transient in metrics), `${transient} is not stored`);
+      const row = (await getModelVersion(store.db, trained.id))!;
+      const metrics = JSON.parse(row.metrics) as object;
+      const report = JSON.parse(row.report!) as object;
+      for (const transient of ['tailAnswers', 'tailPeriods', 'counted']) {
+        assert.ok(!(transient in metrics), `${transient} is not stored in the metrics`);
+        assert.ok(!(transient in report), `${transient} is not stored in the report`);
+      }
+      assert.ok('answers' in report, 'the report keeps what its page draws');
       assert.ok('threshold' in metrics);
       // 400 reports: 300 train, the newest 60 of them the tail the search scored for the
       // temperatures, and the 60 before them, by a model of the oldest 180 (served-periods)

@@ -90,18 +90,7 @@ export async function listModelVersions(db: Kysely<Database>, task?: string): Pr
   return (await q.execute()).map(normalise);
 }
 
-export async function getModelVersion(
-  db: Kysely<Database>,
-  id: number,
-): Promise<ModelVersionRow | undefined> {
-  const r = await db
-    .selectFrom('model_versions')
-    .select([...SUMMARY_COLUMNS, 'artifact', 'report_html', 'report'])
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (!r) return undefined;
-  return normalise({ ...r, artifact_bin: await readArtifactBytes(db, id) });
-}
+export type ServableModelRow = ModelSummaryRow & Pick<ModelVersionRow, 'artifact' | 'artifact_bin'>;
 
 /**
  * A version as a server loads it: its summary and artifact, without the evaluation report (tens
@@ -110,7 +99,7 @@ export async function getModelVersion(
 export async function getServableModel(
   db: Kysely<Database>,
   id: number,
-): Promise<(ModelSummaryRow & Pick<ModelVersionRow, 'artifact' | 'artifact_bin'>) | undefined> {
+): Promise<ServableModelRow | undefined> {
   const r = await db
     .selectFrom('model_versions')
     .select([...SUMMARY_COLUMNS, 'artifact'])
@@ -118,6 +107,21 @@ export async function getServableModel(
     .executeTakeFirst();
   if (!r) return undefined;
   return normalise({ ...r, artifact_bin: await readArtifactBytes(db, id) });
+}
+
+/** A version whole: what a server loads, and its evaluation report. */
+export async function getModelVersion(
+  db: Kysely<Database>,
+  id: number,
+): Promise<ModelVersionRow | undefined> {
+  const servable = await getServableModel(db, id);
+  if (!servable) return undefined;
+  const page = await db
+    .selectFrom('model_versions')
+    .select(['report_html', 'report'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  return { ...servable, ...page };
 }
 
 export async function getModelByTaskVersion(

@@ -88,7 +88,7 @@ for (const s of setups) {
   process.stderr.write(`${s.name}: training the component model on ${reports.length} HIVE reports...\n`);
   await trainTask(store, 'component');
   const env = s.redis ? { EIGHTBALL_REDIS_URL: s.redis } : {};
-  const queue = openQueue(store, { redisUrl: s.redis });
+  const queue = await openQueue(store, { redisUrl: s.redis });
   for (const n of [1, 2]) {
     const workers = await Promise.all(Array.from({ length: n }, () => startWorker(d.url, env)));
     const t0 = performance.now();

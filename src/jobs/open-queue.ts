@@ -1,7 +1,5 @@
-import { Redis } from 'ioredis';
 import { EightballError } from '../domain/index.ts';
 import { redactUrl, type Store } from '../store/index.ts';
-import { BullQueue } from './bullmq-queue.ts';
 import { EmbeddedQueue } from './embedded-queue.ts';
 import type { JobQueue } from './queue.ts';
 
@@ -13,15 +11,19 @@ export interface QueueSettings {
   prefix?: string | undefined;
 }
 
-/** BullMQ when a Redis URL is configured, else the embedded queue in eightball's own database. */
-export function openQueue(store: Store, s: QueueSettings = {}): JobQueue {
+/**
+ * BullMQ when a Redis URL is configured, else the embedded queue in eightball's own database.
+ * BullMQ and its Redis client are loaded only then: importing them was 0.3 s of every server's
+ * start (bench/RESULTS.md, where the PostgreSQL server's start goes).
+ */
+export async function openQueue(store: Store, s: QueueSettings = {}): Promise<JobQueue> {
   const leaseMs = s.leaseMs;
-  return s.redisUrl
-    ? new BullQueue(s.redisUrl, {
-        ...(leaseMs ? { lockMs: leaseMs } : {}),
-        ...(s.prefix ? { name: s.prefix } : {}),
-      })
-    : new EmbeddedQueue(store, leaseMs ? { leaseMs } : {});
+  if (!s.redisUrl) return new EmbeddedQueue(store, leaseMs ? { leaseMs } : {});
+  const { BullQueue } = await import('./bullmq-queue.ts');
+  return new BullQueue(s.redisUrl, {
+    ...(leaseMs ? { lockMs: leaseMs } : {}),
+    ...(s.prefix ? { name: s.prefix } : {}),
+  });
 }
 
 /**
@@ -54,6 +56,7 @@ export async function openConfiguredQueue(
 }
 
 export async function assertRedisReachable(url: string, timeoutMs = 3000): Promise<void> {
+  const { Redis } = await import('ioredis');
   const r = new Redis(url, {
     lazyConnect: true,
     connectTimeout: timeoutMs,

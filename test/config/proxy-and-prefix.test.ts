@@ -31,8 +31,8 @@ describe('settings for a proxy in front and a shared Redis behind', () => {
   }, async () => {
     const store = await openStore('sqlite::memory:');
     const tag = randomBytes(4).toString('hex');
-    const a = openQueue(store, { redisUrl: REDIS, prefix: `team-a-${tag}` });
-    const b = openQueue(store, { redisUrl: REDIS, prefix: `team-b-${tag}` });
+    const a = await openQueue(store, { redisUrl: REDIS, prefix: `team-a-${tag}` });
+    const b = await openQueue(store, { redisUrl: REDIS, prefix: `team-b-${tag}` });
     try {
       const job = await a.enqueue('notify', { reportId: 1 });
       assert.equal((await a.get(job.id))?.name, 'notify');

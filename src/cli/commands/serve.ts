@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Config } from '../../config/config.ts';
 import { EightballError } from '../../domain/index.ts';
 import { openConfiguredQueue } from '../../jobs/open-queue.ts';
@@ -59,6 +59,12 @@ function startJobWorker(cmd: Command, config: Config): { stop(): Promise<void> }
   };
 }
 
+/** Redis's client, loaded only when a Redis URL is configured (as the queue's, `jobs/open-queue.ts`). */
+async function rateLimitClient(url: string): Promise<Redis> {
+  const { Redis: Client } = await import('ioredis');
+  return new Client(url, { connectTimeout: 500, maxRetriesPerRequest: 1 });
+}
+
 /** One server process: the app over the store, until SIGTERM/SIGINT, then a clean drain. */
 async function runServer(config: Config, announce: boolean): Promise<void> {
   // listen for the stop signal before anyone can learn we are up and send it
@@ -73,9 +79,7 @@ async function runServer(config: Config, announce: boolean): Promise<void> {
   // every server and worker runs the scheduler; one of them enqueues each scheduled import
   const scheduler = startScheduler(store, queue);
   // with several servers, rate limits are counted in Redis so they hold across all of them
-  const rateLimitRedis = config.redisUrl
-    ? new Redis(config.redisUrl, { connectTimeout: 500, maxRetriesPerRequest: 1 })
-    : undefined;
+  const rateLimitRedis = config.redisUrl ? await rateLimitClient(config.redisUrl) : undefined;
   rateLimitRedis?.on('error', () => undefined);
   const app = await buildApp({
     store,

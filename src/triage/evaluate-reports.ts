@@ -157,7 +157,10 @@ export function evaluateReports(reports: BugReport[], opts: EvaluateOptions): Ev
       ...(opts.metaSearch ? { metaSearch: true } : {}),
       ...(opts.recency !== undefined ? { recency: opts.recency } : {}),
       ...(opts.blockedFolds !== undefined ? { blockedFolds: opts.blockedFolds } : {}),
-      olderPeriod: servedPeriods === 2 || opts.barPeriods === 2,
+      // the older period's fit only where its answers are read: a served threshold's, or the bench's
+      olderPeriod:
+        opts.barPeriods === 2 ||
+        (servedPeriods === 2 && (opts.keepModel === true || opts.onAnswers !== undefined)),
       progressPrefix: `split ${s + 1}/${splits.length}: `,
       ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
       ...(opts.missing ? { missing: opts.missing } : {}),

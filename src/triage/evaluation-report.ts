@@ -12,21 +12,10 @@ const OBJECTIVE_WORDS: Record<string, string> = {
   mean: 'accuracy and macro-F1 alike',
 };
 export function evaluationJson(r: EvaluationResult): object {
-  // the fitted model, the counts and the per-report answers are the caller's to use, not figures:
-  // written out with the figures they made a stored version's metrics a megabyte (the weights as
-  // JSON numbers), and the held-out answers 16 MB at a million reports
-  const {
-    metrics: m,
-    groups,
-    fitted: _f,
-    validation: _v,
-    window: _w,
-    answers: _a,
-    tailAnswers: _t,
-    tailPeriods: _p,
-    counted: _c,
-    ...rest
-  } = r;
+  // the per-report answers are the page's, and the rest the caller's: written out with the figures
+  // they made a stored version's metrics a megabyte (the weights as JSON numbers), and the held-out
+  // answers 16 MB at a million reports
+  const { metrics: m, groups, answers: _a, ...rest } = withoutTransients(r);
   return {
     ...rest,
     macroPrecision: m.macroPrecision,
@@ -110,10 +99,9 @@ export async function evaluationHtml(r: EvaluationResult, title: string): Promis
 }
 
 /** What the report page is drawn from, as a model version stores it: the result without the model. */
-export type EvaluationReportData = Omit<
-  EvaluationResult,
-  'fitted' | 'validation' | 'window' | 'groups' | 'tailAnswers' | 'tailPeriods' | 'counted'
-> & {
+type Transient = 'fitted' | 'validation' | 'window' | 'tailAnswers' | 'tailPeriods' | 'counted';
+
+export type EvaluationReportData = Omit<EvaluationResult, Transient | 'groups'> & {
   groups?: EvaluationReportData[];
 };
 
@@ -122,6 +110,15 @@ export type EvaluationReportData = Omit<
  * held-out answers the threshold was chosen on were 16 MB of a million-report version's report).
  */
 export function evaluationReportData(r: EvaluationResult): EvaluationReportData {
+  const { groups, ...rest } = withoutTransients(r);
+  return { ...rest, ...(groups ? { groups: groups.map((g) => evaluationReportData(g)) } : {}) };
+}
+
+/**
+ * The result without what only the caller uses (the fitted model, its counts, the window, and the
+ * held-out answers the threshold was chosen on): none of it is a figure to store.
+ */
+function withoutTransients(r: EvaluationResult): Omit<EvaluationResult, Transient> {
   const {
     fitted: _f,
     validation: _v,
@@ -129,8 +126,7 @@ export function evaluationReportData(r: EvaluationResult): EvaluationReportData 
     tailAnswers: _t,
     tailPeriods: _p,
     counted: _c,
-    groups,
     ...rest
   } = r;
-  return { ...rest, ...(groups ? { groups: groups.map((g) => evaluationReportData(g)) } : {}) };
+  return rest;
 }
